@@ -1,0 +1,1 @@
+"""The ``umbrella`` command line."""

@@ -1,0 +1,37 @@
+"""The ``umbrella`` command: one sub-application per stage of the pipeline."""
+
+from __future__ import annotations
+
+import typer
+
+from umbrella import __version__
+from umbrella.cli import data
+
+app = typer.Typer(
+    name="umbrella",
+    help="Open, reproducible, quantitative analysis of nuclear umbrellas and security guarantees.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+    add_completion=False,
+)
+app.add_typer(data.app, name="data")
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"umbrella {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_print_version, is_eager=True, help="Print the version."
+    ),
+) -> None:
+    """Open, reproducible, quantitative analysis of nuclear umbrellas and security guarantees."""
+
+
+def main() -> None:
+    """Entry point of the ``umbrella`` console script."""
+    app()

@@ -1,0 +1,88 @@
+"""Checks across records: every cited source exists, every named actor is known.
+
+Record-level checks (types, ranges, dates, id formats) happen when each record is read
+(:mod:`umbrella.data.schema`); what needs the whole dataset happens here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from umbrella.data.read import Tables
+from umbrella.data.schema import ORGANISATIONS, Actor, Commitment, Deployment, Event, Force
+from umbrella.errors import Problem
+
+__all__ = ["check_references"]
+
+
+def check_references(tables: Tables) -> list[Problem]:
+    """Every problem of cross-reference in ``tables`` (sources, actors, organisations)."""
+    return sorted(_source_problems(tables)) + sorted(_actor_problems(tables))
+
+
+def _source_problems(tables: Tables) -> Iterator[Problem]:
+    known = tables.records["sources"]
+    for table, records in tables.records.items():
+        for record_id, record in records.items():
+            for field, cited in record.cited_sources().items():
+                for source_id in cited:
+                    if source_id not in known:
+                        yield Problem(
+                            tables.origins[(table, record_id)],
+                            record_id,
+                            field,
+                            f"unknown source '{source_id}'; add it to sources.yaml "
+                            "or cite an existing source id",
+                        )
+
+
+def _actor_problems(tables: Tables) -> Iterator[Problem]:
+    actors = {actor.id: actor for actor in tables.of("actors", Actor)}
+    orgs_with_members = {m.org for a in actors.values() for m in a.memberships}
+
+    def unknown(
+        table: str, record_id: str, field: str, codes: Iterable[str | None]
+    ) -> Iterator[Problem]:
+        for code in codes:
+            if code is None or code in actors:
+                continue
+            if code in ORGANISATIONS:
+                if code not in orgs_with_members:
+                    yield Problem(
+                        tables.origins[(table, record_id)],
+                        record_id,
+                        field,
+                        f"organisation '{code}' has no members in actors.yaml",
+                    )
+                continue
+            yield Problem(
+                tables.origins[(table, record_id)],
+                record_id,
+                field,
+                f"unknown actor '{code}'; add it to actors.yaml or use a listed ISO3 code "
+                "(umbrella data show actors)",
+            )
+
+    for force in tables.of("forces", Force):
+        yield from unknown("forces", force.id, "state", [force.state])
+        state = actors.get(force.state)
+        if state is not None and state.nuclear_status != "nuclear_weapon_state":
+            yield Problem(
+                tables.origins[("forces", force.id)],
+                force.id,
+                "state",
+                f"'{force.state}' is not a nuclear-armed state in actors.yaml "
+                "(nuclear_status must be nuclear_weapon_state)",
+            )
+    for deployment in tables.of("deployments", Deployment):
+        yield from unknown("deployments", deployment.id, "owner", [deployment.owner])
+        yield from unknown("deployments", deployment.id, "hosts", deployment.hosts)
+    for commitment in tables.of("commitments", Commitment):
+        yield from unknown("commitments", commitment.id, "guarantors", commitment.guarantors)
+        yield from unknown("commitments", commitment.id, "proteges", commitment.proteges)
+    for event in tables.of("events", Event):
+        yield from unknown("events", event.id, "actors", event.actors)
+        for index, effect in enumerate(event.effects):
+            yield from unknown(
+                "events", event.id, f"effects[{index}]", [effect.guarantor, effect.protege]
+            )

@@ -1,0 +1,398 @@
+"""Typed records of the world dataset.
+
+One pydantic model per table (see ``docs/data.md``). The models check everything that can
+be checked on a record alone: types, allowed values, id formats, dates, and that every
+estimate lies inside its own range. Checks across records (cited sources exist, actors are
+known) live in :mod:`umbrella.data.check`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal
+
+import pycountry
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
+
+__all__ = [
+    "ORGANISATIONS",
+    "TABLES",
+    "Actor",
+    "Commitment",
+    "Deployment",
+    "Estimate",
+    "Event",
+    "Force",
+    "Membership",
+    "Option",
+    "Quote",
+    "Record",
+    "Source",
+    "TrustEffect",
+]
+
+ORGANISATIONS = ("NATO", "EU", "CSTO")
+_ISO3 = frozenset(country.alpha_3 for country in pycountry.countries)
+
+
+def _check_iso3(code: str) -> str:
+    if code not in _ISO3:
+        raise ValueError(f"'{code}' is not an ISO 3166-1 alpha-3 country code (e.g. POL, GBR)")
+    return code
+
+
+def _check_party(code: str) -> str:
+    return code if code in ORGANISATIONS else _check_iso3(code)
+
+
+def _partial_date(value: Any) -> Any:
+    """YAML reads ``2025`` as an int and ``2025-06-16`` as a date: bring both back to text."""
+    if isinstance(value, int | dt.date):
+        return value.isoformat() if isinstance(value, dt.date) else str(value)
+    return value
+
+
+def _check_partial_date(text: str) -> str:
+    parts = text.split("-")
+    try:
+        dt.date(
+            int(parts[0]),
+            int(parts[1]) if len(parts) > 1 else 1,
+            int(parts[2]) if len(parts) > 2 else 1,
+        )
+    except (ValueError, IndexError):
+        raise ValueError(f"'{text}' is not a real date (use YYYY, YYYY-MM or YYYY-MM-DD)") from None
+    return text
+
+
+Slug = Annotated[
+    str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", min_length=2, max_length=80)
+]
+ISO3 = Annotated[str, AfterValidator(_check_iso3)]
+Party = Annotated[str, AfterValidator(_check_party)]
+PartialDate = Annotated[
+    str,
+    BeforeValidator(_partial_date),
+    StringConstraints(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$"),
+    AfterValidator(_check_partial_date),
+]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Year = Annotated[int, Field(ge=1900, le=2100)]
+SourceIds = Annotated[list[Slug], Field(min_length=1)]
+
+
+class Record(BaseModel):
+    """Base of every dataset record: strict about unknown fields, immutable once read."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+
+    def cited_sources(self) -> dict[str, list[str]]:
+        """Source ids cited by this record, keyed by the dotted field that cites them."""
+        return _collect_sources(self, "")
+
+
+def _collect_sources(model: BaseModel, prefix: str) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        path = f"{prefix}{name}"
+        if name == "sources" and isinstance(value, list):
+            found[path] = list(value)
+        elif name == "source" and isinstance(value, str):
+            found[path] = [value]
+        elif isinstance(value, BaseModel):
+            found |= _collect_sources(value, f"{path}.")
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, BaseModel):
+                    found |= _collect_sources(item, f"{path}[{index}].")
+    return found
+
+
+class Estimate(BaseModel):
+    """A sourced number: a central value, the range sources give, the year it describes."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    value: float
+    low: float | None = None
+    high: float | None = None
+    year: Year
+    sources: SourceIds
+    note: Text | None = None
+
+    @field_validator("low")
+    @classmethod
+    def _low_below_value(cls, low: float | None, info: ValidationInfo) -> float | None:
+        value = info.data.get("value")
+        if low is not None and value is not None and low > value:
+            raise ValueError(f"must be <= value (got low {low} > value {value}); swap them")
+        return low
+
+    @field_validator("high")
+    @classmethod
+    def _high_above_value(cls, high: float | None, info: ValidationInfo) -> float | None:
+        value = info.data.get("value")
+        if high is not None and value is not None and high < value:
+            raise ValueError(f"must be >= value (got high {high} < value {value}); swap them")
+        return high
+
+    @property
+    def lower(self) -> float:
+        """The low end of the range (the value itself where sources agree)."""
+        return self.value if self.low is None else self.low
+
+    @property
+    def upper(self) -> float:
+        """The high end of the range (the value itself where sources agree)."""
+        return self.value if self.high is None else self.high
+
+
+NonNegative = Annotated[Estimate, AfterValidator(lambda e: _non_negative(e))]
+
+
+def _non_negative(estimate: Estimate) -> Estimate:
+    if estimate.lower < 0:
+        raise ValueError(f"must be >= 0 (got {estimate.lower})")
+    return estimate
+
+
+class Source(Record):
+    """A publication that figures and events are taken from."""
+
+    id: Slug
+    kind: Literal["primary", "secondary", "assumption"]
+    publisher: Text
+    title: Text
+    url: Annotated[str, StringConstraints(pattern=r"^(https?://\S+|about:umbrella-assumption)$")]
+    published: PartialDate
+    via: Text | None = None
+    accessed: Text | None = None
+    note: Text | None = Field(default=None, validate_default=True)
+
+    @field_validator("url")
+    @classmethod
+    def _published_sources_have_addresses(cls, url: str, info: ValidationInfo) -> str:
+        if info.data.get("kind") in ("primary", "secondary") and not url.startswith("http"):
+            raise ValueError(f"a published source needs an http(s) address (got '{url}')")
+        return url
+
+    @field_validator("note")
+    @classmethod
+    def _assumptions_explained(cls, note: str | None, info: ValidationInfo) -> str | None:
+        if info.data.get("kind") == "assumption" and note is None:
+            raise ValueError("an assumption needs a note giving its reasoning")
+        return note
+
+
+class Membership(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    org: Literal["NATO", "EU", "CSTO"]
+    since: Year
+    status: Literal["member", "candidate"] = "member"
+
+
+class Actor(Record):
+    """A state, keyed by its ISO 3166-1 alpha-3 code."""
+
+    id: ISO3
+    name: Text
+    region: Literal["europe", "north_america", "asia"]
+    memberships: list[Membership] = []
+    nuclear_status: Literal[
+        "nuclear_weapon_state", "hosts_us_weapons", "hosts_russian_weapons", "non_nuclear"
+    ]
+    population_m: NonNegative | None = None
+    gdp_usd_bn: NonNegative | None = None
+    defence_usd_bn: NonNegative | None = None
+    defence_pct_gdp: NonNegative | None = None
+    sources: list[Slug] = []
+
+    def member_of(self, org: str, on: dt.date | None = None) -> bool:
+        """Whether the actor is a full member of ``org`` (in the year of ``on`` if given)."""
+        return any(
+            m.org == org and m.status == "member" and (on is None or m.since <= on.year)
+            for m in self.memberships
+        )
+
+
+Leg = Literal["sea", "air", "land"]
+
+
+class Force(Record):
+    """Aggregate public estimates of one nuclear-armed state's forces in one year."""
+
+    id: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}-\d{4}$")]
+    state: ISO3
+    year: Year
+    stockpile: NonNegative
+    inventory: NonNegative
+    deployed: NonNegative | None = None
+    legs: Annotated[list[Leg], Field(min_length=1)]
+    ssbns: NonNegative
+    nuclear_spending_usd_bn: NonNegative | None = None
+    summary: Text
+    sources: SourceIds
+
+    @field_validator("year")
+    @classmethod
+    def _id_matches(cls, year: int, info: ValidationInfo) -> int:
+        record_id, state = info.data.get("id"), info.data.get("state")
+        if record_id is not None and state is not None and record_id != f"{state}-{year}":
+            raise ValueError(f"record id '{record_id}' must be '{state}-{year}' (state-year)")
+        return year
+
+
+class Deployment(Record):
+    """Nuclear weapons one state keeps on the territory of others."""
+
+    id: Slug
+    owner: ISO3
+    hosts: Annotated[list[ISO3], Field(min_length=1)]
+    weapons: NonNegative | None = None
+    status: Literal["estimated", "reported", "announced", "confirmed"]
+    since: dt.date | None = None
+    summary: Text
+    sources: SourceIds
+
+
+CommitmentKind = Literal[
+    "collective_defence",
+    "extended_nuclear_deterrence",
+    "nuclear_sharing",
+    "eu_mutual_assistance",
+    "bilateral_security_agreement",
+    "mutual_defence_treaty",
+    "nuclear_coordination",
+    "security_assurance",
+]
+
+
+class Commitment(Record):
+    """A guarantee from each guarantor to each protege."""
+
+    id: Slug
+    kind: CommitmentKind
+    guarantors: Annotated[list[Party], Field(min_length=1)]
+    proteges: Annotated[list[Party], Field(min_length=1)]
+    legal_basis: Text
+    binding: Literal["treaty", "political"]
+    nuclear: bool
+    start: dt.date
+    end: dt.date | None = None
+    summary: Text
+    sources: SourceIds
+
+    @field_validator("end")
+    @classmethod
+    def _after_start(cls, end: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        start = info.data.get("start")
+        if end is not None and start is not None and end < start:
+            raise ValueError(f"must not be before start (got {end} < {start})")
+        return end
+
+
+class Quote(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    text: Text
+    speaker: Text
+    source: Slug
+
+
+class TrustEffect(BaseModel):
+    """umbrella's reading of what an event says about one guarantor's reliability."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    guarantor: ISO3
+    sign: Literal[-1, 0, 1]
+    protege: ISO3 | None = None
+    strength: Literal["minor", "moderate", "major"] = "moderate"
+
+
+EventKind = Literal[
+    "reassurance", "withholding", "coordination", "capability", "statement", "challenge"
+]
+_EVENT_ID = re.compile(r"^(\d{4}-\d{2}-\d{2})-[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+class Event(Record):
+    """A dated piece of evidence about a guarantee, with quotes and sources."""
+
+    id: Annotated[str, StringConstraints(pattern=_EVENT_ID.pattern, max_length=100)]
+    date: dt.date
+    end_date: dt.date | None = None
+    date_note: Text | None = None
+    actors: Annotated[list[Party], Field(min_length=1)]
+    kind: EventKind
+    summary: Text
+    quotes: list[Quote] = []
+    effects: list[TrustEffect] = []
+    sources: SourceIds
+
+    @field_validator("date")
+    @classmethod
+    def _matches_id(cls, date: dt.date, info: ValidationInfo) -> dt.date:
+        record_id = info.data.get("id")
+        if record_id is not None and record_id[:10] != date.isoformat():
+            raise ValueError(
+                f"{date} does not match the id '{record_id}', which must start with it"
+            )
+        return date
+
+    @field_validator("end_date")
+    @classmethod
+    def _after_date(cls, end: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        date = info.data.get("date")
+        if end is not None and date is not None and end < date:
+            raise ValueError(f"must not be before date (got {end} < {date})")
+        return end
+
+
+class Option(Record):
+    """A policy option, with its costs and time to effect."""
+
+    id: Slug
+    name: Text
+    category: Literal["nuclear", "non_nuclear"]
+    description: Text
+    capex_eur_bn: NonNegative
+    opex_eur_bn_per_year: NonNegative
+    years_to_first_effect: NonNegative
+    years_to_full_effect: NonNegative
+    rationale: Text
+    sources: SourceIds
+
+    @field_validator("years_to_full_effect")
+    @classmethod
+    def _after_first_effect(cls, full: Estimate, info: ValidationInfo) -> Estimate:
+        first = info.data.get("years_to_first_effect")
+        if first is not None and first.value > full.value:
+            raise ValueError(f"must be >= years_to_first_effect (got {full.value} < {first.value})")
+        return full
+
+
+TABLES: dict[str, type[Record]] = {
+    "sources": Source,
+    "actors": Actor,
+    "forces": Force,
+    "deployments": Deployment,
+    "commitments": Commitment,
+    "events": Event,
+    "options": Option,
+}
+"""Every table of the dataset, in the order they depend on each other."""

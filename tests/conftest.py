@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import umbrella
+from umbrella.data import World
+
+TEST_SOURCE = """\
+- id: test-source
+  kind: primary
+  publisher: Test publisher
+  title: A publication used by the tests
+  url: https://example.org/test
+  published: "2025-01-01"
+"""
+
+
+@pytest.fixture(scope="session")
+def world() -> World:
+    return umbrella.load_world()
+
+
+@pytest.fixture
+def overlay(tmp_path: Path) -> Path:
+    """A user data folder holding one valid source, ``test-source``."""
+    (tmp_path / "sources.yaml").write_text(TEST_SOURCE, encoding="utf-8")
+    return tmp_path

@@ -1,0 +1,111 @@
+"""The shipped dataset: valid, sourced, and covering what the analysis needs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pydantic import BaseModel
+
+from umbrella.data import World, check_world
+from umbrella.data.schema import Estimate, Event
+
+EUROPE = [
+    *("AUT", "BEL", "BGR", "HRV", "CYP", "CZE", "DNK", "EST", "FIN", "FRA", "DEU", "GRC"),
+    *("HUN", "IRL", "ITA", "LVA", "LTU", "LUX", "MLT", "NLD", "POL", "PRT", "ROU", "SVK"),
+    *("SVN", "ESP", "SWE", "ALB", "ISL", "MNE", "MKD", "NOR", "TUR", "GBR", "CHE", "UKR"),
+    *("MDA", "GEO"),
+]
+OTHERS = ["USA", "RUS", "BLR", "CHN"]
+
+
+def _estimates(model: BaseModel, path: str) -> Iterator[tuple[str, Estimate]]:
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        items = value if isinstance(value, list) else [value]
+        for index, item in enumerate(items):
+            where = f"{path}.{name}" + (f"[{index}]" if isinstance(value, list) else "")
+            if isinstance(item, Estimate):
+                yield where, item
+            elif isinstance(item, BaseModel):
+                yield from _estimates(item, where)
+
+
+def test_shipped_data_is_valid() -> None:
+    assert check_world() == []
+
+
+def test_every_figure_cites_a_known_source(world: World) -> None:
+    known = set(world.records["sources"])
+    figures = [
+        (f"{table}:{record_id}{where}", estimate)
+        for table, records in world.records.items()
+        for record_id, record in records.items()
+        for where, estimate in _estimates(record, "")
+    ]
+    assert len(figures) > 100
+    for where, estimate in figures:
+        assert estimate.sources, where
+        assert set(estimate.sources) <= known, where
+
+
+def test_every_event_cites_a_known_source(world: World) -> None:
+    known = set(world.records["sources"])
+    for event in world.records["events"].values():
+        assert isinstance(event, Event)
+        assert event.sources, event.id
+        assert set(event.sources) <= known, event.id
+        assert {q.source for q in event.quotes} <= known, event.id
+
+
+def test_actor_coverage(world: World) -> None:
+    assert set(EUROPE + OTHERS) <= set(world.actors.index)
+    assert set(world.members("EU")) >= {"FRA", "DEU", "POL", "SWE", "IRL", "AUT"}
+    assert len(world.members("NATO")) == 32
+
+
+def test_forces_cover_the_nuclear_armed_states(world: World) -> None:
+    assert set(world.forces["state"]) == {"USA", "RUS", "GBR", "FRA", "CHN"}
+    hosts = {h for hosts in world.deployments["hosts"] for h in hosts}
+    assert {"BEL", "DEU", "ITA", "NLD", "TUR"} <= hosts
+
+
+def test_timeline_has_the_key_evidence(world: World) -> None:
+    events = world.events
+    assert len(events) >= 25
+    assert events["date"].min().year <= 2014
+    assert events["date"].max().year >= 2026
+    text = (events["summary"] + " " + events.index.to_series()).str.lower()
+    dates = {d.isoformat() for d in events["date"]}
+    assert "2025-03-11" in dates  # resumption of intelligence sharing
+    assert "2025-07-10" in dates  # Northwood Declaration
+    assert "2025-03-05" in dates  # Macron's address / the pause confirmed
+    assert any(d.startswith("2025-06-2") for d in dates)  # The Hague summit
+    assert any(d.startswith("2026-02-1") for d in dates)  # Munich Security Conference
+    assert text.str.contains("intelligence").sum() >= 2
+    quotes = " ".join(world.quotes["text"])
+    assert "continues to extend its nuclear deterrence" in quotes
+
+
+def test_options_catalogue(world: World) -> None:
+    assert {
+        "status-quo",
+        "uk-france-coordination",
+        "expanded-umbrella",
+        "shared-responsibility",
+        "european-arsenal",
+        "isr-autonomy",
+        "ukraine-conventional",
+    } <= set(world.options.index)
+
+
+def test_commitments_cover_the_guarantee_types(world: World) -> None:
+    kinds = set(world.commitments["kind"])
+    assert {
+        "collective_defence",
+        "extended_nuclear_deterrence",
+        "nuclear_sharing",
+        "eu_mutual_assistance",
+        "bilateral_security_agreement",
+        "nuclear_coordination",
+        "security_assurance",
+    } <= kinds

@@ -1,0 +1,97 @@
+"""Loading, overlays and the labelled views of the dataset."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+import umbrella
+from umbrella.data import World
+from umbrella.errors import DataError, UsageError
+
+NEW_ACTOR = """\
+- id: JPN
+  name: Japan
+  region: asia
+  nuclear_status: non_nuclear
+  gdp_usd_bn: {value: 4000, low: 3900, high: 4100, year: 2024, sources: [test-source]}
+  sources: [test-source]
+- id: POL
+  name: Poland (edited)
+  region: europe
+  memberships:
+    - {org: NATO, since: 1999}
+    - {org: EU, since: 2004}
+  nuclear_status: non_nuclear
+  defence_pct_gdp: {value: 5.0, year: 2026, sources: [test-source]}
+  sources: [test-source]
+"""
+
+
+def test_overlay_replaces_and_adds(overlay: Path, world: World) -> None:
+    (overlay / "actors.yaml").write_text(NEW_ACTOR, encoding="utf-8")
+
+    mine = umbrella.load_world(data_dir=overlay)
+
+    assert len(mine.actors) == len(world.actors) + 1
+    assert mine.actor("JPN").gdp_usd_bn is not None
+    assert mine.actors.loc["JPN", "gdp_usd_bn_high"] == 4100
+    assert mine.actor("POL").name == "Poland (edited)"
+    assert mine.actors.loc["POL", "defence_pct_gdp"] == 5.0
+    assert mine.actor("POL").gdp_usd_bn is None  # replaced whole, not merged field by field
+    assert mine.forces.equals(world.forces)  # tables not provided stay as shipped
+
+
+def test_invalid_overlay_raises_data_error_listing_every_problem(overlay: Path) -> None:
+    (overlay / "actors.yaml").write_text(
+        NEW_ACTOR.replace("value: 4000,", "value: 5000,").replace("value: 5.0,", "value: -1,"),
+        encoding="utf-8",
+    )
+    with pytest.raises(DataError) as caught:
+        umbrella.load_world(data_dir=overlay)
+    fields = [p.field for p in caught.value.problems]
+    assert fields == ["gdp_usd_bn.high", "defence_pct_gdp"]
+    assert "1 more problem" in str(caught.value)
+
+
+def test_missing_data_folder_is_a_usage_error(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="does not exist"):
+        umbrella.load_world(data_dir=tmp_path / "nowhere")
+
+
+def test_frames_are_indexed_by_id_with_estimate_columns(world: World) -> None:
+    forces = world.forces
+    assert forces.index.name == "id"
+    for column in ("stockpile", "stockpile_low", "stockpile_high", "stockpile_year"):
+        assert column in forces.columns
+    assert (forces["stockpile_low"] <= forces["stockpile"]).all()
+    assert (forces["stockpile"] <= forces["stockpile_high"]).all()
+    assert world.events["date"].is_monotonic_increasing
+
+
+def test_commitment_edges_expand_organisations_from_accession(world: World) -> None:
+    edges = world.commitment_edges
+    article5 = edges[edges["kind"] == "collective_defence"]
+    assert not (edges["guarantor"] == edges["protege"]).any()
+    finland = article5[(article5["guarantor"] == "USA") & (article5["protege"] == "FIN")]
+    assert len(finland) == 1
+    assert finland["start"].iloc[0] >= dt.date(2023, 1, 1)
+    assert set(article5["protege"]) == set(world.members("NATO"))
+
+
+def test_typed_accessors_suggest_close_ids(world: World) -> None:
+    assert world.actor("GBR").nuclear_status == "nuclear_weapon_state"
+    with pytest.raises(UsageError, match="did you mean GBR"):
+        world.actor("GBP")
+    with pytest.raises(UsageError, match="unknown table"):
+        world.table("nukes")
+
+
+def test_cite_lists_every_source_behind_a_record(world: World) -> None:
+    text = umbrella.cite(world, "GBR-2025")
+    assert text.startswith("forces:GBR-2025")
+    for source_id in world.record("forces", "GBR-2025").cited_sources()["sources"]:
+        assert f"[{source_id}]" in text
+    assert "http" in text
