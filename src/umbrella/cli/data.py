@@ -48,6 +48,7 @@ _COLUMNS = {
     "quotes": ["date", "speaker", "text"],
     "commitment_edges": ["commitment", "kind", "guarantor", "protege", "start", "end"],
 }
+_TEXT_COLUMNS = {"summary", "title", "text", "name", "description", "publisher"}
 _FILTER = re.compile(r"^\s*([A-Za-z_][\w]*)\s*(!=|>=|<=|=|>|<|~)\s*(.*?)\s*$")
 
 
@@ -184,12 +185,15 @@ def _json_rows(records: Any, frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def _print_table(name: str, frame: pd.DataFrame, columns: list[str]) -> None:
-    table = Table(title=f"{name} ({len(frame)} records)", show_lines=False, expand=False)
+    table = Table(title=f"{name} ({len(frame)} records)", show_lines=False, expand=True)
     with_id = frame.index.name == "id"
     if with_id:
-        table.add_column("id", no_wrap=True)
+        table.add_column("id", overflow="fold", ratio=2, min_width=8)
     for column in columns:
-        table.add_column(column, overflow="fold")
+        wide = column in _TEXT_COLUMNS
+        table.add_column(
+            column, overflow="fold", ratio=4 if wide else None, max_width=None if wide else 24
+        )
     for record_id, row in frame.iterrows():
         cells = [_cell(frame, row, column) for column in columns]
         table.add_row(*([str(record_id)] if with_id else []), *cells)
