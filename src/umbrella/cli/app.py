@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from umbrella import __version__
-from umbrella.cli import data
+from umbrella.cli import data, game
 
 app = typer.Typer(
     name="umbrella",
@@ -15,6 +15,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(data.app, name="data")
+app.add_typer(game.app, name="game")
 
 
 def _print_version(value: bool) -> None:
