@@ -16,7 +16,7 @@ credibility threshold. At equality A is indifferent; the default keeps the statu
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -27,7 +27,6 @@ from umbrella.games.family import (
     Parameter,
     broadcast,
     chain,
-    nan_where,
     open_unit,
     validity,
 )
@@ -100,46 +99,62 @@ def solve(
     """
     p = broadcast(NAME, NAMES, locals())
     valid = validity(ORDERINGS, p)
-    threshold = (p["a_cw"] - p["a_sq"]) / (p["a_cw"] - p["a_cf"])
     ph = p["p_hard"]
+    threshold = (p["a_cw"] - p["a_sq"]) / (p["a_cw"] - p["a_cf"])
     challenges = ph < threshold
-    zero, one = np.zeros_like(ph), np.ones_like(ph)
-
-    def outcome(x: npt.NDArray[np.float64]) -> dict[str, npt.NDArray[np.float64]]:
-        return {"SQ": 1 - x, "CW": x * (1 - ph), "DW": zero, "CF": x * ph}
-
-    x_default = challenges.astype(np.float64)
-    deter_exists = valid & (ph >= threshold)
-    challenge_exists = valid & (ph <= threshold)
-    equilibria = tuple(
+    # NaN enters once per equilibrium (0.0 or 1.0 where it exists, NaN elsewhere) and spreads
+    # to every array derived from it; equal arrays are shared and read-only. At 10^6
+    # instances the cost is first-touching fresh memory, so fewer arrays means faster.
+    one = _read_only(np.where(valid, 1.0, np.nan))
+    zero = _read_only(one - 1.0)
+    x = _read_only(np.where(challenges, one, zero))
+    soft_share = 1.0 - ph
+    deter = _read_only(np.where(ph >= threshold, zero, np.nan))
+    deter_one = _read_only(deter + 1.0)
+    pressed = _read_only(np.where(ph <= threshold, one, np.nan))
+    pressed_zero = _read_only(pressed - 1.0)
+    equilibria = (
         Equilibrium(
-            name=name,
-            label=label,
-            exists=exists,
-            behaviour={
-                k: nan_where(exists, v) for k, v in {"x": x, "y_hard": one, "y_soft": zero}.items()
+            "deter",
+            "deterrence",
+            ~np.isnan(deter),
+            {"x": deter, "y_hard": deter_one, "y_soft": deter},
+            {"SQ": deter_one, "CW": deter, "DW": deter, "CF": deter},
+        ),
+        Equilibrium(
+            "challenge",
+            "challenge",
+            ~np.isnan(pressed),
+            {"x": pressed, "y_hard": pressed, "y_soft": pressed_zero},
+            {
+                "SQ": pressed_zero,
+                "CW": _read_only(pressed * soft_share),
+                "DW": pressed_zero,
+                "CF": _read_only(pressed * ph),
             },
-            outcome={k: nan_where(exists, v) for k, v in outcome(x).items()},
-        )
-        for name, label, exists, x in (
-            ("deter", "deterrence", deter_exists, zero),
-            ("challenge", "challenge", challenge_exists, one),
-        )
+        ),
     )
     return Solution(
         family=NAME,
         parameters=p,
         valid=valid,
         classes=CLASSES,
-        class_code=np.where(valid, challenges.astype(np.int8), -1).astype(np.int8),
-        behaviour={
-            k: nan_where(valid, v)
-            for k, v in {"x": x_default, "y_hard": one, "y_soft": zero}.items()
+        class_code=_read_only(np.where(valid, challenges, -1).astype(np.int8)),
+        behaviour={"x": x, "y_hard": one, "y_soft": zero},
+        outcome={
+            "SQ": _read_only(one - x),
+            "CW": _read_only(x * soft_share),
+            "DW": zero,
+            "CF": _read_only(x * ph),
         },
-        outcome={k: nan_where(valid, v) for k, v in outcome(x_default).items()},
-        thresholds={"credibility": nan_where(valid, threshold)},
+        thresholds={"credibility": _read_only(threshold * one)},
         equilibria=equilibria,
     )
+
+
+def _read_only(array: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    array.flags.writeable = False
+    return array
 
 
 def to_gambit(
