@@ -3,13 +3,18 @@ import umbrella
 
 def test_public_api() -> None:
     assert set(umbrella.__all__) == {
+        "Assessment",
         "DataError",
+        "Scenario",
+        "ScenarioError",
         "UmbrellaError",
         "UsageError",
         "World",
         "__version__",
+        "assess",
         "check_world",
         "cite",
+        "load_scenario",
         "load_world",
     }
     for name in umbrella.__all__:

@@ -7,9 +7,26 @@
 """
 
 from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any
 
 from umbrella.data import World, check_world, cite, load_world
-from umbrella.errors import DataError, UmbrellaError, UsageError
+from umbrella.errors import DataError, ScenarioError, UmbrellaError, UsageError
+
+if TYPE_CHECKING:
+    from umbrella.model import Assessment, Scenario, assess, load_scenario
+
+_MODEL = ("Assessment", "Scenario", "assess", "load_scenario")
+
+
+def __getattr__(name: str) -> Any:
+    # The model pulls in xarray and scipy; import it on first use so that loading the
+    # dataset alone stays fast.
+    if name in _MODEL:
+        from umbrella import model
+
+        return getattr(model, name)
+    raise AttributeError(f"module 'umbrella' has no attribute {name!r}")
+
 
 try:
     __version__ = version("umbrella")
@@ -17,12 +34,17 @@ except PackageNotFoundError:  # running from a source tree that was never instal
     __version__ = "0.0.0"
 
 __all__ = [
+    "Assessment",
     "DataError",
+    "Scenario",
+    "ScenarioError",
     "UmbrellaError",
     "UsageError",
     "World",
     "__version__",
+    "assess",
     "check_world",
     "cite",
+    "load_scenario",
     "load_world",
 ]

@@ -6,6 +6,7 @@ exits with code 2::
 
     UmbrellaError
     ├── DataError          the world dataset (shipped or a user overlay) is invalid
+    ├── ScenarioError      a scenario file is invalid (``FILE:LINE: FIELD: message``)
     └── UsageError         a request names something that does not exist (table, id, filter)
 
 Messages name the file, the record, the field and, where one exists, the fix.
@@ -16,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["DataError", "Problem", "UmbrellaError", "UsageError"]
+__all__ = ["DataError", "Problem", "ScenarioError", "UmbrellaError", "UsageError"]
 
 
 class UmbrellaError(Exception):
@@ -49,3 +50,21 @@ class DataError(UmbrellaError):
         more = len(self.problems) - 1
         suffix = f" (and {more} more problem{'s' if more > 1 else ''}; run `umbrella data check`)"
         super().__init__(first + (suffix if more else ""))
+
+
+class ScenarioError(UmbrellaError):
+    """A scenario file is invalid; the message is one line, ``FILE:LINE: FIELD: message``.
+
+    ``line`` (1-based) and ``field`` (a dotted path such as ``options[2].levers.depth_fra``)
+    are ``None`` where the problem concerns the file as a whole (``FILE: file not found``).
+    """
+
+    def __init__(
+        self, file: str, message: str, line: int | None = None, field: str | None = None
+    ) -> None:
+        self.file = file
+        self.line = line
+        self.field = field
+        self.reason = message
+        where = file if line is None else f"{file}:{line}"
+        super().__init__(f"{where}: {field}: {message}" if field else f"{where}: {message}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from umbrella import __version__
-from umbrella.cli import data, game
+from umbrella.cli import assess, data, game, trust
 
 app = typer.Typer(
     name="umbrella",
@@ -16,6 +16,9 @@ app = typer.Typer(
 )
 app.add_typer(data.app, name="data")
 app.add_typer(game.app, name="game")
+app.add_typer(trust.app, name="trust")
+app.command("assess")(assess.assess_command)
+app.command("assumptions")(assess.assumptions_command)
 
 
 def _print_version(value: bool) -> None:

@@ -1,0 +1,102 @@
+"""What an option does over time: its ramp to full effect, costs, proliferation, Ukraine.
+
+All functions take parameters with a leading sample axis and return (sample, year) arrays.
+
+- **Ramp.** With t the years since the option's start, an option has no effect before
+  ``years_to_first_effect``, full effect from ``years_to_full_effect``, and in between
+  ``(t - first + 1) / (full - first + 1)``.
+- **Costs.** Capital spending is spread evenly over the years to full effect (at least one
+  year); running costs are paid from the first effect on. The net present value discounts
+  each year's spending to the start year at ``discount_rate``.
+- **Proliferation.** ``status quo + ramp x (option's index - status quo)``, rubric in
+  docs/model.md.
+- **Ukraine support.** ``baseline + ramp x (added aid + isr_autonomy x value of
+  intelligence + coordination x coordination gain x baseline) - diversion share x new
+  nuclear spending``; the positive and negative channels are kept apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from umbrella.assumptions import Parameters
+from umbrella.model.registry import OptionSpec
+
+__all__ = ["lever", "npv", "proliferation", "ramp", "spending", "ukraine_support"]
+
+FloatArray = npt.NDArray[np.float64]
+
+
+def _field(params: Parameters, option: OptionSpec, name: str) -> FloatArray:
+    return params[f"option.{option.id}.{name}"][:, None]
+
+
+def lever(params: Parameters, option: OptionSpec, name: str) -> FloatArray:
+    """The option's lever ``name`` at full effect (sample, 1); 0 if it does not pull it."""
+    key = f"option.{option.id}.{name}"
+    if key not in params:
+        return np.zeros((next(iter(params.values())).shape[0], 1))
+    return params[key][:, None]
+
+
+def ramp(params: Parameters, option: OptionSpec, years: Sequence[int]) -> FloatArray:
+    """Share of full effect reached in each year (sample, year), between 0 and 1."""
+    t = np.asarray(years, dtype=np.float64)[None, :] - _field(params, option, "start_year")
+    first = _field(params, option, "years_to_first_effect")
+    full = _field(params, option, "years_to_full_effect")
+    partial = (t - first + 1.0) / np.maximum(full - first + 1.0, 1.0)
+    share = np.where(t >= full, 1.0, np.clip(partial, 0.0, 1.0))
+    return np.where(t < first, 0.0, share)
+
+
+def spending(params: Parameters, option: OptionSpec, years: Sequence[int]) -> FloatArray:
+    """Spending on the option in each year, EUR bn (sample, year)."""
+    t = np.asarray(years, dtype=np.float64)[None, :] - _field(params, option, "start_year")
+    first = _field(params, option, "years_to_first_effect")
+    full = _field(params, option, "years_to_full_effect")
+    build_years = np.maximum(np.ceil(full), 1.0)
+    capex = np.where(
+        (t >= 0) & (t < build_years), _field(params, option, "capex_eur_bn") / build_years, 0.0
+    )
+    opex = np.where(t >= first, _field(params, option, "opex_eur_bn_per_year"), 0.0)
+    return capex + opex
+
+
+def npv(flows: FloatArray, years: Sequence[int], start_year: int, rate: FloatArray) -> FloatArray:
+    """Net present value (sample,) of yearly flows (sample, year) at ``rate`` (sample,)."""
+    offsets = np.asarray(years, dtype=np.float64)[None, :] - start_year
+    present: FloatArray = np.sum(flows / (1.0 + rate[:, None]) ** offsets, axis=1)
+    return present
+
+
+def proliferation(params: Parameters, option: OptionSpec, share: FloatArray) -> FloatArray:
+    """Non-proliferation risk index (sample, year)."""
+    base = params["proliferation.status_quo"][:, None]
+    if "proliferation" not in option.levers:
+        return np.broadcast_to(base, share.shape).copy()
+    return base + share * (lever(params, option, "proliferation") - base)
+
+
+def ukraine_support(
+    params: Parameters, option: OptionSpec, share: FloatArray, spent: FloatArray
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Support to Ukraine (sample, year), EUR bn per year: total, positive, negative channel.
+
+    The negative channel is the share of the option's spending diverted from budgets that
+    would otherwise support Ukraine; only nuclear options divert.
+    """
+    baseline = params["ukraine.baseline_eur_bn"][:, None]
+    gain = (
+        lever(params, option, "ukraine_aid_eur_bn")
+        + lever(params, option, "isr_autonomy") * params["ukraine.isr_value_eur_bn"][:, None]
+        + lever(params, option, "coordination")
+        * params["ukraine.coordination_gain"][:, None]
+        * baseline
+    )
+    positive = share * gain
+    diverted = spent if option.category == "nuclear" else np.zeros_like(spent)
+    negative = params["ukraine.diversion_share"][:, None] * diverted
+    return baseline + positive - negative, positive, negative

@@ -1,0 +1,798 @@
+"""Scenario files: who guards whom against whom, which options, and what is assumed.
+
+A scenario is a YAML file in the format of ``docs/scenarios.md``. :func:`load_scenario`
+reads one (by default the flagship ``europe-2026`` shipped with umbrella), checks it against
+the world dataset and the assumption registry, and resolves it into a frozen
+:class:`Scenario`: proteges expanded to actor ids, options as specs with the status quo
+first, and the registry with the scenario's changes applied.
+
+Every problem raises :class:`~umbrella.errors.ScenarioError` with one line,
+``FILE:LINE: FIELD: message``. All problems are collected first, structural ones (types,
+missing and unknown fields, ranges) and references alike (actors, options, levers,
+assumptions), and the earliest in the file is reported.
+
+>>> scenario = load_scenario()
+>>> scenario.challenger, scenario.guarantors
+('RUS', ('USA', 'GBR', 'FRA'))
+>>> [option.id for option in scenario.options][:2]
+['status-quo', 'uk-france-coordination']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StringConstraints,
+    Tag,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import ErrorDetails
+
+from umbrella.assumptions import Assumption
+from umbrella.data import World, load_world
+from umbrella.data.schema import Actor, Option
+from umbrella.errors import DataError, ScenarioError, UsageError
+from umbrella.model.levers import LEVERS
+from umbrella.model.registry import (
+    MODEL_ASSUMPTIONS,
+    OPTION_FIELDS,
+    OPTION_LEVERS,
+    OptionSpec,
+    build_registry,
+    catalogue_option,
+    inline_option,
+    override,
+)
+from umbrella.trust.assumptions import ASSUMPTIONS as TRUST_ASSUMPTIONS
+from umbrella.types import PathLike
+
+__all__ = ["Scenario", "flagship_path", "load_scenario", "parse_scenario"]
+
+STATUS_QUO = "status-quo"
+MAX_HORIZON_YEARS = 60
+FieldPath = tuple[str | int, ...]
+"""Where a value sits in the file: keys and list indices from the top."""
+
+# The raw file -------------------------------------------------------------------------------
+
+
+def _as_date(value: Any) -> Any:
+    """Dates are read as text (see :class:`_Loader`); bring them to ``datetime.date``."""
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError as error:
+            raise ValueError(f"'{value}' is not a real date ({error}); write YYYY-MM-DD") from None
+    return value
+
+
+def _not_after_today(day: dt.date) -> dt.date:
+    today = dt.date.today()
+    if day > today:
+        raise ValueError(
+            f"{day} is after today ({today}); as_of is the date of the evidence, so use "
+            "today's date or an earlier one"
+        )
+    return day
+
+
+def _number_as_default(value: Any) -> Any:
+    """``name: 0.03`` is short for ``name: {default: 0.03}``."""
+    is_number = isinstance(value, int | float) and not isinstance(value, bool)
+    return {"default": value} if is_number else value
+
+
+def _proteges_kind(value: Any) -> str:
+    return "~region" if isinstance(value, str) else "~list"
+
+
+def _option_kind(value: Any) -> str:
+    return "~id" if isinstance(value, str) else "~entry"
+
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+NonNegative = Annotated[float, Field(ge=0)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class _OptionEntry(_Strict):
+    """An option written as a mapping: defined here, or a catalogue option with changes."""
+
+    id: Slug
+    name: Text | None = None
+    category: Literal["nuclear", "non_nuclear"] | None = None
+    start_year: int | None = None
+    years_to_first_effect: NonNegative | None = None
+    years_to_full_effect: NonNegative | None = None
+    capex_eur_bn: NonNegative | None = None
+    opex_eur_bn_per_year: NonNegative | None = None
+    levers: dict[str, float] | None = None
+
+    def given(self) -> dict[str, float]:
+        """The numeric fields this entry sets."""
+        return {f: getattr(self, f) for f in OPTION_FIELDS if getattr(self, f) is not None}
+
+
+class _Override(_Strict):
+    """A change to one assumption: a new default, and optionally a new range."""
+
+    default: float
+    low: float | None = None
+    high: float | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> _Override:
+        low = self.default if self.low is None else self.low
+        high = self.default if self.high is None else self.high
+        if not low <= self.default <= high:
+            raise ValueError(
+                f"need low <= default <= high (got low {self.low}, default {self.default}, "
+                f"high {self.high}); swap the bounds or move the default inside them"
+            )
+        return self
+
+
+_OptionItem = Annotated[
+    Annotated[Slug, Tag("~id")] | Annotated[_OptionEntry, Tag("~entry")],
+    Discriminator(_option_kind),
+]
+_Proteges = Annotated[
+    Annotated[Literal["europe"], Tag("~region")]
+    | Annotated[list[str], Field(min_length=1), Tag("~list")],
+    Discriminator(_proteges_kind),
+]
+
+
+class _ScenarioFile(_Strict):
+    """The scenario file as written (docs/scenarios.md)."""
+
+    name: Slug
+    title: Text
+    description: Annotated[str, StringConstraints(strip_whitespace=True)] = ""
+    as_of: Annotated[dt.date, BeforeValidator(_as_date), AfterValidator(_not_after_today)]
+    start_year: int
+    horizon: int
+    step_years: Annotated[int, Field(ge=1, le=5)] = 1
+    challenger: str
+    guarantors: Annotated[list[str], Field(min_length=1)]
+    proteges: _Proteges
+    game: Literal["extended", "rudimentary"] = "extended"
+    data: Text | None = None
+    population_weights: bool = True
+    options: Annotated[list[_OptionItem], Field(min_length=1)]
+    assumptions: dict[str, Annotated[_Override, BeforeValidator(_number_as_default)]] = {}
+
+    @field_validator("horizon")
+    @classmethod
+    def _within_reach(cls, horizon: int, info: ValidationInfo) -> int:
+        start = info.data.get("start_year")
+        if start is None:
+            return horizon
+        if horizon < start:
+            raise ValueError(f"must not be before start_year {start} (got {horizon})")
+        if horizon > start + MAX_HORIZON_YEARS:
+            raise ValueError(
+                f"must be at most {MAX_HORIZON_YEARS} years after start_year, so "
+                f"<= {start + MAX_HORIZON_YEARS} (got {horizon})"
+            )
+        return horizon
+
+
+# The resolved scenario ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class Scenario:
+    """A checked scenario, resolved against the world dataset and the assumption registry.
+
+    ``proteges`` are actor ids ('europe' expanded); ``options`` start with the status quo;
+    ``registry`` holds every assumption by name, the scenario's changes applied; ``years``
+    are the years assessed, from ``start_year`` by ``step_years``, ending with ``horizon``.
+    """
+
+    name: str
+    title: str
+    description: str
+    as_of: dt.date
+    start_year: int
+    horizon: int
+    step_years: int
+    years: tuple[int, ...]
+    challenger: str
+    guarantors: tuple[str, ...]
+    proteges: tuple[str, ...]
+    game: Literal["extended", "rudimentary"]
+    data_dir: Path | None
+    population_weights: bool
+    options: tuple[OptionSpec, ...]
+    registry: dict[str, Assumption] = field(repr=False)
+    world: World = field(repr=False)
+    path: Path | None = None
+
+
+def flagship_path() -> Path:
+    """The flagship scenario shipped with umbrella (``europe-2026``)."""
+    return Path(str(resources.files("umbrella") / "scenarios" / "europe-2026.yaml"))
+
+
+def load_scenario(path: PathLike | None = None) -> Scenario:
+    """Read, check and resolve the scenario file at ``path`` (the flagship if ``None``).
+
+    Parameters
+    ----------
+    path
+        A scenario YAML file (docs/scenarios.md). Its ``data`` folder, if any, is read
+        relative to the file.
+
+    Returns
+    -------
+    Scenario
+
+    Raises
+    ------
+    ScenarioError
+        On the first problem in file order, as one line ``FILE:LINE: FIELD: message``.
+    """
+    file = flagship_path() if path is None else Path(path)
+    label = str(path) if path is not None else str(file)
+    if file.is_dir():
+        raise ScenarioError(label, "is a folder; give the path of a scenario YAML file")
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError(label, "file not found") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ScenarioError(label, f"cannot be read as UTF-8 text ({error})") from None
+    return _parse(text, label, file.parent, file)
+
+
+def parse_scenario(text: str, path_label: str, base_dir: PathLike | None = None) -> Scenario:
+    """Check and resolve scenario ``text``; errors are reported against ``path_label``.
+
+    ``base_dir`` is where a ``data`` folder is looked for (by default the folder of
+    ``path_label``). Raises :class:`ScenarioError` as :func:`load_scenario` does.
+    """
+    base = Path(path_label).parent if base_dir is None else Path(base_dir)
+    return _parse(text, path_label, base, None)
+
+
+# Reading and checking -----------------------------------------------------------------------
+
+
+class _Loader(yaml.SafeLoader):
+    """The safe loader, leaving dates as text so that a bad one is reported in place."""
+
+    yaml_implicit_resolvers = {  # noqa: RUF012 (PyYAML's own class attribute)
+        first: [(tag, regexp) for tag, regexp in resolvers if not tag.endswith(":timestamp")]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+
+
+@dataclass(frozen=True)
+class _Finding:
+    line: int
+    dotted: str
+    message: str
+    order: tuple[int, int, int]  # where the problem sits in the file, to find the first
+
+
+@dataclass
+class _Findings:
+    """Problems found, each located at the YAML node of its field."""
+
+    root: yaml.Node
+    items: list[_Finding] = field(default_factory=list)
+
+    def add(self, path: FieldPath, message: str, missing: bool = False) -> None:
+        """Record a problem at ``path``; a ``missing`` field is shown at its mapping's start
+        and ordered at its end, after any misspelt key that was meant to be it."""
+        node, mark = _locate(self.root, path)
+        end = node.end_mark if missing else mark
+        order = (end.line, end.column, -1 if missing else 0)
+        self.items.append(_Finding(mark.line + 1, _dotted(path), message, order))
+
+    def first(self) -> _Finding | None:
+        return min(self.items, key=lambda f: f.order, default=None)
+
+
+def _parse(text: str, label: str, base: Path, path: Path | None) -> Scenario:
+    root, raw = _read_yaml(text, label)
+    findings = _Findings(root)
+    _check_duplicate_keys(root, (), findings)
+    model: _ScenarioFile | None = None
+    try:
+        model = _ScenarioFile.model_validate(raw)
+    except ValidationError as error:
+        for detail in error.errors():
+            # drop the union tags (named ~...) and the marker of a bad mapping key
+            where = tuple(p for p in detail["loc"] if not (isinstance(p, str) and p[:1] == "~"))
+            where = where[:-1] if where[-1:] == ("[key]",) else where
+            findings.add(where, _schema_message(detail, where), detail["type"] == "missing")
+    world, data_dir = _load_world(raw, base, findings)
+    _check_references(raw, world, findings)
+    first = findings.first()
+    if first is not None:
+        raise ScenarioError(label, first.message, first.line, first.dotted)
+    if model is None or world is None:  # every schema or data problem is a finding
+        raise ScenarioError(label, "invalid scenario", 1, "-")
+    return _resolve(model, world, data_dir, path)
+
+
+def _read_yaml(text: str, label: str) -> tuple[yaml.Node, dict[str, Any]]:
+    loader = _Loader(text)
+    try:
+        root = loader.get_single_node()
+        raw = loader.construct_document(root) if root is not None else None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+        reason = getattr(error, "problem", None) or str(error).splitlines()[0]
+        column = f" (column {mark.column + 1})" if mark is not None else ""
+        raise ScenarioError(
+            label,
+            f"YAML syntax error{column}: {reason}; check indentation, colons and quotes",
+            mark.line + 1 if mark is not None else 1,
+            "-",
+        ) from None
+    finally:
+        loader.dispose()
+    if root is None or not isinstance(raw, dict):
+        line = root.start_mark.line + 1 if root is not None else 1
+        raise ScenarioError(
+            label,
+            "a scenario must be a YAML mapping of field: value (see docs/scenarios.md)",
+            line,
+            "-",
+        )
+    return root, raw
+
+
+def _locate(root: yaml.Node, path: FieldPath) -> tuple[yaml.Node, yaml.Mark]:
+    """The node of ``path`` and the mark of its key (in a mapping) or item (in a list).
+
+    Where the path leads nowhere (a missing field), the deepest node on it and its mark.
+    """
+    node, mark = root, root.start_mark
+    for part in path:
+        if isinstance(node, yaml.MappingNode):
+            keys = [(k, v) for k, v in node.value if str(k.value) == str(part)]
+            if not keys:
+                break
+            key, node = keys[-1]  # the loader keeps the last of duplicate keys
+            mark = key.start_mark
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            if not 0 <= part < len(node.value):
+                break
+            node = node.value[part]
+            mark = node.start_mark
+        else:
+            break
+    return node, mark
+
+
+def _dotted(path: FieldPath) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "-"
+
+
+def _check_duplicate_keys(node: yaml.Node, path: FieldPath, findings: _Findings) -> None:
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
+        for key, value in node.value:
+            name = str(key.value)
+            if name in seen:
+                line = key.start_mark.line + 1
+                message = f"given twice (lines {seen[name]} and {line}); keep one"
+                order = (key.start_mark.line, key.start_mark.column, 0)
+                findings.items.append(_Finding(line, _dotted((*path, name)), message, order))
+            seen[name] = key.start_mark.line + 1
+            _check_duplicate_keys(value, (*path, name), findings)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _check_duplicate_keys(item, (*path, index), findings)
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+def _bound(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, int | float) else str(value)
+
+
+def _fields_at(path: FieldPath) -> list[str]:
+    if len(path) == 3 and path[0] == "options":
+        return list(_OptionEntry.model_fields)
+    if len(path) == 3 and path[0] == "assumptions":
+        return list(_Override.model_fields)
+    return list(_ScenarioFile.model_fields)
+
+
+def _schema_message(detail: ErrorDetails, path: FieldPath) -> str:
+    kind, got, context = detail["type"], detail.get("input"), detail.get("ctx", {})
+    shown = _show(got)
+    if kind == "missing":
+        return "required field is missing; add it (docs/scenarios.md lists every field)"
+    if kind == "extra_forbidden":
+        fields = _fields_at(path)
+        close = difflib.get_close_matches(str(path[-1]), fields, n=1)
+        hint = f"did you mean '{close[0]}'?" if close else f"the fields are: {', '.join(fields)}"
+        return f"unknown field; {hint}"
+    if path == ("proteges",) and kind in ("literal_error", "list_type"):
+        return f"must be 'europe' or a list of actor ids such as [POL, DEU] (got {shown})"
+    if len(path) == 2 and path[0] == "options" and kind == "model_type":
+        return f"must be a catalogue option id or a mapping with an id (got {shown})"
+    if path[:1] == ("assumptions",) and len(path) == 2 and kind == "model_type":
+        return f"must be a number or a mapping {{default, low, high}} (got {shown})"
+    if kind == "list_type":
+        example = f"; write [{got}]" if isinstance(got, str) else ""
+        return f"must be a list (got {shown}){example}"
+    if kind in ("dict_type", "model_type"):
+        return f"must be a mapping of field: value (got {shown})"
+    if kind == "string_pattern_mismatch":
+        return f"must be lower-case letters and digits joined by hyphens (got {shown})"
+    if kind in ("string_too_short", "too_short"):
+        return "must not be empty"
+    if kind == "date_type":
+        return f"must be a date written YYYY-MM-DD (got {shown})"
+    if kind == "value_error":
+        return str(detail["msg"]).removeprefix("Value error, ")
+    messages = {
+        "int_type": "must be a whole number",
+        "float_type": "must be a number",
+        "bool_type": "must be true or false",
+        "string_type": "must be text",
+        "literal_error": f"must be {context.get('expected')}",
+        "greater_than_equal": f"must be >= {_bound(context.get('ge'))}",
+        "less_than_equal": f"must be <= {_bound(context.get('le'))}",
+        "invalid_key": "must be the name of a field, as text",
+    }
+    message = messages.get(kind, str(detail["msg"]).replace("Input should be", "must be"))
+    unquote = "; write it without quotes" if isinstance(got, str) and "number" in message else ""
+    return f"{message} (got {shown}){unquote}"
+
+
+def _load_world(
+    raw: Mapping[str, Any], base: Path, findings: _Findings
+) -> tuple[World | None, Path | None]:
+    data = raw.get("data")
+    if data is None:
+        return load_world(), None
+    if not isinstance(data, str) or not data.strip():
+        return None, None  # reported by the schema
+    folder = base / data
+    if not folder.is_dir():
+        findings.add(
+            ("data",),
+            f"no folder '{folder}'; `data` names a folder of YAML tables, "
+            "relative to the scenario file (or null)",
+        )
+        return None, None
+    try:
+        return load_world(folder), folder
+    except DataError as error:
+        problem = error.problems[0] if error.problems else error
+        findings.add(
+            ("data",),
+            f"the data folder is invalid: {problem}; run `umbrella data check --data {folder}`",
+        )
+        return None, None
+
+
+def _check_references(raw: Mapping[str, Any], world: World | None, findings: _Findings) -> None:
+    """Checks across fields and against the world dataset, on the file as written."""
+    if world is not None:
+        _check_actors(raw, world, findings)
+    catalogue = _catalogue(world) if world is not None else None
+    names = _check_options(raw.get("options"), catalogue, findings)
+    if catalogue is not None:
+        _check_assumptions(raw.get("assumptions"), names, catalogue, findings)
+
+
+def _unknown_actor(code: str, world: World) -> str:
+    close = difflib.get_close_matches(code.upper(), list(world.records["actors"]), n=3)
+    hint = f" (did you mean {', '.join(close)}?)" if close else ""
+    return f"unknown actor '{code}'; use an ISO3 code from `umbrella data show actors`{hint}"
+
+
+def _check_actors(raw: Mapping[str, Any], world: World, findings: _Findings) -> None:
+    actors = world.records["actors"]
+    armed = sorted(set(world.forces["state"]))
+    challenger = raw.get("challenger")
+    if isinstance(challenger, str) and challenger not in actors:
+        findings.add(("challenger",), _unknown_actor(challenger, world))
+    for role in ("guarantors", "proteges"):
+        codes = raw.get(role)
+        if not isinstance(codes, list):
+            continue
+        seen: set[str] = set()
+        for index, code in enumerate(codes):
+            if not isinstance(code, str):
+                continue
+            where = (role, index)
+            if code not in actors:
+                findings.add(where, _unknown_actor(code, world))
+            elif code == challenger:
+                findings.add(
+                    where, f"'{code}' is the challenger; it cannot also be one of the {role}"
+                )
+            elif code in seen:
+                findings.add(where, f"'{code}' is listed twice; list each once")
+            elif role == "guarantors" and code not in armed:
+                findings.add(
+                    where,
+                    f"'{code}' fields no nuclear forces in the dataset; a "
+                    f"guarantor needs a forces record (those with one: "
+                    f"{', '.join(armed)})",
+                )
+            seen.add(code)
+
+
+def _catalogue(world: World) -> dict[str, Option]:
+    return {k: r for k, r in world.records["options"].items() if isinstance(r, Option)}
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _check_options(
+    options: Any, catalogue: Mapping[str, Option] | None, findings: _Findings
+) -> dict[str, set[str]]:
+    """Check the options; return each option's assumption suffixes (fields and levers)."""
+    names: dict[str, set[str]] = {STATUS_QUO: set(OPTION_FIELDS)}
+    if not isinstance(options, list):
+        return names
+    seen: dict[str, int] = {}
+    for index, item in enumerate(options):
+        entry = item if isinstance(item, dict) else {"id": item}
+        option_id = entry.get("id")
+        if not isinstance(option_id, str):
+            continue
+        where: FieldPath = ("options", index) if isinstance(item, str) else ("options", index, "id")
+        known = catalogue is None or option_id in catalogue
+        if option_id in seen:
+            findings.add(
+                where,
+                f"option '{option_id}' is listed twice (also options"
+                f"[{seen[option_id]}]); list each option once",
+            )
+        elif isinstance(item, str) and not known:
+            close = difflib.get_close_matches(option_id, list(catalogue or ()), n=3)
+            hint = f" (did you mean {', '.join(close)}?)" if close else ""
+            findings.add(
+                where,
+                f"unknown option '{option_id}'; use an id from `umbrella data "
+                f"show options`, or define the option with every field{hint}",
+            )
+        elif not known:
+            for name in ("name", "category", *OPTION_FIELDS, "levers"):
+                if entry.get(name) is None:
+                    findings.add(
+                        ("options", index, name),
+                        f"required: '{option_id}' is not in the catalogue, so give "
+                        "every field, or use an id from `umbrella data show options`",
+                        missing=True,
+                    )
+                    break
+        seen.setdefault(option_id, index)
+        levers = _check_levers(entry.get("levers"), ("options", index, "levers"), findings)
+        option = catalogue.get(option_id) if catalogue is not None else None
+        _check_effect_years(entry, option, ("options", index), findings)
+        pulled = set(OPTION_LEVERS.get(option_id, {})) if option is not None else set()
+        names.setdefault(option_id, set()).update({*OPTION_FIELDS, *pulled, *levers})
+    return names
+
+
+def _check_levers(levers: Any, where: FieldPath, findings: _Findings) -> list[str]:
+    if not isinstance(levers, dict):
+        return []
+    for name, value in levers.items():
+        lever = LEVERS.get(str(name))
+        if lever is None:
+            close = difflib.get_close_matches(str(name), list(LEVERS), n=1)
+            hint = f"did you mean '{close[0]}'? " if close else ""
+            findings.add(
+                (*where, name), f"unknown lever '{name}'; {hint}levers are: {', '.join(LEVERS)}"
+            )
+        elif _is_number(value) and not lever.low <= value <= lever.high:
+            findings.add(
+                (*where, name),
+                f"must lie in {lever.low:g}-{lever.high:g} ({lever.unit}) (got {value:g})",
+            )
+    return [str(name) for name in levers if str(name) in LEVERS]
+
+
+def _check_effect_years(
+    entry: Mapping[str, Any], option: Option | None, where: FieldPath, findings: _Findings
+) -> None:
+    first: Any = entry.get("years_to_first_effect")
+    full: Any = entry.get("years_to_full_effect")
+    if option is not None:
+        first = option.years_to_first_effect.value if first is None else first
+        full = option.years_to_full_effect.value if full is None else full
+    if not (_is_number(first) and _is_number(full)) or first <= full:
+        return
+    if entry.get("years_to_full_effect") is not None:
+        findings.add(
+            (*where, "years_to_full_effect"),
+            f"must be >= years_to_first_effect (got {full:g} < {first:g})",
+        )
+    else:
+        findings.add(
+            (*where, "years_to_first_effect"),
+            f"must be <= years_to_full_effect, {full:g} in the catalogue (got {first:g})",
+        )
+
+
+def _check_assumptions(
+    assumptions: Any,
+    names: Mapping[str, set[str]],
+    catalogue: Mapping[str, Option],
+    findings: _Findings,
+) -> None:
+    if not isinstance(assumptions, dict):
+        return
+    known = {a.name for a in (*TRUST_ASSUMPTIONS, *MODEL_ASSUMPTIONS)}
+    known |= {f"option.{oid}.{suffix}" for oid, suffixes in names.items() for suffix in suffixes}
+    for name, value in assumptions.items():
+        where = ("assumptions", name)
+        if not isinstance(name, str):
+            continue
+        if name not in known:
+            option_id = name.split(".")[1] if name.count(".") == 2 else ""
+            if name.startswith("option.") and option_id in catalogue and option_id not in names:
+                message = (
+                    f"option '{option_id}' is not among this scenario's options; add it "
+                    "to `options` or drop this line"
+                )
+            else:
+                close = difflib.get_close_matches(name, sorted(known), n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                message = f"unknown assumption '{name}'; see `umbrella assumptions`{hint}"
+            findings.add(where, message)
+            continue
+        suffix = name.rsplit(".", 1)[-1] if name.startswith("option.") else ""
+        given = [
+            v for v in (value.values() if isinstance(value, dict) else [value]) if _is_number(v)
+        ]
+        lever = LEVERS.get(suffix)
+        if lever is not None and any(not lever.low <= v <= lever.high for v in given):
+            findings.add(
+                where, f"lever values must lie in {lever.low:g}-{lever.high:g} ({lever.unit})"
+            )
+        elif suffix in OPTION_FIELDS[1:] and any(v < 0 for v in given):
+            findings.add(where, "must be >= 0")
+
+
+# Resolving ----------------------------------------------------------------------------------
+
+
+def _resolve(
+    model: _ScenarioFile, world: World, data_dir: Path | None, path: Path | None
+) -> Scenario:
+    catalogue = _catalogue(world)
+    items: list[str | _OptionEntry] = list(model.options)
+    ids = [item if isinstance(item, str) else item.id for item in items]
+    if STATUS_QUO in ids:
+        items.insert(0, items.pop(ids.index(STATUS_QUO)))
+    else:
+        items.insert(0, STATUS_QUO)
+    specs: list[OptionSpec] = []
+    entries: list[Assumption] = []
+    for item in items:
+        spec, assumptions = _option(item, catalogue, model.start_year)
+        specs.append(spec)
+        entries.extend(assumptions)
+    registry = build_registry(world, specs, entries)
+    for name, change in model.assumptions.items():
+        registry[name] = override(registry, name, change.default, change.low, change.high)
+    years = list(range(model.start_year, model.horizon + 1, model.step_years))
+    if years[-1] != model.horizon:
+        years.append(model.horizon)
+    proteges = (
+        tuple(model.proteges)
+        if isinstance(model.proteges, list)
+        else _europe(world, model.challenger, model.as_of)
+    )
+    return Scenario(
+        name=model.name,
+        title=model.title,
+        description=model.description,
+        as_of=model.as_of,
+        start_year=model.start_year,
+        horizon=model.horizon,
+        step_years=model.step_years,
+        years=tuple(years),
+        challenger=model.challenger,
+        guarantors=tuple(model.guarantors),
+        proteges=proteges,
+        game=model.game,
+        data_dir=data_dir,
+        population_weights=model.population_weights,
+        options=tuple(specs),
+        registry=registry,
+        world=world,
+        path=path,
+    )
+
+
+def _europe(world: World, challenger: str, as_of: dt.date) -> tuple[str, ...]:
+    """Every European actor except the challenger and, if it is in the CSTO, its allies."""
+    excluded = {challenger}
+    if world.actor(challenger).member_of("CSTO", as_of):
+        excluded |= set(world.members("CSTO", as_of))
+    actors = world.records["actors"].values()
+    return tuple(
+        a.id
+        for a in actors
+        if isinstance(a, Actor) and a.region == "europe" and a.id not in excluded
+    )
+
+
+def _option(
+    item: str | _OptionEntry, catalogue: Mapping[str, Option], start_year: int
+) -> tuple[OptionSpec, list[Assumption]]:
+    if isinstance(item, str):
+        return catalogue_option(catalogue[item], start_year)
+    if item.id not in catalogue:
+        if item.name is None or item.category is None or item.levers is None:
+            raise UsageError(f"option {item.id}: not in the catalogue, so every field is needed")
+        return inline_option(item.id, item.name, item.category, item.given(), item.levers)
+    # A catalogue option with some fields changed: each becomes the new default, its range
+    # kept and widened if needed, as for a number under `assumptions:`.
+    option = catalogue[item.id]
+    start = start_year if item.start_year is None else item.start_year
+    spec, assumptions = catalogue_option(option, start)
+    by_name = {a.name: a for a in assumptions}
+    changes = {k: v for k, v in item.given().items() if k != "start_year"}
+    for key, value in [*changes.items(), *(item.levers or {}).items()]:
+        name = f"option.{item.id}.{key}"
+        if name in by_name:
+            by_name[name] = override(by_name, name, value)
+        else:
+            lever = LEVERS[key]
+            by_name[name] = Assumption(
+                name,
+                f"{lever.meaning} ({spec.name})",
+                value,
+                value,
+                value,
+                lever.unit,
+                "Set in the scenario file.",
+            )
+    levers = (*spec.levers, *(k for k in item.levers or {} if k not in spec.levers))
+    spec = replace(
+        spec, name=item.name or spec.name, category=item.category or spec.category, levers=levers
+    )
+    return spec, list(by_name.values())

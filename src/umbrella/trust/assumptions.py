@@ -1,0 +1,116 @@
+"""Assumptions of the trust model (Beta reputation with forgetting, ``docs/trust.md``).
+
+The weights are counted in *observations*: one unit is the evidence of one Bernoulli
+observation of the guarantor's reliability in the Beta reputation system of Josang & Ismail
+(2002), so a prior strength of 10 is worth ten such observations.
+"""
+
+from __future__ import annotations
+
+from umbrella.assumptions import Assumption
+
+__all__ = ["ASSUMPTIONS"]
+
+_PRIOR_BASIS = (
+    "Rationale: decades of alliance practice before the timeline starts (NATO since 1949; "
+    "the UK deterrent declared to NATO; France's Ecole de guerre offer of 2020); the range "
+    "spans a sceptical to a confident reading."
+)
+
+ASSUMPTIONS: tuple[Assumption, ...] = (
+    Assumption(
+        name="trust.half_life_months",
+        meaning="time for the weight of past evidence to halve",
+        default=24.0,
+        low=12.0,
+        high=60.0,
+        unit="months",
+        basis="Rationale: Josang & Ismail (2002) leave the forgetting factor to the "
+        "application; alliance reputations are sticky but the 2025 episode was still cited a "
+        "year later (events 2026-01-22, 2026-02-13), so a half-life of one to five years.",
+    ),
+    Assumption(
+        name="trust.spillover",
+        meaning="share of an event's evidence that reaches proteges it did not directly concern",
+        default=0.5,
+        low=0.2,
+        high=0.9,
+        unit="share",
+        basis="Rationale: the 2025 pause concerned Ukraine, and European capitals drew "
+        "conclusions for themselves (events 2026-01-22, 2026-02-13); how much is uncertain.",
+    ),
+    Assumption(
+        name="trust.weight_minor",
+        meaning="evidence carried by a minor event",
+        default=0.5,
+        low=0.25,
+        high=1.0,
+        unit="observations",
+        basis="Rationale: a routine statement or exercise; half a major pledge.",
+    ),
+    Assumption(
+        name="trust.weight_moderate",
+        meaning="evidence carried by a moderate event",
+        default=1.5,
+        low=0.75,
+        high=3.0,
+        unit="observations",
+        basis="Rationale: a summit declaration, a treaty, a national strategy.",
+    ),
+    Assumption(
+        name="trust.weight_major",
+        meaning="evidence carried by a major event",
+        default=4.0,
+        low=2.0,
+        high=8.0,
+        unit="observations",
+        basis="Rationale: an act that tests the guarantee itself (the 2025 intelligence pause).",
+    ),
+    Assumption(
+        name="trust.negative_multiplier",
+        meaning="how much more a failure weighs than a reassurance",
+        default=1.5,
+        low=1.0,
+        high=3.0,
+        unit="ratio",
+        basis="Rationale: reputations are lost faster than they are built (negativity "
+        "bias); 1 treats both alike.",
+    ),
+    Assumption(
+        name="trust.prior_strength",
+        meaning="weight of the prior reputation when the timeline starts",
+        default=10.0,
+        low=4.0,
+        high=30.0,
+        unit="observations",
+        basis=_PRIOR_BASIS,
+    ),
+    Assumption(
+        name="trust.prior_mean_usa",
+        meaning="prior reliability of the United States as guarantor",
+        default=0.85,
+        low=0.7,
+        high=0.95,
+        unit="probability",
+        basis=_PRIOR_BASIS,
+    ),
+    Assumption(
+        name="trust.prior_mean_gbr",
+        meaning="prior reliability of the United Kingdom as guarantor",
+        default=0.8,
+        low=0.6,
+        high=0.9,
+        unit="probability",
+        basis=_PRIOR_BASIS,
+    ),
+    Assumption(
+        name="trust.prior_mean_fra",
+        meaning="prior reliability of France as guarantor",
+        default=0.7,
+        low=0.5,
+        high=0.85,
+        unit="probability",
+        basis=_PRIOR_BASIS,
+    ),
+)
+"""The trust model's assumptions: defaults, plausible ranges, units and their basis."""
