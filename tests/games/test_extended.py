@@ -543,3 +543,23 @@ def test_family_record() -> None:
     for example in FAMILY.examples:
         check_instance(FAMILY, floats(example.parameters))
     assert isinstance(solve(**floats(EXAMPLES[0].parameters)), Solution)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.floats(0.01, 0.99), st.floats(0.01, 0.99), st.floats(1.0, 4.0))
+def test_default_outcome_fast_path_equals_solve(pc: float, pd: float, gain: float) -> None:
+    from umbrella.games.extended import default_outcome
+
+    payoffs = {
+        "c_cw": gain,
+        "c_sq": 0.0,
+        "c_dw": -2.0,
+        "c_cf_hard": -1.0,
+        "d_dw": 1.0,
+        "d_cw": -1.0,
+        "d_cf_soft": -3.0,
+    }
+    full = solve(**payoffs, c_cf_soft=-4.0, d_sq=2.0, d_cf_hard=0.0, p_ch=pc, p_def=pd)
+    fast = default_outcome(**payoffs, p_ch=pc, p_def=pd)
+    for key, value in fast.items():
+        assert float(value) == pytest.approx(float(full.outcome[key][0]), abs=1e-12)

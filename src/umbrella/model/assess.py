@@ -29,6 +29,8 @@ import pandas as pd
 import xarray as xr
 
 from umbrella.assumptions import resolve
+from umbrella.data.schema import Event
+from umbrella.games.extended import default_outcome
 from umbrella.games.extended import solve as solve_extended
 from umbrella.games.rudimentary import solve as solve_rudimentary
 from umbrella.model import credibility as cred
@@ -36,9 +38,10 @@ from umbrella.model import options as opt
 from umbrella.model.registry import OptionSpec
 from umbrella.model.scenario import Scenario, load_scenario
 from umbrella.trust import trust_state
+from umbrella.trust.evidence import protege_views, view_of
 from umbrella.types import PathLike
 
-__all__ = ["Assessment", "assess"]
+__all__ = ["SUMMARY_OUTCOMES", "Assessment", "Layout", "assess", "layout", "summarise"]
 
 FloatArray = npt.NDArray[np.float64]
 _FUTURE_EVIDENCE = {
@@ -70,50 +73,22 @@ def assess(
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
     params = resolve(scenario.registry.values(), assumptions)
-    years = list(scenario.years)
-    guarantors, proteges = list(scenario.guarantors), list(scenario.proteges)
-    world = scenario.world
-
-    trust = _trust_by_year(scenario, params, years)  # (s, g, p, y)
-    active = cred.commitments_in_force(world, guarantors, proteges, years)
-    depth = cred.commitment_depth(active, params, guarantors, proteges)  # (s, g, p, y)
-    capability = cred.capability(world, guarantors, params)  # (s, g)
-    allies = np.array([_is_ally(world, p, scenario.as_of) for p in proteges])
-    resolve_ch = _challenger_resolve(scenario, params, proteges)  # (s, p)
-    weights = (
-        _population(world, proteges) if scenario.population_weights else np.ones(len(proteges))
-    )
-
-    per_option: dict[str, list[FloatArray]] = {}
-    for option in scenario.options:
-        share = opt.ramp(params, option, years)  # (s, y)
-        result = _option_outcomes(
-            option,
-            params,
-            share,
-            trust,
-            depth,
-            capability,
-            allies,
-            guarantors,
-            resolve_ch,
-            scenario.game,
-        )
-        spent = opt.spending(params, option, years)
-        support, positive, negative = opt.ukraine_support(params, option, share, spent)
-        result |= {
-            "spending_eur_bn": spent,
-            "npv_eur_bn": opt.npv(spent, years, scenario.start_year, params["discount_rate"]),
-            "proliferation": opt.proliferation(params, option, share),
-            "ukraine_support_eur_bn": support,
-            "ukraine_positive_eur_bn": positive,
-            "ukraine_negative_eur_bn": negative,
-            "effect_share": share,
-            "years_to_first_effect": params[f"option.{option.id}.years_to_first_effect"],
-            "years_to_full_effect": params[f"option.{option.id}.years_to_full_effect"],
-        }
-        for name, value in result.items():
-            per_option.setdefault(name, []).append(value)
+    grid = layout(scenario)
+    per_option = _evaluate(scenario, grid, params, detail=True)
+    years, guarantors, proteges = list(grid.years), list(grid.guarantors), list(grid.proteges)
+    trust = np.take(per_option.pop("trust")[0], grid.group, axis=2)
+    weights = grid.weights
+    for name in (
+        "credibility",
+        "combined_credibility",
+        "deterrence",
+        "conflict",
+        "challenge",
+        "equilibrium_class",
+    ):
+        axis = 2 if name == "credibility" else 1
+        per_option[name] = [np.take(a, grid.group, axis=axis) for a in per_option[name]]
+    allies = np.take(grid.allies, grid.group)
 
     dims = {
         "credibility": ("sample", "guarantor", "protege", "year"),
@@ -137,7 +112,7 @@ def assess(
         stacked = np.stack(arrays, axis=1)  # option after sample
         data[name] = ((dims[name][0], "option", *dims[name][1:]), stacked)
     data["trust"] = (("sample", "guarantor", "protege", "year"), trust)
-    weight = weights / weights.sum()
+    weight = weights
     europe = np.einsum("sopy,p->soy", np.stack(per_option["deterrence"], axis=1), weight)
     data["europe_deterrence"] = (("sample", "option", "year"), europe)
     dataset = xr.Dataset(
@@ -163,12 +138,165 @@ def assess(
     return Assessment(dataset=dataset, scenario=scenario)
 
 
-def _trust_by_year(
-    scenario: Scenario, params: Mapping[str, FloatArray], years: list[int]
-) -> FloatArray:
-    state = trust_state(
-        scenario.world, params, scenario.as_of, scenario.guarantors, scenario.proteges
+@dataclass(frozen=True)
+class Layout:
+    """What the assessment needs that does not depend on the samples.
+
+    Proteges with identical inputs (the same commitments from every guarantor in every
+    year, the same alliance status, trust view and challenger resolve class) are evaluated
+    once, as a group; ``group[p]`` is the group of protege p and ``reps`` a member of each.
+    """
+
+    years: tuple[int, ...]
+    guarantors: tuple[str, ...]
+    proteges: tuple[str, ...]
+    reps: tuple[str, ...]
+    group: npt.NDArray[np.int64]
+    active: npt.NDArray[np.bool_]  # (kind, guarantor, group, year)
+    allies: npt.NDArray[np.bool_]  # (group,)
+    resolve_keys: tuple[str, ...]  # per group
+    weights: FloatArray  # (protege,) population shares, summing to 1
+    group_weights: FloatArray  # (group,)
+
+
+def layout(scenario: Scenario) -> Layout:
+    """The sample-independent structure of ``scenario``'s assessment."""
+    world, years = scenario.world, list(scenario.years)
+    guarantors, proteges = list(scenario.guarantors), list(scenario.proteges)
+    active = cred.commitments_in_force(world, guarantors, proteges, years)
+    views = protege_views(e for e in world.records["events"].values() if isinstance(e, Event))
+    keys: dict[tuple[object, ...], int] = {}
+    group = np.empty(len(proteges), dtype=np.int64)
+    reps: list[str] = []
+    for index, protege in enumerate(proteges):
+        key = (
+            active[:, :, index, :].tobytes(),
+            _is_ally(world, protege, scenario.as_of),
+            _resolve_key(scenario, protege),
+            view_of(protege, views),
+            protege if protege in guarantors else "",
+        )
+        if key not in keys:
+            keys[key] = len(reps)
+            reps.append(protege)
+        group[index] = keys[key]
+    first = [proteges.index(r) for r in reps]
+    raw = _population(world, proteges) if scenario.population_weights else np.ones(len(proteges))
+    weights = raw / raw.sum()
+    return Layout(
+        years=tuple(years),
+        guarantors=tuple(guarantors),
+        proteges=tuple(proteges),
+        reps=tuple(reps),
+        group=group,
+        active=active[:, :, first, :],
+        allies=np.array([_is_ally(world, r, scenario.as_of) for r in reps]),
+        resolve_keys=tuple(_resolve_key(scenario, r) for r in reps),
+        weights=weights,
+        group_weights=np.bincount(group, weights=weights).astype(np.float64),
     )
+
+
+def _evaluate(
+    scenario: Scenario, grid: Layout, params: Mapping[str, FloatArray], detail: bool
+) -> dict[str, list[npt.NDArray[Any]]]:
+    """Every option's outcomes on the protege groups; one list entry per option."""
+    years, guarantors, reps = list(grid.years), list(grid.guarantors), list(grid.reps)
+    trust = _trust_by_year(scenario, params, years, reps)  # (s, g, r, y)
+    depth = cred.commitment_depth(grid.active, params, guarantors, reps)
+    capability = cred.capability(scenario.world, guarantors, params)  # (s, g)
+    resolve_ch = np.stack([params[k] for k in grid.resolve_keys], axis=1)  # (s, r)
+    per_option: dict[str, list[npt.NDArray[Any]]] = {"trust": [trust]}
+    unchanged: dict[str, npt.NDArray[Any]] | None = None
+    for option in scenario.options:
+        share = opt.ramp(params, option, years)  # (s, y)
+        # Options that pull no lever of credibility leave deterrence as it is: compute once.
+        neutral = not set(option.levers) & _CREDIBILITY_LEVERS
+        if neutral and unchanged is not None:
+            result = dict(unchanged)
+        else:
+            result = _option_outcomes(
+                option,
+                params,
+                share,
+                trust,
+                depth,
+                capability,
+                grid.allies,
+                guarantors,
+                resolve_ch,
+                scenario.game,
+                detail,
+            )
+            if neutral:
+                unchanged = dict(result)
+        spent = opt.spending(params, option, years)
+        support, positive, negative = opt.ukraine_support(params, option, share, spent)
+        result |= {
+            "spending_eur_bn": spent,
+            "npv_eur_bn": opt.npv(spent, years, scenario.start_year, params["discount_rate"]),
+            "proliferation": opt.proliferation(params, option, share),
+            "ukraine_support_eur_bn": support,
+            "ukraine_positive_eur_bn": positive,
+            "ukraine_negative_eur_bn": negative,
+            "effect_share": share,
+            "years_to_first_effect": params[f"option.{option.id}.years_to_first_effect"],
+            "years_to_full_effect": params[f"option.{option.id}.years_to_full_effect"],
+        }
+        for name, value in result.items():
+            per_option.setdefault(name, []).append(value)
+    return per_option
+
+
+_CREDIBILITY_LEVERS = {
+    "coordination",
+    "depth_gbr",
+    "depth_fra",
+    "capability_gbr",
+    "capability_fra",
+    "european_force",
+}
+
+SUMMARY_OUTCOMES = {
+    "deterrence_europe": "probability that deterrence holds in the last year, Europe-wide "
+    "(population-weighted)",
+    "deterrence_europe_mean": "the same, averaged over the years assessed",
+    "deterrence_ukraine": "probability that deterrence holds for Ukraine in the last year",
+    "npv_eur_bn": "net present value of spending, EUR bn",
+    "proliferation": "non-proliferation risk index in the last year",
+    "ukraine_support_eur_bn": "support to Ukraine, EUR bn per year, averaged over the years",
+}
+"""The per-future, per-option outcomes an ensemble keeps (docs/model.md)."""
+
+
+def summarise(
+    scenario: Scenario, grid: Layout, params: Mapping[str, FloatArray]
+) -> dict[str, FloatArray]:
+    """The summary outcomes (sample, option) of every option: the ensemble's fast path."""
+    per_option = _evaluate(scenario, grid, params, detail=False)
+    deterrence = np.stack(per_option["deterrence"], axis=1)  # (s, o, r, y)
+    europe = np.einsum("sory,r->soy", deterrence, grid.group_weights)
+    ukraine = (
+        deterrence[:, :, grid.reps.index("UKR"), -1]
+        if "UKR" in grid.reps
+        else np.full(europe.shape[:2], np.nan)
+    )
+    return {
+        "deterrence_europe": europe[:, :, -1],
+        "deterrence_europe_mean": europe.mean(axis=2),
+        "deterrence_ukraine": ukraine,
+        "npv_eur_bn": np.stack(per_option["npv_eur_bn"], axis=1),
+        "proliferation": np.stack(per_option["proliferation"], axis=1)[:, :, -1],
+        "ukraine_support_eur_bn": np.stack(per_option["ukraine_support_eur_bn"], axis=1).mean(
+            axis=2
+        ),
+    }
+
+
+def _trust_by_year(
+    scenario: Scenario, params: Mapping[str, FloatArray], years: list[int], reps: list[str]
+) -> FloatArray:
+    state = trust_state(scenario.world, params, scenario.as_of, scenario.guarantors, reps)
     lam = state.monthly_decay[:, None, None]
     as_of = scenario.as_of
     months = np.array(
@@ -193,8 +321,8 @@ def _trust_by_year(
     beta = state.prior_beta[:, :, None, None] + negative
     trust = alpha / (alpha + beta)
     for gi, g in enumerate(scenario.guarantors):
-        if g in scenario.proteges:
-            trust[:, gi, list(scenario.proteges).index(g), :] = 1.0
+        if g in reps:
+            trust[:, gi, reps.index(g), :] = 1.0
     return trust
 
 
@@ -209,6 +337,7 @@ def _option_outcomes(
     guarantors: list[str],
     resolve_ch: FloatArray,
     game: str,
+    detail: bool = True,
 ) -> dict[str, npt.NDArray[Any]]:
     ramped = share[:, None, :]  # (s, 1, y) against (s, p, y)
     ally = allies[None, :, None]
@@ -235,6 +364,19 @@ def _option_outcomes(
     p_def = np.clip(combined, _EPSILON, 1.0 - _EPSILON)
     p_ch = np.broadcast_to(resolve_ch[:, :, None], p_def.shape)
     gain = params["game.challenger_gain"][:, None, None]
+    if not detail and game == "extended":
+        fast = default_outcome(
+            c_cw=gain,
+            c_sq=0.0,
+            c_dw=-2.0,
+            c_cf_hard=-1.0,
+            d_dw=1.0,
+            d_cw=-1.0,
+            d_cf_soft=-3.0,
+            p_ch=p_ch,
+            p_def=p_def,
+        )
+        return {"deterrence": 1.0 - fast["CW"] - fast["CF"]}
     if game == "rudimentary":
         solution = solve_rudimentary(
             a_cf=-(1.0 - p_ch) * 4.0 - p_ch * 1.0,
@@ -277,20 +419,12 @@ def _is_ally(world: Any, protege: str, as_of: dt.date) -> bool:
     return bool(actor.member_of("NATO", as_of) or actor.member_of("EU", as_of))
 
 
-def _challenger_resolve(
-    scenario: Scenario, params: Mapping[str, FloatArray], proteges: list[str]
-) -> FloatArray:
-    columns = []
-    for p in proteges:
-        actor = scenario.world.actor(p)
-        if p == "UKR":
-            key = "challenger.resolve_ukraine"
-        elif actor.member_of("NATO", scenario.as_of):
-            key = "challenger.resolve_nato"
-        else:
-            key = "challenger.resolve_other"
-        columns.append(params[key])
-    return np.stack(columns, axis=1)
+def _resolve_key(scenario: Scenario, protege: str) -> str:
+    if protege == "UKR":
+        return "challenger.resolve_ukraine"
+    if scenario.world.actor(protege).member_of("NATO", scenario.as_of):
+        return "challenger.resolve_nato"
+    return "challenger.resolve_other"
 
 
 def _population(world: Any, proteges: list[str]) -> FloatArray:

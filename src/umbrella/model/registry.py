@@ -316,6 +316,7 @@ def catalogue_option(option: Option, start_year: int) -> tuple[OptionSpec, list[
             "year",
             "Rationale: a decision taken at the start of the assessment, or "
             "delayed by up to five years.",
+            distribution="discrete",
         )
     ]
     for field in OPTION_FIELDS[1:]:

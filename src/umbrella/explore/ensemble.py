@@ -1,0 +1,345 @@
+"""Ensembles: every option evaluated on many sampled futures, chunk by chunk.
+
+A run draws ``n_samples`` futures (:mod:`umbrella.explore.sampling`), evaluates every option
+of the scenario on each with the vectorised model (:func:`umbrella.model.assess.summarise`)
+in chunks of ``chunk_size`` futures, and keeps
+
+- per chunk, the futures and their outcomes, written to the run store when one is given
+  (Parquet files, :mod:`umbrella.store`): full detail on disk, none in memory;
+- running aggregates per option and outcome (count, mean, standard deviation, minimum,
+  maximum), so memory stays flat whatever the number of futures.
+
+Chunks are independent: with ``workers`` they run on a Dask ``LocalCluster`` (or an existing
+cluster at ``scheduler``), and the result is the same, bit for bit, as in one process,
+because each future's draw depends only on the seed and its index.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import import_module
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+import xarray as xr
+
+from umbrella.assumptions import resolve
+from umbrella.errors import UsageError
+from umbrella.explore.sampling import Sampler, draw, uncertainties
+from umbrella.model.assess import SUMMARY_OUTCOMES, layout, summarise
+from umbrella.model.scenario import Scenario, load_scenario, parse_scenario
+
+__all__ = ["Aggregates", "RunSummary", "evaluate_chunk", "run_ensemble"]
+
+FloatArray = npt.NDArray[np.float64]
+
+
+_SUM_SCALE = 2.0**24  # fixed point of sums: integer addition does not depend on order
+_SQUARE_SCALE = 2.0**16
+
+
+@dataclass
+class Aggregates:
+    """Count, mean, standard deviation, minimum and maximum per option and outcome.
+
+    Sums are kept in fixed point (resolution 2^-24 for values, 2^-16 for squares) as Python
+    integers: integer addition is exact, so the aggregates of a run are the same whatever
+    the chunk size, the number of workers or the order in which chunks finish.
+    """
+
+    options: tuple[str, ...]
+    outcomes: tuple[str, ...]
+    count: int = 0
+    total: list[list[int]] = field(default_factory=list)
+    squares: list[list[int]] = field(default_factory=list)
+    low: FloatArray = field(default_factory=lambda: np.zeros(0))
+    high: FloatArray = field(default_factory=lambda: np.zeros(0))
+
+    def __post_init__(self) -> None:
+        shape = (len(self.options), len(self.outcomes))
+        self.total = [[0] * shape[1] for _ in range(shape[0])]
+        self.squares = [[0] * shape[1] for _ in range(shape[0])]
+        self.low, self.high = np.full(shape, np.inf), np.full(shape, -np.inf)
+
+    def add(self, outcomes: pd.DataFrame) -> None:
+        """Fold in one chunk's long outcomes table (future, option, outcomes...)."""
+        for i, option in enumerate(self.options):
+            values = outcomes.loc[outcomes["option"] == option, list(self.outcomes)].to_numpy()
+            values = np.nan_to_num(values, nan=0.0)
+            sums = np.round(values * _SUM_SCALE).astype(np.int64).sum(axis=0)
+            squares = np.round(values**2 * _SQUARE_SCALE).astype(np.int64).sum(axis=0)
+            for j in range(len(self.outcomes)):
+                self.total[i][j] += int(sums[j])
+                self.squares[i][j] += int(squares[j])
+            self.low[i] = np.fmin(self.low[i], values.min(axis=0))
+            self.high[i] = np.fmax(self.high[i], values.max(axis=0))
+        self.count += int(outcomes["future"].nunique())
+
+    def to_xarray(self) -> xr.Dataset:
+        n = max(self.count, 1)
+        mean = np.array(self.total, dtype=np.float64) / _SUM_SCALE / n
+        mean_square = np.array(self.squares, dtype=np.float64) / _SQUARE_SCALE / n
+        sd = np.sqrt(np.maximum(mean_square - mean**2, 0.0))
+        dims = ("option", "outcome")
+        return xr.Dataset(
+            {
+                "mean": (dims, mean),
+                "sd": (dims, sd),
+                "min": (dims, self.low),
+                "max": (dims, self.high),
+            },
+            coords={"option": list(self.options), "outcome": list(self.outcomes)},
+            attrs={"n_futures": self.count},
+        )
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """What a finished run returns: its id (if stored), settings and aggregates."""
+
+    run_id: str | None
+    scenario: Scenario
+    n_samples: int
+    seed: int
+    sampler: str
+    chunk_size: int
+    aggregates: xr.Dataset
+    seconds: float
+    store_path: Path | None
+    futures: pd.DataFrame | None = None
+    outcomes: pd.DataFrame | None = None
+
+
+def scenario_text(scenario: Scenario) -> str:
+    """The scenario file's text (the flagship's when it came from the package)."""
+    if scenario.path is None:
+        raise UsageError("a run needs a scenario loaded from a file")
+    return Path(scenario.path).read_text(encoding="utf-8")
+
+
+def evaluate_chunk(
+    text: str, label: str, start: int, stop: int, seed: int, sampler: Sampler
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Futures ``start`` to ``stop - 1`` and every option's outcomes on them.
+
+    Takes the scenario as text so that any worker process can evaluate any chunk.
+    """
+    scenario, grid, varying = _prepared(text, label)
+    futures = draw(varying, start, stop, seed, sampler)
+    params = resolve(
+        scenario.registry.values(), {a.name: futures[a.name].to_numpy() for a in varying}
+    )
+    summary = summarise(scenario, grid, params)
+    options = [o.id for o in scenario.options]
+    n = stop - start
+    long = pd.DataFrame(
+        {
+            "future": np.repeat(futures["future"].to_numpy(), len(options)),
+            "option": np.tile(np.asarray(options, dtype=object), n),
+        }
+    )
+    for name, values in summary.items():
+        long[name] = values.reshape(-1)
+    return futures, long
+
+
+@lru_cache(maxsize=4)
+def _prepared(text: str, label: str) -> tuple[Scenario, Any, list[Any]]:
+    # A worker evaluates many chunks of the same scenario: parse it once per process.
+    scenario = parse_scenario(text, label)
+    return scenario, layout(scenario), uncertainties(scenario.registry.values())
+
+
+def _chunks(n_samples: int, chunk_size: int) -> Iterator[tuple[int, int, int]]:
+    for index, start in enumerate(range(0, n_samples, chunk_size)):
+        yield index, start, min(start + chunk_size, n_samples)
+
+
+def run_ensemble(
+    scenario: Scenario | str | Path | None,
+    n_samples: int,
+    seed: int,
+    *,
+    chunk_size: int = 1000,
+    sampler: Sampler = "lhs",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    store: Any | None = None,
+    resume: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    keep: bool = False,
+) -> RunSummary:
+    """Evaluate every option of ``scenario`` on ``n_samples`` futures.
+
+    Parameters
+    ----------
+    scenario
+        A loaded scenario, a scenario file, or None for the flagship.
+    n_samples, seed, sampler
+        How many futures, from which seed, with which design (``lhs`` or ``sobol``).
+    chunk_size
+        Futures per chunk (memory per chunk grows with it; results do not depend on it).
+    workers, scheduler
+        Run chunks on a Dask LocalCluster of ``workers`` processes, or on the cluster at
+        ``scheduler`` (``tcp://host:port``); in this process when both are None.
+    store
+        A :class:`umbrella.store.RunStore` to keep the run in; None keeps only aggregates.
+    resume
+        The id of an interrupted run in ``store`` to finish.
+    progress
+        Called with (futures done, futures in all) after each chunk.
+    keep
+        Also keep every future's inputs and outcomes in memory (for small runs without a
+        store).
+    """
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario)
+    if n_samples < 1:
+        raise UsageError(f"--samples must be at least 1 (got {n_samples})")
+    if chunk_size < 1:
+        raise UsageError(f"--chunk-size must be at least 1 (got {chunk_size})")
+    text = scenario_text(scenario)
+    label = str(scenario.path)
+    options = tuple(o.id for o in scenario.options)
+    aggregates = Aggregates(options, tuple(SUMMARY_OUTCOMES))
+    run_id, done = _open_run(store, resume, scenario, text, n_samples, seed, chunk_size, sampler)
+    if store is not None and done:
+        for chunk in sorted(done):
+            aggregates.add(store.read_chunk(run_id, chunk)[1])
+    todo = [c for c in _chunks(n_samples, chunk_size) if c[0] not in done]
+    started = time.perf_counter()
+    finished = sum(min(chunk_size, n_samples - c * chunk_size) for c in done)
+
+    kept: list[tuple[pd.DataFrame, pd.DataFrame]] = []
+
+    def collect(index: int, futures: pd.DataFrame, outcomes: pd.DataFrame) -> None:
+        nonlocal finished
+        if keep:
+            kept.append((futures, outcomes))
+        if store is not None and run_id is not None:
+            store.write_chunk(run_id, index, futures, outcomes)
+        aggregates.add(outcomes)
+        finished += len(futures)
+        if progress is not None:
+            progress(finished, n_samples)
+
+    try:
+        if workers is None and scheduler is None:
+            for index, start, stop in todo:
+                collect(index, *evaluate_chunk(text, label, start, stop, seed, sampler))
+        else:
+            _run_on_dask(todo, text, label, seed, sampler, workers, scheduler, collect)
+    except BaseException as error:  # KeyboardInterrupt included: record, then re-raise
+        if store is not None and run_id is not None:
+            store.fail_run(run_id, f"stopped: {type(error).__name__}: {error}")
+        raise
+    if store is not None and run_id is not None:
+        store.finish_run(run_id)
+    return RunSummary(
+        run_id=run_id,
+        scenario=scenario,
+        n_samples=n_samples,
+        seed=seed,
+        sampler=sampler,
+        chunk_size=chunk_size,
+        aggregates=aggregates.to_xarray(),
+        seconds=time.perf_counter() - started,
+        store_path=None if store is None else Path(store.path),
+        futures=_concat([f for f, _ in kept], ["future"]) if keep else None,
+        outcomes=_concat([o for _, o in kept], ["future", "option"]) if keep else None,
+    )
+
+
+def _concat(frames: list[pd.DataFrame], order: list[str]) -> pd.DataFrame:
+    if not frames:
+        return pd.DataFrame()
+    return pd.concat(frames, ignore_index=True).sort_values(order, kind="stable", ignore_index=True)
+
+
+def _open_run(
+    store: Any | None,
+    resume: str | None,
+    scenario: Scenario,
+    text: str,
+    n_samples: int,
+    seed: int,
+    chunk_size: int,
+    sampler: str,
+) -> tuple[str | None, set[int]]:
+    if store is None:
+        if resume is not None:
+            raise UsageError("--resume needs a run store")
+        return None, set()
+    if resume is not None:
+        record = store.run(resume)
+        if record.status == "complete":
+            raise UsageError(f"run {resume} is already complete")
+        store.reopen_run(resume)
+        return resume, set(store.completed_chunks(resume))
+    varying = uncertainties(scenario.registry.values())
+    run_id = store.create_run(
+        scenario_name=scenario.name,
+        scenario_hash=hashlib.sha256(text.encode("utf-8")).hexdigest()[:16],
+        scenario_text=text,
+        data_version=_data_version(),
+        seed=seed,
+        n_samples=n_samples,
+        chunk_size=chunk_size,
+        sampler=sampler,
+        package_version=version("umbrella"),
+        options=[o.id for o in scenario.options],
+        uncertainties=[a.name for a in varying],
+    )
+    return run_id, set()
+
+
+def _data_version() -> str:
+    from umbrella.data.read import shipped_dir
+
+    digest = hashlib.sha256()
+    for path in sorted(shipped_dir().glob("*.yaml")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _run_on_dask(
+    todo: list[tuple[int, int, int]],
+    text: str,
+    label: str,
+    seed: int,
+    sampler: Sampler,
+    workers: int | None,
+    scheduler: str | None,
+    collect: Callable[[int, pd.DataFrame, pd.DataFrame], None],
+) -> None:
+    # dask ships no type information; treat the module as dynamic.
+    distributed: Any = import_module("dask.distributed")
+    cluster = None
+    if scheduler is None:
+        cluster = distributed.LocalCluster(
+            n_workers=workers or 1, threads_per_worker=1, processes=True, dashboard_address=None
+        )
+        client = distributed.Client(cluster)
+    else:
+        client = distributed.Client(scheduler)
+    try:
+        futures = {
+            client.submit(
+                evaluate_chunk, text, label, start, stop, seed, sampler, pure=False
+            ): index
+            for index, start, stop in todo
+        }
+        for future in distributed.as_completed(futures):
+            collect(futures[future], *future.result())
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
