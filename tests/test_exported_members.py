@@ -5,6 +5,7 @@ def test_public_api() -> None:
     assert set(umbrella.__all__) == {
         "Assessment",
         "DataError",
+        "Run",
         "Scenario",
         "ScenarioError",
         "UmbrellaError",
@@ -16,6 +17,8 @@ def test_public_api() -> None:
         "cite",
         "load_scenario",
         "load_world",
+        "open_run",
+        "run",
     }
     for name in umbrella.__all__:
         assert hasattr(umbrella, name)

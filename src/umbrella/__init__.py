@@ -13,18 +13,24 @@ from umbrella.data import World, check_world, cite, load_world
 from umbrella.errors import DataError, ScenarioError, UmbrellaError, UsageError
 
 if TYPE_CHECKING:
+    from umbrella.explore.run import Run, open_run, run
     from umbrella.model import Assessment, Scenario, assess, load_scenario
 
 _MODEL = ("Assessment", "Scenario", "assess", "load_scenario")
+_EXPLORE = ("Run", "open_run", "run")
 
 
 def __getattr__(name: str) -> Any:
-    # The model pulls in xarray and scipy; import it on first use so that loading the
-    # dataset alone stays fast.
+    # The model and the exploration pull in xarray, scipy and more; import them on first
+    # use so that loading the dataset alone stays fast.
     if name in _MODEL:
         from umbrella import model
 
         return getattr(model, name)
+    if name in _EXPLORE:
+        from umbrella.explore import run as explore_run
+
+        return getattr(explore_run, name)
     raise AttributeError(f"module 'umbrella' has no attribute {name!r}")
 
 
@@ -36,6 +42,7 @@ except PackageNotFoundError:  # running from a source tree that was never instal
 __all__ = [
     "Assessment",
     "DataError",
+    "Run",
     "Scenario",
     "ScenarioError",
     "UmbrellaError",
@@ -47,4 +54,6 @@ __all__ = [
     "cite",
     "load_scenario",
     "load_world",
+    "open_run",
+    "run",
 ]

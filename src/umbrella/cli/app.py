@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from umbrella import __version__
-from umbrella.cli import assess, data, game, trust
+from umbrella.cli import assess, data, explore, game, runs, trust
 
 app = typer.Typer(
     name="umbrella",
@@ -19,6 +19,9 @@ app.add_typer(game.app, name="game")
 app.add_typer(trust.app, name="trust")
 app.command("assess")(assess.assess_command)
 app.command("assumptions")(assess.assumptions_command)
+app.command("run")(explore.run_command)
+app.command("explore")(explore.explore_command)
+app.add_typer(runs.app, name="runs")
 
 
 def _print_version(value: bool) -> None:

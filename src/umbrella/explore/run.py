@@ -1,0 +1,251 @@
+"""A run: an ensemble of futures, kept in the run store, and the analyses that read it.
+
+>>> import umbrella
+>>> run = umbrella.run(samples=200, seed=1, store=None)   # None: keep it in memory
+>>> table = run.robustness()
+>>> bool(table.loc["status-quo", "mean"] <= 1.0)
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from umbrella.assumptions import resolve
+from umbrella.errors import UsageError
+from umbrella.explore.discovery import PrimResult, prim
+from umbrella.explore.ensemble import RunSummary, run_ensemble
+from umbrella.explore.robustness import most_robust, robustness
+from umbrella.explore.sampling import Sampler, uncertainties
+from umbrella.explore.sensitivity import sobol_design, sobol_indices, sobol_problem
+from umbrella.model.assess import SUMMARY_OUTCOMES, layout, summarise
+from umbrella.model.scenario import Scenario, load_scenario, parse_scenario
+from umbrella.types import PathLike
+
+__all__ = ["DIRECTIONS", "Run", "open_run", "run"]
+
+DIRECTIONS = {
+    "deterrence_europe": True,
+    "deterrence_europe_mean": True,
+    "deterrence_ukraine": True,
+    "npv_eur_bn": False,
+    "proliferation": False,
+    "ukraine_support_eur_bn": True,
+}
+"""Whether more of each summary outcome is better."""
+
+
+@dataclass(frozen=True)
+class Run:
+    """A finished (or loaded) run and the analyses of it."""
+
+    scenario: Scenario
+    seed: int
+    n_samples: int
+    run_id: str | None
+    store: Any | None
+    summary: RunSummary | None = None
+
+    def data(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Every future's inputs and every option's outcomes on it."""
+        if self.summary is not None and self.summary.outcomes is not None:
+            assert self.summary.futures is not None  # kept together
+            return self.summary.futures, self.summary.outcomes
+        if self.store is None or self.run_id is None:
+            raise UsageError("this run kept no detail: run it with a store or keep=True")
+        futures, outcomes = self.store.load(self.run_id)
+        return futures, outcomes
+
+    def robustness(
+        self,
+        outcome: str = "deterrence_europe",
+        thresholds: Mapping[str, tuple[str, float]] | None = None,
+    ) -> pd.DataFrame:
+        """Per option: spread, regret against the best option in each future, satisficing."""
+        _check_outcome(outcome)
+        if thresholds is None:
+            thresholds = {"deterrence_europe": (">=", 0.9)}
+        return robustness(self.data()[1], outcome, DIRECTIONS[outcome], thresholds)
+
+    def most_robust(self, table: pd.DataFrame | None = None) -> dict[str, str]:
+        """The most robust option under each rule (minimax regret, mean, satisficing)."""
+        best = most_robust(self.robustness() if table is None else table)
+        return {str(rule): option for rule, option in best.items()}
+
+    def prim(
+        self,
+        option: str,
+        outcome: str = "deterrence_europe",
+        fail_below: float = 0.9,
+        threshold: float = 0.8,
+    ) -> PrimResult:
+        """The box of uncertainties where ``option`` fails: ``outcome`` below ``fail_below``
+        (above, for outcomes where less is better)."""
+        _check_outcome(outcome)
+        futures, outcomes = self.data()
+        mine = outcomes[outcomes["option"] == option]
+        if mine.empty:
+            options = ", ".join(outcomes["option"].unique())
+            raise UsageError(f"unknown option '{option}'; the run's options: {options}")
+        values = mine.set_index("future")[outcome].reindex(futures["future"]).to_numpy()
+        failed = values < fail_below if DIRECTIONS[outcome] else values > fail_below
+        # Other options' costs and levers cannot explain this option's failures.
+        relevant = [
+            c
+            for c in futures.columns
+            if c != "future" and (not c.startswith("option.") or c.startswith(f"option.{option}."))
+        ]
+        return prim(futures, failed, threshold=threshold, uncertainties=relevant)
+
+    def sobol(
+        self,
+        n_base: int = 256,
+        outcomes: Sequence[str] = ("deterrence_europe",),
+        options: Sequence[str] | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> pd.DataFrame:
+        """First- and total-order Sobol indices of each outcome of each option.
+
+        Evaluates the model on Saltelli's design of ``n_base`` base rows over the run's
+        uncertainties, seeded from the run's seed.
+        """
+        for outcome in outcomes:
+            _check_outcome(outcome)
+        varying = uncertainties(self.scenario.registry.values())
+        bounds = [
+            (a.low, a.high + 1.0 if a.distribution == "discrete" else a.high) for a in varying
+        ]
+        problem = sobol_problem([a.name for a in varying], bounds)
+        design = sobol_design(problem, n_base, seed=self.seed)
+        ids = [o.id for o in self.scenario.options]
+        chosen = list(options) if options is not None else ids
+        unknown = sorted(set(chosen) - set(ids))
+        if unknown:
+            raise UsageError(f"unknown option(s) {', '.join(unknown)}")
+        grid, registry = layout(self.scenario), list(self.scenario.registry.values())
+        results: dict[str, list[np.ndarray]] = {}
+        step = 2000
+        for start in range(0, len(design), step):
+            rows = design[start : start + step]
+            values = {a.name: _integral(a, rows[:, i]) for i, a in enumerate(varying)}
+            summary = summarise(self.scenario, grid, resolve(registry, values))
+            for outcome in outcomes:
+                for option in chosen:
+                    key = f"{outcome}:{option}"
+                    results.setdefault(key, []).append(summary[outcome][:, ids.index(option)])
+            if progress is not None:
+                progress(min(start + step, len(design)), len(design))
+        y = {key: np.concatenate(parts) for key, parts in results.items()}
+        return sobol_indices(problem, y, seed=self.seed)
+
+    def to_xarray(self) -> xr.Dataset:
+        """Outcomes with dims (future, option); the uncertainties are coordinates on future."""
+        futures, outcomes = self.data()
+        wide = outcomes.set_index(["future", "option"]).to_xarray()
+        coords = {
+            name: (
+                "future",
+                futures.set_index("future")[name].reindex(wide.future.values).to_numpy(),
+            )
+            for name in futures.columns
+            if name != "future"
+        }
+        dataset = wide.assign_coords(coords)
+        for name, meaning in SUMMARY_OUTCOMES.items():
+            if name in dataset:
+                dataset[name].attrs["long_name"] = meaning
+        dataset.attrs.update(
+            scenario=self.scenario.name,
+            seed=self.seed,
+            n_samples=self.n_samples,
+            run_id=self.run_id or "",
+        )
+        return dataset
+
+
+def run(
+    scenario: Scenario | PathLike | None = None,
+    samples: int = 10_000,
+    seed: int = 0,
+    *,
+    store: PathLike | Any | None = "umbrella-runs",
+    chunk_size: int = 1000,
+    sampler: Sampler = "lhs",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    resume: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Run:
+    """Run ``samples`` futures of ``scenario`` (the flagship if None) and keep the run.
+
+    ``store`` is the run store's folder (or a :class:`umbrella.store.RunStore`); None keeps
+    the run in memory only.
+    """
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario)
+    runs = _store(store)
+    summary = run_ensemble(
+        scenario,
+        samples,
+        seed,
+        chunk_size=chunk_size,
+        sampler=sampler,
+        workers=workers,
+        scheduler=scheduler,
+        store=runs,
+        resume=resume,
+        progress=progress,
+        keep=runs is None,
+    )
+    return Run(
+        scenario=scenario,
+        seed=seed,
+        n_samples=samples,
+        run_id=summary.run_id,
+        store=runs,
+        summary=summary,
+    )
+
+
+def open_run(run_id: str, store: PathLike | Any = "umbrella-runs") -> Run:
+    """A stored run, ready for analysis."""
+    runs = _store(store)
+    if runs is None:
+        raise UsageError("open_run needs a run store")
+    record = runs.run(run_id)
+    text = runs.scenario_text(run_id)
+    scenario = parse_scenario(text, f"{record.scenario_name}.yaml")
+    return Run(
+        scenario=scenario,
+        seed=int(record.seed),
+        n_samples=int(record.n_samples),
+        run_id=run_id,
+        store=runs,
+    )
+
+
+def _store(store: PathLike | Any | None) -> Any | None:
+    if store is None:
+        return None
+    if hasattr(store, "write_chunk"):
+        return store
+    from umbrella.store import RunStore
+
+    return RunStore(store)
+
+
+def _check_outcome(outcome: str) -> None:
+    if outcome not in DIRECTIONS:
+        raise UsageError(f"unknown outcome '{outcome}'; outcomes: {', '.join(DIRECTIONS)}")
+
+
+def _integral(assumption: Any, values: np.ndarray) -> np.ndarray:
+    if assumption.distribution == "discrete":
+        return np.asarray(np.minimum(np.floor(values), assumption.high))
+    return values

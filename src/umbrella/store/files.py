@@ -1,0 +1,179 @@
+"""Files of a run store: Parquet chunks and the scenario text, written atomically.
+
+A file is written under a temporary name in its final folder (``.NAME.XXXXXXXX.tmp``),
+flushed to disk (``fsync``), then renamed over its final name, and the folder is synced:
+a reader sees the old file or the new one, never a part of one. A writer killed half-way
+leaves only a temporary file, which nothing reads.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import BinaryIO, Literal
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from umbrella.store.records import StoreError
+
+__all__ = [
+    "Kind",
+    "check_columns",
+    "chunk_name",
+    "chunk_paths",
+    "empty_frames",
+    "outcome_means",
+    "read_frames",
+    "run_folder",
+    "write_frame",
+    "write_text",
+]
+
+Kind = Literal["futures", "outcomes"]
+KEYS = ("future", "option")
+
+
+def run_folder(store: Path, run_id: str) -> Path:
+    """The folder of one run: ``STORE/runs/RUN_ID``."""
+    return store / "runs" / run_id
+
+
+def chunk_name(kind: Kind, chunk: int) -> str:
+    """The file name of one chunk: ``futures-00003.parquet``, ``outcomes-00003.parquet``."""
+    return f"{kind}-{chunk:05d}.parquet"
+
+
+def chunk_paths(folder: Path, kind: Kind, chunks: Iterable[int]) -> list[Path]:
+    """The files of these chunks, in the order given."""
+    return [folder / chunk_name(kind, chunk) for chunk in chunks]
+
+
+def check_columns(where: str, futures: pd.DataFrame, outcomes: pd.DataFrame) -> None:
+    """Refuse chunk frames without their key columns (``future``; ``future`` and ``option``)."""
+    for kind, frame, keys in (("futures", futures, KEYS[:1]), ("outcomes", outcomes, KEYS)):
+        missing = [key for key in keys if key not in frame.columns]
+        if missing:
+            raise StoreError(f"{where}: {kind} lacks column(s) {', '.join(missing)}")
+
+
+def empty_frames(uncertainties: Iterable[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Futures and outcomes of a run with no chunk yet: key columns only (and uncertainties)."""
+    futures = pd.DataFrame({"future": pd.Series(dtype="int64")})
+    for name in uncertainties:
+        futures[name] = pd.Series(dtype="float64")
+    outcomes = pd.DataFrame({"future": pd.Series(dtype="int64"), "option": pd.Series(dtype="str")})
+    return futures, outcomes
+
+
+def write_frame(frame: pd.DataFrame, path: Path) -> None:
+    """Write ``frame`` (without its index) as Parquet at ``path``, atomically."""
+    try:
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+    except (pa.ArrowException, TypeError, ValueError) as error:
+        raise StoreError(f"{path}: cannot convert the frame to Parquet: {error}") from None
+    _write_atomic(path, lambda handle: pq.write_table(table, handle))
+
+
+def write_text(text: str, path: Path) -> None:
+    """Write ``text`` (UTF-8) at ``path``, atomically."""
+    _write_atomic(path, lambda handle: handle.write(text.encode("utf-8")))
+
+
+def _write_atomic(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        with temporary.open("wb") as handle:
+            write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+        _sync_folder(path.parent)
+    except (OSError, pa.ArrowException) as error:
+        raise StoreError(f"{path}: cannot write: {error}") from None
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (POSIX; a no-op where folders cannot be opened)."""
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)
+
+
+def read_frames(paths: Sequence[Path]) -> pd.DataFrame:
+    """Read and concatenate Parquet files, in order, into one frame with a fresh index."""
+    tables = []
+    for path in paths:
+        try:
+            tables.append(pq.read_table(path))
+        except (OSError, pa.ArrowException) as error:
+            raise StoreError(f"{path}: cannot read chunk: {error}") from None
+    try:
+        table = pa.concat_tables(tables, promote_options="permissive")
+    except pa.ArrowException as error:
+        raise StoreError(f"{paths[0].parent}: chunks do not share columns: {error}") from None
+    frame: pd.DataFrame = table.to_pandas()
+    return frame
+
+
+def outcome_means(paths: Sequence[Path]) -> dict[tuple[str, str], float | None]:
+    """Mean of every numeric outcome column per option over the outcome files ``paths``.
+
+    NaN and missing values are left out of a mean (as pandas does); a mean over none is
+    None. Sums are compensated (Kahan) and taken in file order, so they are reproducible.
+    Keys are (option, outcome), options sorted, outcomes in column order.
+    """
+    if not paths:
+        return {}
+    try:
+        schema = pq.read_schema(paths[0])
+    except (OSError, pa.ArrowException) as error:
+        raise StoreError(f"{paths[0]}: cannot read chunk: {error}") from None
+    outcomes = [
+        field.name
+        for field in schema
+        if field.name not in KEYS
+        and (
+            pa.types.is_floating(field.type)
+            or pa.types.is_integer(field.type)
+            or pa.types.is_boolean(field.type)
+        )
+    ]
+    if not outcomes:
+        return {}
+    averages = ", ".join(
+        f"favg({value}) FILTER (WHERE NOT isnan({value}))"
+        for value in (f"CAST({_quote(name)} AS DOUBLE)" for name in outcomes)
+    )
+    query = (
+        f"SELECT CAST(option AS VARCHAR), {averages} "
+        "FROM read_parquet(?, union_by_name = true) GROUP BY 1 ORDER BY 1"
+    )
+    try:
+        # one thread: sums in file order, so a run compared with itself differs by exactly 0
+        with duckdb.connect(config={"threads": 1}) as connection:
+            rows = connection.execute(query, [[str(path) for path in paths]]).fetchall()
+    except duckdb.Error as error:
+        raise StoreError(f"{paths[0].parent}: cannot average outcomes: {error}") from None
+    means: dict[tuple[str, str], float | None] = {}
+    for option, *values in rows:
+        for name, value in zip(outcomes, values, strict=True):
+            means[str(option), name] = None if value is None else float(value)
+    return means
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
