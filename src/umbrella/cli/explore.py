@@ -187,27 +187,50 @@ def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
 def _print_robustness(table: pd.DataFrame, title: str) -> None:
     view = Table(title=title, box=box.SIMPLE_HEAD, padding=(0, 0), pad_edge=False)
     view.add_column("option", no_wrap=True)
-    numeric = [c for c in table.columns if pd.api.types.is_numeric_dtype(table[c])][:8]
+    wanted = [
+        "mean",
+        "p10",
+        "p90",
+        "mean_regret",
+        "max_regret",
+        "satisficing",
+        "rank_minimax_regret",
+    ]
+    numeric = [c for c in wanted if c in table.columns and table[c].notna().any()]
     for column in numeric:
-        view.add_column(column.replace("_", "\n"), justify="right", no_wrap=True)
+        label = column.replace("rank_minimax_regret", "rank").replace("satisficing", "satisf.")
+        view.add_column(label.replace("_", "\n"), justify="right", no_wrap=True)
     for option, row in table.iterrows():
-        view.add_row(str(option), *(f"{row[c]:.3g}" for c in numeric))
+        view.add_row(
+            str(option), *(f"{row[c]:.3f}" if "rank" not in c else str(row[c]) for c in numeric)
+        )
     console.print(view)
 
 
 def _print_sobol(indices: pd.DataFrame, outcome: str) -> None:
     total = pd.DataFrame(indices.xs("ST", axis=1, level=1))  # columns: outcome:option
-    total.columns = [str(c).split(":", 1)[1] for c in total.columns]
-    top = total.loc[total.max(axis=1).sort_values(ascending=False).index[:12]]
+    first = pd.DataFrame(indices.xs("S1", axis=1, level=1))
+    total.columns = first.columns = [str(c).split(":", 1)[1] for c in total.columns]
+    peak = total.max(axis=1).sort_values(ascending=False).index[:12]
     view = Table(
-        title=f"Total-order Sobol indices of {outcome} (largest first)",
+        title=f"Sobol indices of {outcome}: the 12 largest total-order effects",
         box=box.SIMPLE_HEAD,
-        padding=(0, 0),
+        padding=(0, 1),
         pad_edge=False,
     )
     view.add_column("uncertainty", overflow="fold")
-    for option in top.columns:
-        view.add_column(option.replace("-", "-\n"), justify="right", no_wrap=True)
-    for name, row in top.iterrows():
-        view.add_row(str(name), *(f"{value:.2f}" for value in row))
+    view.add_column("ST\nmax", justify="right", no_wrap=True, min_width=5)
+    view.add_column("for option", overflow="fold")
+    view.add_column("S1\nthere", justify="right", no_wrap=True, min_width=5)
+    view.add_column("ST\nstatus quo", justify="right", no_wrap=True, min_width=6)
+    baseline = total.columns[0]
+    for name in peak:
+        option = str(total.loc[name].idxmax())
+        view.add_row(
+            str(name),
+            f"{total.loc[name, option]:.2f}",
+            option,
+            f"{first.loc[name, option]:.2f}",
+            f"{total.loc[name, baseline]:.2f}",
+        )
     console.print(view)

@@ -206,8 +206,15 @@ def run_ensemble(
         raise UsageError(f"--samples must be at least 1 (got {n_samples})")
     if chunk_size < 1:
         raise UsageError(f"--chunk-size must be at least 1 (got {chunk_size})")
-    text = scenario_text(scenario)
-    label = str(scenario.path)
+    if resume is not None and store is not None:
+        # A resumed run keeps the settings it was started with.
+        record = store.run(resume)
+        n_samples, seed = int(record.n_samples), int(record.seed)
+        chunk_size = int(record.chunk_size)
+        sampler = "sobol" if record.sampler == "sobol" else "lhs"
+        text, label = store.scenario_text(resume), f"{scenario.name}.yaml"
+    else:
+        text, label = scenario_text(scenario), str(scenario.path)
     options = tuple(o.id for o in scenario.options)
     aggregates = Aggregates(options, tuple(SUMMARY_OUTCOMES))
     run_id, done = _open_run(store, resume, scenario, text, n_samples, seed, chunk_size, sampler)
