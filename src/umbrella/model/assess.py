@@ -30,7 +30,7 @@ import xarray as xr
 
 from umbrella.assumptions import resolve
 from umbrella.data.schema import Event
-from umbrella.games.extended import default_outcome
+from umbrella.games.extended import P1, default_outcome
 from umbrella.games.extended import solve as solve_extended
 from umbrella.games.rudimentary import solve as solve_rudimentary
 from umbrella.model import credibility as cred
@@ -50,6 +50,9 @@ _FUTURE_EVIDENCE = {
     "FRA": "trust.future_evidence_europe",
 }
 _EPSILON = 1e-9
+# Payoff set P1 of docs/games/extended.md; the challenger's gain is an assumption.
+_PAYOFFS: dict[str, Any] = {k: float(v) for k, v in P1.items()}
+_FAST_PAYOFFS = ("c_cw", "c_sq", "c_dw", "c_cf_hard", "d_dw", "d_cw", "d_cf_soft")
 
 
 def assess(
@@ -366,13 +369,7 @@ def _option_outcomes(
     gain = params["game.challenger_gain"][:, None, None]
     if not detail and game == "extended":
         fast = default_outcome(
-            c_cw=gain,
-            c_sq=0.0,
-            c_dw=-2.0,
-            c_cf_hard=-1.0,
-            d_dw=1.0,
-            d_cw=-1.0,
-            d_cf_soft=-3.0,
+            **{k: v for k, v in (_PAYOFFS | {"c_cw": gain}).items() if k in _FAST_PAYOFFS},
             p_ch=p_ch,
             p_def=p_def,
         )
@@ -390,16 +387,7 @@ def _option_outcomes(
         )
     else:
         solution = solve_extended(
-            c_cw=gain,
-            c_sq=0.0,
-            c_dw=-2.0,
-            c_cf_hard=-1.0,
-            c_cf_soft=-4.0,
-            d_sq=2.0,
-            d_dw=1.0,
-            d_cw=-1.0,
-            d_cf_hard=0.0,
-            d_cf_soft=-3.0,
+            **(_PAYOFFS | {"c_cw": gain}),
             p_ch=np.clip(p_ch, _EPSILON, 1.0 - _EPSILON),
             p_def=p_def,
         )
