@@ -18,7 +18,7 @@ from typing import Any
 
 import duckdb
 
-from umbrella.store.records import StoreError
+from umbrella.store.records import METADATA, StoreError
 
 __all__ = [
     "LOCK_WAIT",
@@ -42,16 +42,7 @@ LOCK_WAIT = 10.0
 RUN_COLUMNS = (
     "run_id",
     "status",
-    "scenario_name",
-    "scenario_hash",
-    "data_version",
-    "seed",
-    "n_samples",
-    "chunk_size",
-    "sampler",
-    "package_version",
-    "options",
-    "uncertainties",
+    *METADATA,
     "started_at",
     "finished_at",
     "pid",
