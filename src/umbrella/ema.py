@@ -21,8 +21,9 @@ import pandas as pd
 from umbrella.assumptions import resolve
 from umbrella.errors import UmbrellaError, UsageError
 from umbrella.explore.sampling import uncertainties
-from umbrella.model.assess import SUMMARY_OUTCOMES, layout, summarise
+from umbrella.model.assess import layout
 from umbrella.model.scenario import Scenario, load_scenario
+from umbrella.model.summary import SUMMARY_OUTCOMES, summarise
 from umbrella.types import PathLike
 
 __all__ = ["as_model", "outcome_name", "to_ema"]

@@ -548,7 +548,7 @@ def test_family_record() -> None:
 @settings(max_examples=50, deadline=None)
 @given(st.floats(0.01, 0.99), st.floats(0.01, 0.99), st.floats(1.0, 4.0))
 def test_default_outcome_fast_path_equals_solve(pc: float, pd: float, gain: float) -> None:
-    from umbrella.games.extended import default_outcome
+    from umbrella.games.extended import default_deterrence, default_outcome
 
     payoffs = {
         "c_cw": gain,
@@ -563,3 +563,23 @@ def test_default_outcome_fast_path_equals_solve(pc: float, pd: float, gain: floa
     fast = default_outcome(**payoffs, p_ch=pc, p_def=pd)
     for key, value in fast.items():
         assert float(value) == pytest.approx(float(full.outcome[key][0]), abs=1e-12)
+    held = 1.0 - full.outcome["CW"][0] - full.outcome["CF"][0]
+    assert float(default_deterrence(**payoffs, p_ch=pc, p_def=pd)) == pytest.approx(
+        float(held), abs=1e-12
+    )
+
+
+FAST_PAYOFFS = ("c_cw", "c_sq", "c_dw", "c_cf_hard", "d_dw", "d_cw", "d_cf_soft")
+
+
+def test_default_deterrence_broadcasts_challenger_over_years() -> None:
+    from umbrella.games.extended import default_deterrence, default_outcome
+
+    rng = np.random.default_rng(3)
+    payoffs = {k: float(v) for k, v in P1.items() if k in FAST_PAYOFFS}
+    pc = rng.uniform(0.01, 0.99, (50, 4, 1))
+    pd = rng.uniform(0.01, 0.99, (50, 4, 9))
+    outcome = default_outcome(**payoffs, p_ch=pc, p_def=pd)
+    held = default_deterrence(**payoffs, p_ch=pc, p_def=pd)
+    assert held.shape == (50, 4, 9)
+    np.testing.assert_allclose(held, 1.0 - outcome["CW"] - outcome["CF"], atol=1e-14)

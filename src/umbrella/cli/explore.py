@@ -22,7 +22,7 @@ from rich.table import Table
 
 from umbrella.cli.output import console, reports_errors
 from umbrella.errors import UsageError
-from umbrella.explore.sampling import Sampler
+from umbrella.explore.sampling import CHUNK_SIZE, Sampler
 
 STORE_OPTION = typer.Option(
     Path("umbrella-runs"), "--store", help="The run store's folder (created if missing)."
@@ -67,7 +67,7 @@ def run_command(
         None, "--scheduler", help="Use the Dask cluster at tcp://HOST:PORT."
     ),
     store: Path = STORE_OPTION,
-    chunk_size: int = typer.Option(1000, "--chunk-size", help="Futures per chunk."),
+    chunk_size: int = typer.Option(CHUNK_SIZE, "--chunk-size", help="Futures per chunk."),
     sampler: str = typer.Option("lhs", "--sampler", help="lhs or sobol."),
     resume: str | None = typer.Option(None, "--resume", help="Finish an interrupted run."),
     quiet: bool = typer.Option(False, "--quiet", help="No progress bar."),

@@ -1,7 +1,7 @@
 """Ensembles: every option evaluated on many sampled futures, chunk by chunk.
 
 A run draws ``n_samples`` futures (:mod:`umbrella.explore.sampling`), evaluates every option
-of the scenario on each with the vectorised model (:func:`umbrella.model.assess.summarise`)
+of the scenario on each with the vectorised model (:func:`umbrella.model.summary.summarise`)
 in chunks of ``chunk_size`` futures, and keeps
 
 - per chunk, the futures and their outcomes, written to the run store when one is given
@@ -33,9 +33,11 @@ import xarray as xr
 
 from umbrella.assumptions import resolve
 from umbrella.errors import UsageError
-from umbrella.explore.sampling import Sampler, draw, uncertainties
-from umbrella.model.assess import SUMMARY_OUTCOMES, layout, summarise
+from umbrella.explore.memory import KEEP_BYTES, keep_freed_memory
+from umbrella.explore.sampling import CHUNK_SIZE, Sampler, draw, uncertainties
+from umbrella.model.assess import layout
 from umbrella.model.scenario import Scenario, load_scenario, parse_scenario
+from umbrella.model.summary import SUMMARY_OUTCOMES, summarise
 
 __all__ = ["Aggregates", "RunSummary", "evaluate_chunk", "run_ensemble"]
 
@@ -71,17 +73,19 @@ class Aggregates:
 
     def add(self, outcomes: pd.DataFrame) -> None:
         """Fold in one chunk's long outcomes table (future, option, outcomes...)."""
-        for i, option in enumerate(self.options):
-            values = outcomes.loc[outcomes["option"] == option, list(self.outcomes)].to_numpy()
-            values = np.nan_to_num(values, nan=0.0)
+        codes = pd.Categorical(outcomes["option"], categories=self.options).codes
+        table = np.nan_to_num(outcomes[list(self.outcomes)].to_numpy(dtype=np.float64), nan=0.0)
+        for i in range(len(self.options)):
+            values = table[codes == i]
             sums = np.round(values * _SUM_SCALE).astype(np.int64).sum(axis=0)
             squares = np.round(values**2 * _SQUARE_SCALE).astype(np.int64).sum(axis=0)
             for j in range(len(self.outcomes)):
                 self.total[i][j] += int(sums[j])
                 self.squares[i][j] += int(squares[j])
-            self.low[i] = np.fmin(self.low[i], values.min(axis=0))
-            self.high[i] = np.fmax(self.high[i], values.max(axis=0))
-        self.count += int(outcomes["future"].nunique())
+            if len(values):
+                self.low[i] = np.fmin(self.low[i], values.min(axis=0))
+                self.high[i] = np.fmax(self.high[i], values.max(axis=0))
+        self.count += int(np.count_nonzero(codes == 0)) if self.options else 0
 
     def to_xarray(self) -> xr.Dataset:
         n = max(self.count, 1)
@@ -134,16 +138,18 @@ def evaluate_chunk(
     """
     scenario, grid, varying = _prepared(text, label)
     futures = draw(varying, start, stop, seed, sampler)
-    params = resolve(
-        scenario.registry.values(), {a.name: futures[a.name].to_numpy() for a in varying}
-    )
+    names = [a.name for a in varying]
+    sampled = futures[names].to_numpy(dtype=np.float64).T
+    params = resolve(scenario.registry.values(), dict(zip(names, sampled, strict=True)))
     summary = summarise(scenario, grid, params)
     options = [o.id for o in scenario.options]
     n = stop - start
     long = pd.DataFrame(
         {
             "future": np.repeat(futures["future"].to_numpy(), len(options)),
-            "option": np.tile(np.asarray(options, dtype=object), n),
+            "option": pd.Categorical.from_codes(
+                np.tile(np.arange(len(options)), n), dtype=pd.CategoricalDtype(options)
+            ),
         }
     )
     for name, values in summary.items():
@@ -168,7 +174,7 @@ def run_ensemble(
     n_samples: int,
     seed: int,
     *,
-    chunk_size: int = 1000,
+    chunk_size: int = CHUNK_SIZE,
     sampler: Sampler = "lhs",
     workers: int | None = None,
     scheduler: str | None = None,
@@ -240,6 +246,7 @@ def run_ensemble(
 
     try:
         if workers is None and scheduler is None:
+            keep_freed_memory()
             for index, start, stop in todo:
                 collect(index, *evaluate_chunk(text, label, start, stop, seed, sampler))
         else:
@@ -268,7 +275,10 @@ def run_ensemble(
 def _concat(frames: list[pd.DataFrame], order: list[str]) -> pd.DataFrame:
     if not frames:
         return pd.DataFrame()
-    return pd.concat(frames, ignore_index=True).sort_values(order, kind="stable", ignore_index=True)
+    frame = pd.concat(frames, ignore_index=True)
+    if frame["future"].is_monotonic_increasing:  # chunks came in order, each one sorted
+        return frame
+    return frame.sort_values(order, kind="stable", ignore_index=True)
 
 
 def _open_run(
@@ -320,10 +330,11 @@ def _data_version() -> str:
 _WORKER_ENVIRONMENT = {
     # Dask runs tasks in worker threads, whose glibc arenas map every large array afresh
     # and return it on free; at these array sizes the page faults cost more than the model.
-    # One arena, and freed memory kept for reuse, make a worker as fast as a plain process.
+    # One arena, and freed memory kept for reuse (umbrella.explore.memory), make a worker
+    # as fast as a plain process.
     "MALLOC_ARENA_MAX": 1,
-    "MALLOC_MMAP_THRESHOLD_": 2**30,
-    "MALLOC_TRIM_THRESHOLD_": 2**30,
+    "MALLOC_MMAP_THRESHOLD_": KEEP_BYTES,
+    "MALLOC_TRIM_THRESHOLD_": KEEP_BYTES,
     "OMP_NUM_THREADS": 1,
     "MKL_NUM_THREADS": 1,
     "OPENBLAS_NUM_THREADS": 1,

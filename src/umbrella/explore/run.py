@@ -22,10 +22,11 @@ from umbrella.errors import UsageError
 from umbrella.explore.discovery import PrimResult, prim
 from umbrella.explore.ensemble import RunSummary, run_ensemble
 from umbrella.explore.robustness import most_robust, robustness
-from umbrella.explore.sampling import Sampler, uncertainties
+from umbrella.explore.sampling import CHUNK_SIZE, Sampler, uncertainties
 from umbrella.explore.sensitivity import sobol_design, sobol_indices, sobol_problem
-from umbrella.model.assess import SUMMARY_OUTCOMES, layout, summarise
+from umbrella.model.assess import layout
 from umbrella.model.scenario import Scenario, load_scenario, parse_scenario
+from umbrella.model.summary import SUMMARY_OUTCOMES, summarise
 from umbrella.types import PathLike
 
 __all__ = ["DIRECTIONS", "Run", "open_run", "run"]
@@ -175,7 +176,7 @@ def run(
     seed: int = 0,
     *,
     store: PathLike | Any | None = "umbrella-runs",
-    chunk_size: int = 1000,
+    chunk_size: int = CHUNK_SIZE,
     sampler: Sampler = "lhs",
     workers: int | None = None,
     scheduler: str | None = None,

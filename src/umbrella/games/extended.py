@@ -595,3 +595,44 @@ def default_outcome(
     dw_out = pooling * ((1.0 - pc) * pd) + bluff * ((odds - pc) * sigma_soft)
     sq_out = 1.0 - cw_out - cf_out - dw_out
     return {"SQ": sq_out, "CW": cw_out, "DW": dw_out, "CF": cf_out}
+
+
+def default_deterrence(
+    *,
+    c_cw: npt.ArrayLike,
+    c_sq: npt.ArrayLike,
+    c_dw: npt.ArrayLike,
+    c_cf_hard: npt.ArrayLike,
+    d_dw: npt.ArrayLike,
+    d_cw: npt.ArrayLike,
+    d_cf_soft: npt.ArrayLike,
+    p_ch: npt.ArrayLike,
+    p_def: npt.ArrayLike,
+) -> FloatArray:
+    """``1 - P(CW) - P(CF)`` of the default equilibrium: deterrence holds, by class.
+
+    The same assumptions as :func:`default_outcome`, of which it is the closed form:
+    1 in the deterrence class, ``1 - p_ch`` when separating, ``p_def (1 - p_ch)`` when
+    pooling on a challenge, and ``1 - (p_ch / mu*)(1 - sigma_soft) - p_ch sigma_soft`` in
+    the bluff class, which does not depend on ``p_def``. Ensembles call it with ``p_ch``
+    constant along an axis over which ``p_def`` varies (years), so the class-wise values
+    that depend on ``p_ch`` alone are computed once on the smaller array.
+    """
+    pc = np.asarray(p_ch, dtype=np.float64)
+    pd = np.asarray(p_def, dtype=np.float64)
+    gain = np.asarray(c_cw, dtype=np.float64) - np.asarray(c_sq, dtype=np.float64)
+    sigma_hard = gain / (np.asarray(c_cw) - np.asarray(c_cf_hard))
+    sigma_soft = gain / (np.asarray(c_cw) - np.asarray(c_dw))
+    mu_star = (np.asarray(d_dw) - np.asarray(d_cw)) / (np.asarray(d_dw) - np.asarray(d_cf_soft))
+    calm = 1.0 - pc
+    bluff = 1.0 - (pc / mu_star) * (1.0 - sigma_soft) - pc * sigma_soft
+    pooling = pc >= mu_star
+    # Held never falls as p_def rises through the classes (bluff or pooling value <= 1 - p_ch
+    # <= 1), so the default's value is the largest of the values of the classes p_def has
+    # reached. Maxima of masked values instead of np.where: a data-dependent branch per
+    # element costs ten times a multiplication, and the result is exact.
+    held: FloatArray = np.asarray(pd * (pooling * calm))
+    held += ~pooling * bluff
+    np.maximum(held, (pd >= sigma_soft) * calm, out=held)
+    np.maximum(held, pd >= sigma_hard, out=held)
+    return held

@@ -19,7 +19,7 @@ The result is an xarray Dataset with dims (sample, option, guarantor, protege, y
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,18 +41,24 @@ from umbrella.trust import trust_state
 from umbrella.trust.evidence import protege_views, view_of
 from umbrella.types import PathLike
 
-__all__ = ["SUMMARY_OUTCOMES", "Assessment", "Layout", "assess", "layout", "summarise"]
+__all__ = ["Assessment", "Layout", "assess", "layout"]
 
 FloatArray = npt.NDArray[np.float64]
-_FUTURE_EVIDENCE = {
+# Which assumption carries the yearly flow of new evidence about each guarantor.
+FUTURE_EVIDENCE = {
     "USA": "trust.future_evidence_usa",
     "GBR": "trust.future_evidence_europe",
     "FRA": "trust.future_evidence_europe",
 }
-_EPSILON = 1e-9
+EPSILON = 1e-9
 # Payoff set P1 of docs/games/extended.md; the challenger's gain is an assumption.
 _PAYOFFS: dict[str, Any] = {k: float(v) for k, v in P1.items()}
-_FAST_PAYOFFS = ("c_cw", "c_sq", "c_dw", "c_cf_hard", "d_dw", "d_cw", "d_cf_soft")
+# The payoffs the default equilibrium's outcome depends on (extended.default_outcome).
+FAST_PAYOFFS = {
+    k: v
+    for k, v in _PAYOFFS.items()
+    if k in ("c_cw", "c_sq", "c_dw", "c_cf_hard", "d_dw", "d_cw", "d_cf_soft")
+}
 
 
 def assess(
@@ -77,7 +83,7 @@ def assess(
         scenario = load_scenario(scenario)
     params = resolve(scenario.registry.values(), assumptions)
     grid = layout(scenario)
-    per_option = _evaluate(scenario, grid, params, detail=True)
+    per_option = evaluate(scenario, grid, params, detail=True)
     years, guarantors, proteges = list(grid.years), list(grid.guarantors), list(grid.proteges)
     trust = np.take(per_option.pop("trust")[0], grid.group, axis=2)
     weights = grid.weights
@@ -200,7 +206,7 @@ def layout(scenario: Scenario) -> Layout:
     )
 
 
-def _evaluate(
+def evaluate(
     scenario: Scenario, grid: Layout, params: Mapping[str, FloatArray], detail: bool
 ) -> dict[str, list[npt.NDArray[Any]]]:
     """Every option's outcomes on the protege groups; one list entry per option."""
@@ -214,7 +220,7 @@ def _evaluate(
     for option in scenario.options:
         share = opt.ramp(params, option, years)  # (s, y)
         # Options that pull no lever of credibility leave deterrence as it is: compute once.
-        neutral = not set(option.levers) & _CREDIBILITY_LEVERS
+        neutral = not set(option.levers) & CREDIBILITY_LEVERS
         if neutral and unchanged is not None:
             result = dict(unchanged)
         else:
@@ -251,7 +257,7 @@ def _evaluate(
     return per_option
 
 
-_CREDIBILITY_LEVERS = {
+CREDIBILITY_LEVERS = {
     "coordination",
     "depth_gbr",
     "depth_fra",
@@ -260,41 +266,6 @@ _CREDIBILITY_LEVERS = {
     "european_force",
 }
 
-SUMMARY_OUTCOMES = {
-    "deterrence_europe": "probability that deterrence holds in the last year, Europe-wide "
-    "(population-weighted)",
-    "deterrence_europe_mean": "the same, averaged over the years assessed",
-    "deterrence_ukraine": "probability that deterrence holds for Ukraine in the last year",
-    "npv_eur_bn": "net present value of spending, EUR bn",
-    "proliferation": "non-proliferation risk index in the last year",
-    "ukraine_support_eur_bn": "support to Ukraine, EUR bn per year, averaged over the years",
-}
-"""The per-future, per-option outcomes an ensemble keeps (docs/model.md)."""
-
-
-def summarise(
-    scenario: Scenario, grid: Layout, params: Mapping[str, FloatArray]
-) -> dict[str, FloatArray]:
-    """The summary outcomes (sample, option) of every option: the ensemble's fast path."""
-    per_option = _evaluate(scenario, grid, params, detail=False)
-    deterrence = np.stack(per_option["deterrence"], axis=1)  # (s, o, r, y)
-    europe = np.einsum("sory,r->soy", deterrence, grid.group_weights)
-    ukraine = (
-        deterrence[:, :, grid.reps.index("UKR"), -1]
-        if "UKR" in grid.reps
-        else np.full(europe.shape[:2], np.nan)
-    )
-    return {
-        "deterrence_europe": europe[:, :, -1],
-        "deterrence_europe_mean": europe.mean(axis=2),
-        "deterrence_ukraine": ukraine,
-        "npv_eur_bn": np.stack(per_option["npv_eur_bn"], axis=1),
-        "proliferation": np.stack(per_option["proliferation"], axis=1)[:, :, -1],
-        "ukraine_support_eur_bn": np.stack(per_option["ukraine_support_eur_bn"], axis=1).mean(
-            axis=2
-        ),
-    }
-
 
 def _trust_by_year(
     scenario: Scenario, params: Mapping[str, FloatArray], years: list[int], reps: list[str]
@@ -302,15 +273,13 @@ def _trust_by_year(
     state = trust_state(scenario.world, params, scenario.as_of, scenario.guarantors, reps)
     lam = state.monthly_decay[:, None, None]
     as_of = scenario.as_of
-    months = np.array(
-        [max(0, (y - as_of.year) * 12 + (7 - as_of.month)) for y in years], dtype=np.float64
-    )
+    months = mid_year_months(as_of, years)
     decay = lam[..., None] ** months  # (s, 1, 1, y)
     accumulated = (1.0 - decay) / (1.0 - lam[..., None])
     flow = (
         np.stack(
             [
-                params.get(_FUTURE_EVIDENCE.get(g, ""), np.zeros_like(state.monthly_decay))
+                params.get(FUTURE_EVIDENCE.get(g, ""), np.zeros_like(state.monthly_decay))
                 for g in scenario.guarantors
             ],
             axis=1,
@@ -327,6 +296,13 @@ def _trust_by_year(
         if g in reps:
             trust[:, gi, reps.index(g), :] = 1.0
     return trust
+
+
+def mid_year_months(as_of: dt.date, years: Sequence[int]) -> FloatArray:
+    """Months from ``as_of`` to the middle (1 July) of each year, at least 0."""
+    return np.array(
+        [max(0, (y - as_of.year) * 12 + (7 - as_of.month)) for y in years], dtype=np.float64
+    )
 
 
 def _option_outcomes(
@@ -364,12 +340,12 @@ def _option_outcomes(
     combined = cred.combine(credibility, axis=1)  # (s, p, y)
     european = opt.lever(params, option, "european_force")[:, :, None] * ramped * ally
     combined = 1.0 - (1.0 - combined) * (1.0 - european)
-    p_def = np.clip(combined, _EPSILON, 1.0 - _EPSILON)
+    p_def = np.clip(combined, EPSILON, 1.0 - EPSILON)
     p_ch = np.broadcast_to(resolve_ch[:, :, None], p_def.shape)
     gain = params["game.challenger_gain"][:, None, None]
     if not detail and game == "extended":
         fast = default_outcome(
-            **{k: v for k, v in (_PAYOFFS | {"c_cw": gain}).items() if k in _FAST_PAYOFFS},
+            **(FAST_PAYOFFS | {"c_cw": gain}),
             p_ch=p_ch,
             p_def=p_def,
         )
@@ -388,7 +364,7 @@ def _option_outcomes(
     else:
         solution = solve_extended(
             **(_PAYOFFS | {"c_cw": gain}),
-            p_ch=np.clip(p_ch, _EPSILON, 1.0 - _EPSILON),
+            p_ch=np.clip(p_ch, EPSILON, 1.0 - EPSILON),
             p_def=p_def,
         )
     outcome = solution.outcome

@@ -48,8 +48,10 @@ def ramp(params: Parameters, option: OptionSpec, years: Sequence[int]) -> FloatA
     first = _field(params, option, "years_to_first_effect")
     full = _field(params, option, "years_to_full_effect")
     partial = (t - first + 1.0) / np.maximum(full - first + 1.0, 1.0)
-    share = np.where(t >= full, 1.0, np.clip(partial, 0.0, 1.0))
-    return np.where(t < first, 0.0, share)
+    # Masks times values rather than np.where (a branch per element): exact, and cheaper.
+    share = np.maximum(np.clip(partial, 0.0, 1.0), t >= full)
+    share *= t >= first
+    return share
 
 
 def spending(params: Parameters, option: OptionSpec, years: Sequence[int]) -> FloatArray:
@@ -58,10 +60,8 @@ def spending(params: Parameters, option: OptionSpec, years: Sequence[int]) -> Fl
     first = _field(params, option, "years_to_first_effect")
     full = _field(params, option, "years_to_full_effect")
     build_years = np.maximum(np.ceil(full), 1.0)
-    capex = np.where(
-        (t >= 0) & (t < build_years), _field(params, option, "capex_eur_bn") / build_years, 0.0
-    )
-    opex = np.where(t >= first, _field(params, option, "opex_eur_bn_per_year"), 0.0)
+    capex = ((t >= 0) & (t < build_years)) * (_field(params, option, "capex_eur_bn") / build_years)
+    opex = (t >= first) * _field(params, option, "opex_eur_bn_per_year")
     return capex + opex
 
 
