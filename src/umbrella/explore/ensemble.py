@@ -144,17 +144,14 @@ def evaluate_chunk(
     summary = summarise(scenario, grid, params)
     options = [o.id for o in scenario.options]
     n = stop - start
-    long = pd.DataFrame(
-        {
-            "future": np.repeat(futures["future"].to_numpy(), len(options)),
-            "option": pd.Categorical.from_codes(
-                np.tile(np.arange(len(options)), n), dtype=pd.CategoricalDtype(options)
-            ),
-        }
-    )
-    for name, values in summary.items():
-        long[name] = values.reshape(-1)
-    return futures, long
+    columns: dict[str, Any] = {
+        "future": np.repeat(futures["future"].to_numpy(), len(options)),
+        "option": pd.Categorical.from_codes(
+            np.tile(np.arange(len(options)), n), dtype=pd.CategoricalDtype(options)
+        ),
+    }
+    columns |= {name: values.reshape(-1) for name, values in summary.items()}
+    return futures, pd.DataFrame(columns)
 
 
 @lru_cache(maxsize=4)

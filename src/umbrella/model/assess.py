@@ -166,6 +166,9 @@ class Layout:
     resolve_keys: tuple[str, ...]  # per group
     weights: FloatArray  # (protege,) population shares, summing to 1
     group_weights: FloatArray  # (group,)
+    views: tuple[str, ...]  # the view of the evidence each group reads
+    patterns: npt.NDArray[np.bool_]  # (pattern, kind): the distinct sets of commitments
+    pattern: npt.NDArray[np.int64]  # (guarantor, group, year): the set in force
 
 
 def layout(scenario: Scenario) -> Layout:
@@ -192,17 +195,24 @@ def layout(scenario: Scenario) -> Layout:
     first = [proteges.index(r) for r in reps]
     raw = _population(world, proteges) if scenario.population_weights else np.ones(len(proteges))
     weights = raw / raw.sum()
+    in_force = active[:, :, first, :]
+    patterns, pattern = np.unique(
+        in_force.reshape(in_force.shape[0], -1).T, axis=0, return_inverse=True
+    )
     return Layout(
         years=tuple(years),
         guarantors=tuple(guarantors),
         proteges=tuple(proteges),
         reps=tuple(reps),
         group=group,
-        active=active[:, :, first, :],
+        active=in_force,
         allies=np.array([_is_ally(world, r, scenario.as_of) for r in reps]),
         resolve_keys=tuple(_resolve_key(scenario, r) for r in reps),
         weights=weights,
         group_weights=np.bincount(group, weights=weights).astype(np.float64),
+        views=tuple(view_of(r, views) for r in reps),
+        patterns=patterns,
+        pattern=pattern.reshape(in_force.shape[1:]).astype(np.int64),
     )
 
 

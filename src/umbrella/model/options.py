@@ -25,7 +25,16 @@ import numpy.typing as npt
 from umbrella.assumptions import Parameters
 from umbrella.model.registry import OptionSpec
 
-__all__ = ["lever", "npv", "proliferation", "ramp", "spending", "ukraine_support"]
+__all__ = [
+    "discount_factors",
+    "lever",
+    "npv",
+    "present_value",
+    "proliferation",
+    "ramp",
+    "spending",
+    "ukraine_support",
+]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -67,8 +76,19 @@ def spending(params: Parameters, option: OptionSpec, years: Sequence[int]) -> Fl
 
 def npv(flows: FloatArray, years: Sequence[int], start_year: int, rate: FloatArray) -> FloatArray:
     """Net present value (sample,) of yearly flows (sample, year) at ``rate`` (sample,)."""
+    return present_value(flows, discount_factors(years, start_year, rate))
+
+
+def discount_factors(years: Sequence[int], start_year: int, rate: FloatArray) -> FloatArray:
+    """``(1 + rate) ** (year - start_year)`` (sample, year): what a unit paid then costs now."""
     offsets = np.asarray(years, dtype=np.float64)[None, :] - start_year
-    present: FloatArray = np.sum(flows / (1.0 + rate[:, None]) ** offsets, axis=1)
+    factors: FloatArray = (1.0 + rate[:, None]) ** offsets
+    return factors
+
+
+def present_value(flows: FloatArray, factors: FloatArray) -> FloatArray:
+    """Net present value (sample,) of yearly flows with :func:`discount_factors`."""
+    present: FloatArray = np.sum(flows / factors, axis=1)
     return present
 
 

@@ -98,6 +98,7 @@ def _summary(
     """Stack per-option deterrence (r, y, s) and the cheap outcomes into (s, o) arrays."""
     columns: dict[str, list[FloatArray]] = {name: [] for name in SUMMARY_OUTCOMES}
     ukraine = grid.reps.index("UKR") if "UKR" in grid.reps else None
+    discount = opt.discount_factors(grid.years, scenario.start_year, params["discount_rate"])
     europe_of: dict[int, FloatArray] = {}  # options that share a result share its average
     for option, share, deterrence in zip(scenario.options, shares, held, strict=True):
         if id(deterrence) not in europe_of:
@@ -109,9 +110,7 @@ def _summary(
             deterrence[ukraine, -1] if ukraine is not None else np.full(europe.shape[1], np.nan)
         )
         spent = opt.spending(params, option, grid.years)
-        columns["npv_eur_bn"].append(
-            opt.npv(spent, grid.years, scenario.start_year, params["discount_rate"])
-        )
+        columns["npv_eur_bn"].append(opt.present_value(spent, discount))
         columns["proliferation"].append(opt.proliferation(params, option, share)[:, -1])
         support = opt.ukraine_support(params, option, share, spent)[0]
         columns["ukraine_support_eur_bn"].append(support.mean(axis=1))
@@ -138,9 +137,9 @@ class _StatusQuo:
 
 def _status_quo(scenario: Scenario, grid: Layout, params: Mapping[str, FloatArray]) -> _StatusQuo:
     pulled = {lever for option in scenario.options for lever in option.levers}
-    guarantors, reps = list(grid.guarantors), list(grid.reps)
-    trust = _trust(scenario, params, grid.years, reps)
-    depth = _depth(grid.active, params, guarantors, reps)
+    guarantors = list(grid.guarantors)
+    trust = _trust(scenario, grid, params)
+    depth = _depth(grid, params)
     capability = np.ascontiguousarray(cred.capability(scenario.world, guarantors, params).T)
     credibility = trust * depth * capability[:, None, None, :]
     moved = {g: guarantors.index(g) for g in _MOVABLE if g in guarantors}
@@ -182,13 +181,14 @@ def _keep(start: FloatArray | None, credibility: Iterable[FloatArray]) -> FloatA
     return keep
 
 
-def _trust(
-    scenario: Scenario, params: Mapping[str, FloatArray], years: Sequence[int], reps: list[str]
-) -> FloatArray:
+def _trust(scenario: Scenario, grid: Layout, params: Mapping[str, FloatArray]) -> FloatArray:
     """Trust (g, r, y, s) at mid-year: decayed evidence plus the assumed flow of new evidence."""
-    state = trust_state(scenario.world, params, scenario.as_of, scenario.guarantors, reps)
+    # Proteges that read the same view of the evidence share their trust: compute per view.
+    distinct = list(dict.fromkeys(grid.views))
+    readers = [grid.reps[grid.views.index(v)] for v in distinct]
+    state = trust_state(scenario.world, params, scenario.as_of, scenario.guarantors, readers)
     lam = state.monthly_decay
-    decay = lam[None, :] ** mid_year_months(scenario.as_of, years)[:, None]  # (y, s)
+    decay = lam[None, :] ** mid_year_months(scenario.as_of, grid.years)[:, None]  # (y, s)
     accumulated = (1.0 - decay) / (1.0 - lam)
     none = np.zeros_like(lam)
     flow = np.stack([params.get(FUTURE_EVIDENCE.get(g, ""), none) for g in scenario.guarantors])
@@ -205,27 +205,25 @@ def _trust(
     total += lost
     total += alpha
     alpha /= total
+    trust: FloatArray = np.take(alpha, [distinct.index(v) for v in grid.views], axis=1)
     for gi, g in enumerate(scenario.guarantors):
-        if g in reps:
-            alpha[gi, reps.index(g)] = 1.0
-    return alpha
+        if g in grid.reps:
+            trust[gi, grid.reps.index(g)] = 1.0
+    return trust
 
 
-def _depth(
-    active: npt.NDArray[np.bool_],
-    params: Mapping[str, FloatArray],
-    guarantors: Sequence[str],
-    proteges: Sequence[str],
-) -> FloatArray:
-    """:func:`umbrella.model.credibility.commitment_depth`, (g, r, y, s)."""
+def _depth(grid: Layout, params: Mapping[str, FloatArray]) -> FloatArray:
+    """:func:`umbrella.model.credibility.commitment_depth`, (g, r, y, s).
+
+    Few distinct sets of commitments are in force over (g, r, y): each is computed once.
+    """
     weights = np.stack([params[f"depth.{k}"] for k in cred.COMMITMENT_KINDS])  # (k, s)
     log_keep = np.log1p(-np.clip(weights, 0.0, 1.0 - 1e-12))
-    kinds = active.shape[0]
-    summed = active.reshape(kinds, -1).T.astype(np.float64) @ log_keep  # (g r y, s)
-    depth: FloatArray = 1.0 - np.exp(summed.reshape(*active.shape[1:], -1))
-    for gi, g in enumerate(guarantors):
-        if g in proteges:
-            depth[gi, list(proteges).index(g)] = 1.0
+    per_pattern = 1.0 - np.exp(grid.patterns.astype(np.float64) @ log_keep)  # (pattern, s)
+    depth: FloatArray = np.take(per_pattern, grid.pattern, axis=0)
+    for gi, g in enumerate(grid.guarantors):
+        if g in grid.reps:
+            depth[gi, grid.reps.index(g)] = 1.0
     return depth
 
 
@@ -259,18 +257,14 @@ def _held(option: OptionSpec, share: FloatArray, base: _StatusQuo) -> FloatArray
             extra = _lever(params, option, f"capability_{code}") * share
             capability = capability + extra * (1.0 - capability)
             moved[g] = base.trust[gi] * depth * capability
+    unmoved = all(value is base.credibility[base.moved[g]] for g, value in moved.items())
+    keep = base.keep if unmoved else _keep(base.others, moved.values())
     if "coordination" in pulled and len(moved) == 2:
+        # c1 + k (1 - c1) c2 and c2 + k (1 - c2) c1 leave (1 - c1)(1 - k c2)(1 - c2)(1 - k c1).
         kappa = _lever(params, option, "coordination") * share
         first, second = moved.values()
-        moved = dict(
-            zip(
-                moved,
-                (first + kappa * (1.0 - first) * second, second + kappa * (1.0 - second) * first),
-                strict=True,
-            )
-        )
-    unmoved = all(value is base.credibility[base.moved[g]] for g, value in moved.items())
-    combined = 1.0 - (base.keep if unmoved else _keep(base.others, moved.values()))
+        keep = keep * (1.0 - kappa * second) * (1.0 - kappa * first)
+    combined = 1.0 - keep
     if "european_force" in pulled:
         european = _lever(params, option, "european_force") * share * base.ally
         combined = 1.0 - (1.0 - combined) * (1.0 - european)
