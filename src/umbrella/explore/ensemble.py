@@ -74,18 +74,26 @@ class Aggregates:
     def add(self, outcomes: pd.DataFrame) -> None:
         """Fold in one chunk's long outcomes table (future, option, outcomes...)."""
         codes = pd.Categorical(outcomes["option"], categories=self.options).codes
+        counts = np.bincount(codes[codes >= 0], minlength=len(self.options))
+        if len(codes) == 0 or np.any(counts != counts[0]) or np.any(codes < 0):
+            raise ValueError("every future of a chunk needs one row per option of the run")
         table = np.nan_to_num(outcomes[list(self.outcomes)].to_numpy(dtype=np.float64), nan=0.0)
-        for i in range(len(self.options)):
-            values = table[codes == i]
-            sums = np.round(values * _SUM_SCALE).astype(np.int64).sum(axis=0)
-            squares = np.round(values**2 * _SQUARE_SCALE).astype(np.int64).sum(axis=0)
-            for j in range(len(self.outcomes)):
-                self.total[i][j] += int(sums[j])
-                self.squares[i][j] += int(squares[j])
-            if len(values):
-                self.low[i] = np.fmin(self.low[i], values.min(axis=0))
-                self.high[i] = np.fmax(self.high[i], values.max(axis=0))
-        self.count += int(np.count_nonzero(codes == 0)) if self.options else 0
+        n_options, n_outcomes = len(self.options), len(self.outcomes)
+        if np.array_equal(codes, np.tile(np.arange(n_options), int(counts[0]))):
+            values = table.reshape(-1, n_options, n_outcomes)  # as evaluate_chunk writes them
+        else:
+            grouped = table[np.argsort(codes, kind="stable")]
+            values = grouped.reshape(n_options, -1, n_outcomes).transpose(1, 0, 2)
+        # values: (future, option, outcome)
+        sums = np.round(values * _SUM_SCALE).astype(np.int64).sum(axis=0).tolist()
+        squares = np.round(values**2 * _SQUARE_SCALE).astype(np.int64).sum(axis=0).tolist()
+        for i in range(n_options):
+            for j in range(n_outcomes):
+                self.total[i][j] += sums[i][j]
+                self.squares[i][j] += squares[i][j]
+        self.low = np.fmin(self.low, values.min(axis=0))
+        self.high = np.fmax(self.high, values.max(axis=0))
+        self.count += int(counts[0])
 
     def to_xarray(self) -> xr.Dataset:
         n = max(self.count, 1)

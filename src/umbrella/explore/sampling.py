@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterable, Sequence
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -51,10 +51,11 @@ def draw(
     if not 0 <= start <= stop:
         raise UsageError(f"bad range of futures {start}..{stop}")
     unit = _unit_points(len(varying), start, stop, seed, sampler)
-    columns: dict[str, npt.NDArray[Any]] = {"future": np.arange(start, stop, dtype=np.int64)}
     for index, assumption in enumerate(varying):
-        columns[assumption.name] = _scale(assumption, unit[:, index])
-    return pd.DataFrame(columns)
+        unit[:, index] = _scale(assumption, unit[:, index])
+    futures = pd.DataFrame(unit, columns=[a.name for a in varying], copy=False)
+    futures.insert(0, "future", np.arange(start, stop, dtype=np.int64))
+    return futures
 
 
 def _unit_points(d: int, start: int, stop: int, seed: int, sampler: Sampler) -> FloatArray:
