@@ -69,10 +69,12 @@ def summarise(
     ``grid`` is :func:`umbrella.model.assess.layout` of the scenario and ``params`` the
     resolved assumptions, one value per sample.
     """
-    shares = [opt.ramp(params, option, grid.years) for option in scenario.options]  # (s, y)
+    shares = [
+        opt.ramp(params, option, grid.years, samples_last=True) for option in scenario.options
+    ]
     if scenario.game != "extended":
         per_option = evaluate(scenario, grid, params, detail=False)
-        held = [np.moveaxis(d, 0, -1) for d in per_option["deterrence"]]  # (r, y, s)
+        held = [np.moveaxis(d, 0, -1) for d in per_option["deterrence"]]
         return _summary(scenario, grid, params, shares, held)
     base = _status_quo(scenario, grid, params)
     held = []
@@ -82,7 +84,7 @@ def summarise(
         if neutral and unchanged is not None:
             held.append(unchanged)
             continue
-        held.append(_held(option, np.ascontiguousarray(share.T), base))
+        held.append(_held(option, share, base))
         if neutral:
             unchanged = held[-1]
     return _summary(scenario, grid, params, shares, held)
@@ -98,7 +100,8 @@ def _summary(
     """Stack per-option deterrence (r, y, s) and the cheap outcomes into (s, o) arrays."""
     columns: dict[str, list[FloatArray]] = {name: [] for name in SUMMARY_OUTCOMES}
     ukraine = grid.reps.index("UKR") if "UKR" in grid.reps else None
-    discount = opt.discount_factors(grid.years, scenario.start_year, params["discount_rate"])
+    rate = params["discount_rate"]
+    discount = opt.discount_factors(grid.years, scenario.start_year, rate, samples_last=True)
     europe_of: dict[int, FloatArray] = {}  # options that share a result share its average
     for option, share, deterrence in zip(scenario.options, shares, held, strict=True):
         if id(deterrence) not in europe_of:
@@ -109,11 +112,12 @@ def _summary(
         columns["deterrence_ukraine"].append(
             deterrence[ukraine, -1] if ukraine is not None else np.full(europe.shape[1], np.nan)
         )
-        spent = opt.spending(params, option, grid.years)
-        columns["npv_eur_bn"].append(opt.present_value(spent, discount))
-        columns["proliferation"].append(opt.proliferation(params, option, share)[:, -1])
-        support = opt.ukraine_support(params, option, share, spent)[0]
-        columns["ukraine_support_eur_bn"].append(support.mean(axis=1))
+        spent = opt.spending(params, option, grid.years, samples_last=True)
+        columns["npv_eur_bn"].append(opt.present_value(spent, discount, samples_last=True))
+        index = opt.proliferation(params, option, share, samples_last=True)
+        columns["proliferation"].append(index[-1])
+        support = opt.ukraine_support(params, option, share, spent, samples_last=True)[0]
+        columns["ukraine_support_eur_bn"].append(support.mean(axis=0))
     return {name: np.stack(values, axis=1) for name, values in columns.items()}
 
 
