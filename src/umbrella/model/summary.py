@@ -126,7 +126,9 @@ class _StatusQuo:
     """What every option starts from, sample axis last."""
 
     params: Mapping[str, FloatArray]
-    trust: FloatArray  # (g, r, y, s)
+    trust: FloatArray  # (g, view, y, s)
+    views: list[int]  # the view of each group
+    own: dict[str, int]  # guarantor -> its own group, where it is a protege
     depth: FloatArray  # (g, r, y, s)
     capability: FloatArray  # (g, s)
     credibility: FloatArray  # (g, r, y, s)
@@ -142,10 +144,12 @@ class _StatusQuo:
 def _status_quo(scenario: Scenario, grid: Layout, params: Mapping[str, FloatArray]) -> _StatusQuo:
     pulled = {lever for option in scenario.options for lever in option.levers}
     guarantors = list(grid.guarantors)
-    trust = _trust(scenario, grid, params)
+    trust = _trust(scenario, grid, params)  # (g, view, y, s)
     depth = _depth(grid, params)
     capability = np.ascontiguousarray(cred.capability(scenario.world, guarantors, params).T)
-    credibility = trust * depth * capability[:, None, None, :]
+    # Trust times capability, the most credibility full depth can give; per view, then group.
+    reachable = _by_group(grid, trust * capability[:, None, None, :], capability)
+    credibility = reachable * depth
     moved = {g: guarantors.index(g) for g in _MOVABLE if g in guarantors}
     kept = [i for i, g in enumerate(guarantors) if g not in moved]
     # The guarantors' share of 1 - prod(1 - c), multiplied in guarantor order as in assess.
@@ -154,7 +158,7 @@ def _status_quo(scenario: Scenario, grid: Layout, params: Mapping[str, FloatArra
     ally = grid.allies[:, None, None].astype(np.float64)
     # Depth d -> d + a (1 - d) on allies raises t d c by a t (1 - d) c: precompute the factor.
     reach = {
-        g: (trust[i] * capability[i] - credibility[i]) * ally
+        g: (reachable[i] - credibility[i]) * ally
         for g, i in moved.items()
         if f"depth_{g.lower()}" in pulled
     }
@@ -162,6 +166,8 @@ def _status_quo(scenario: Scenario, grid: Layout, params: Mapping[str, FloatArra
     return _StatusQuo(
         params=params,
         trust=trust,
+        views=_view_index(grid),
+        own={g: grid.reps.index(g) for g in guarantors if g in grid.reps},
         depth=depth,
         capability=capability,
         credibility=credibility,
@@ -186,7 +192,7 @@ def _keep(start: FloatArray | None, credibility: Iterable[FloatArray]) -> FloatA
 
 
 def _trust(scenario: Scenario, grid: Layout, params: Mapping[str, FloatArray]) -> FloatArray:
-    """Trust (g, r, y, s) at mid-year: decayed evidence plus the assumed flow of new evidence."""
+    """Trust (g, view, y, s) at mid-year: decayed evidence plus the flow of new evidence."""
     # Proteges that read the same view of the evidence share their trust: compute per view.
     distinct = list(dict.fromkeys(grid.views))
     readers = [grid.reps[grid.views.index(v)] for v in distinct]
@@ -209,11 +215,21 @@ def _trust(scenario: Scenario, grid: Layout, params: Mapping[str, FloatArray]) -
     total += lost
     total += alpha
     alpha /= total
-    trust: FloatArray = np.take(alpha, [distinct.index(v) for v in grid.views], axis=1)
-    for gi, g in enumerate(scenario.guarantors):
+    return alpha
+
+
+def _view_index(grid: Layout) -> list[int]:
+    distinct = list(dict.fromkeys(grid.views))
+    return [distinct.index(v) for v in grid.views]
+
+
+def _by_group(grid: Layout, per_view: FloatArray, own: FloatArray) -> FloatArray:
+    """(g, view, y, s) -> (g, r, y, s); a guarantor's own group gets ``own[g]`` (trust 1)."""
+    grouped: FloatArray = np.take(per_view, _view_index(grid), axis=1)
+    for gi, g in enumerate(grid.guarantors):
         if g in grid.reps:
-            trust[gi, grid.reps.index(g)] = 1.0
-    return trust
+            grouped[gi, grid.reps.index(g)] = own[gi]
+    return grouped
 
 
 def _depth(grid: Layout, params: Mapping[str, FloatArray]) -> FloatArray:
@@ -260,7 +276,10 @@ def _held(option: OptionSpec, share: FloatArray, base: _StatusQuo) -> FloatArray
             capability = base.capability[gi]
             extra = _lever(params, option, f"capability_{code}") * share
             capability = capability + extra * (1.0 - capability)
-            moved[g] = base.trust[gi] * depth * capability
+            trust = np.take(base.trust[gi], base.views, axis=0)
+            if g in base.own:
+                trust[base.own[g]] = 1.0
+            moved[g] = trust * depth * capability
     unmoved = all(value is base.credibility[base.moved[g]] for g, value in moved.items())
     keep = base.keep if unmoved else _keep(base.others, moved.values())
     if "coordination" in pulled and len(moved) == 2:
@@ -268,9 +287,8 @@ def _held(option: OptionSpec, share: FloatArray, base: _StatusQuo) -> FloatArray
         kappa = _lever(params, option, "coordination") * share
         first, second = moved.values()
         keep = keep * (1.0 - kappa * second) * (1.0 - kappa * first)
-    combined = 1.0 - keep
     if "european_force" in pulled:
         european = _lever(params, option, "european_force") * share * base.ally
-        combined = 1.0 - (1.0 - combined) * (1.0 - european)
-    p_def = np.clip(combined, EPSILON, 1.0 - EPSILON)
+        keep = keep * (1.0 - european)
+    p_def = np.clip(1.0 - keep, EPSILON, 1.0 - EPSILON)
     return default_deterrence(**base.payoffs, p_ch=base.p_ch, p_def=p_def)
