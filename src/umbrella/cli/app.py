@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from umbrella import __version__
-from umbrella.cli import assess, data, explore, game, runs, trust
+from umbrella.cli import assess, brief, data, explore, game, runs, trust
 
 app = typer.Typer(
     name="umbrella",
@@ -17,6 +17,7 @@ app = typer.Typer(
 app.add_typer(data.app, name="data")
 app.add_typer(game.app, name="game")
 app.add_typer(trust.app, name="trust")
+app.command("brief")(brief.brief_command)
 app.command("assess")(assess.assess_command)
 app.command("assumptions")(assess.assumptions_command)
 app.command("run")(explore.run_command)

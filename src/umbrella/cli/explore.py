@@ -30,7 +30,7 @@ STORE_OPTION = typer.Option(
 
 
 @contextmanager
-def _progress(label: str, enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
+def progress_bar(label: str, enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
     if not enabled:
         yield None
         return
@@ -91,7 +91,7 @@ def run_command(
         from umbrella.model import load_scenario
 
         scenario_obj = load_scenario(scenario)
-    with _progress("futures", not quiet and not as_json) as progress:
+    with progress_bar("futures", not quiet and not as_json) as progress:
         result = run(
             scenario_obj,
             samples,
@@ -170,7 +170,7 @@ def explore_command(
             )
             console.print(box_found.describe(), markup=False)
     if sobol:
-        with _progress("sobol", not as_json) as progress:
+        with progress_bar("sobol", not as_json) as progress:
             indices = stored.sobol(sobol_base, (outcome,), progress=progress)
         payload["sobol"] = _records(indices.reset_index())
         if not as_json:

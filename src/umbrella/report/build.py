@@ -1,0 +1,536 @@
+"""Write a brief: run (or open) a run, gather its findings, render Markdown, HTML and charts.
+
+The folder written holds ``brief.html`` (self-contained: styles, plotly.js and every chart
+embedded, no network needed), ``brief.md`` with ``charts/*.png`` beside it, and ``data/``
+with the table behind every chart and table as CSV. It is first written to a temporary
+folder next to the target and moved into place only when complete, so an interrupted brief
+never leaves a half-written one behind.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markdown_it import MarkdownIt
+
+from umbrella.data.cite import format_source
+from umbrella.errors import UsageError
+from umbrella.explore.run import Run, open_run
+from umbrella.explore.run import run as run_ensemble
+from umbrella.explore.sampling import uncertainties
+from umbrella.model.scenario import Scenario, load_scenario
+from umbrella.report import charts as ch
+from umbrella.report.findings import Findings, findings
+from umbrella.report.narrative import conclusion
+from umbrella.report.numbers import estimate, money, number, percent
+from umbrella.types import PathLike
+
+__all__ = ["DEFAULT_SAMPLES", "FORMATS", "Brief", "write_brief"]
+
+DEFAULT_SAMPLES = 50_000
+"""Futures in a brief's run unless told: the whole brief takes well under a minute."""
+
+FORMATS = ("html", "md", "pdf")
+
+SECTIONS = (
+    ("about", "What it is about"),
+    ("center", "Who is at the center"),
+    ("why-now", "Why now"),
+    ("partners", "What partners are saying"),
+    ("ukraine", "Implications for Ukraine"),
+    ("options", "What is realistically possible"),
+    ("drivers", "What drives the answer"),
+    ("conclusion", "Conclusion"),
+    ("method", "Method, assumptions and sources"),
+)
+
+
+@dataclass(frozen=True)
+class Brief:
+    """A written brief: where its files are and what it found."""
+
+    folder: Path
+    files: dict[str, Path]
+    run_id: str
+    leading: str
+    conclusion: list[str]
+    seconds: float
+
+
+def write_brief(
+    scenario: Scenario | PathLike | None = None,
+    *,
+    run_id: str | None = None,
+    samples: int = DEFAULT_SAMPLES,
+    seed: int = 2026,
+    out: PathLike = "brief",
+    formats: Sequence[str] = ("html", "md"),
+    store: PathLike | None = "umbrella-runs",
+    sobol_base: int = 256,
+    progress: Callable[[int, int], None] | None = None,
+) -> Brief:
+    """Write the brief of ``scenario`` (a new run) or of the stored run ``run_id``."""
+    started = time.perf_counter()
+    unknown = sorted(set(formats) - set(FORMATS))
+    if unknown or not formats:
+        raise UsageError(
+            f"--format: unknown format {', '.join(unknown) or '(none)'}; "
+            f"choose from {', '.join(FORMATS)}"
+        )
+    if "pdf" in formats:
+        _chromium()  # fail before the run, not after it
+    run = _run(scenario, run_id, samples, seed, store, progress)
+    found = findings(run, sobol_base=sobol_base)
+    target = Path(out)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    try:
+        files = _write(found, staging, formats)
+        _replace(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return Brief(
+        folder=target,
+        files={kind: target / path.relative_to(staging) for kind, path in files.items()},
+        run_id=found.run_id,
+        leading=found.leading,
+        conclusion=conclusion(found),
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _run(
+    scenario: Scenario | PathLike | None,
+    run_id: str | None,
+    samples: int,
+    seed: int,
+    store: PathLike | None,
+    progress: Callable[[int, int], None] | None,
+) -> Run:
+    if run_id is not None:
+        if scenario is not None:
+            raise UsageError("give a scenario or --run, not both")
+        if store is None:
+            raise UsageError("--run needs the run store the run was kept in (--store)")
+        return open_run(run_id, store)
+    if samples < 1_000:
+        raise UsageError(f"--samples must be at least 1000 for a brief (got {samples})")
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario)
+    return run_ensemble(scenario, samples, seed, store=store, progress=progress)
+
+
+def _write(found: Findings, folder: Path, formats: Sequence[str]) -> dict[str, Path]:
+    (folder / "data").mkdir()
+    charts = _charts(found)
+    sections = _sections(found, charts)
+    files: dict[str, Path] = {}
+    for chart in charts.values():
+        chart.write_csv(folder / "data" / f"{chart.id}.csv")
+    for name, table in _tables(found).items():
+        table.to_csv(folder / "data" / f"{name}.csv", index=False)
+    bibliography = _bibliography(found)
+    page = {
+        "title": found.run.scenario.title,
+        "subtitle": _subtitle(found),
+        "sections": sections,
+        "bibliography": bibliography,
+        "run_id": found.run_id,
+        "version": version("umbrella"),
+    }
+    env = _environment()
+    if "md" in formats or "pdf" in formats:
+        (folder / "charts").mkdir()
+        for chart in charts.values():
+            chart.write_png(folder / "charts" / f"{chart.id}.png")
+    if "md" in formats:
+        files["md"] = folder / "brief.md"
+        files["md"].write_text(env.get_template("brief.md.j2").render(**page), encoding="utf-8")
+    if "html" in formats or "pdf" in formats:
+        from plotly.offline import get_plotlyjs
+
+        html = env.get_template("brief.html.j2").render(**page, plotly_js=get_plotlyjs())
+        files["html"] = folder / "brief.html"
+        files["html"].write_text(html, encoding="utf-8")
+    if "pdf" in formats:
+        files["pdf"] = _pdf(files["html"], folder / "brief.pdf")
+        if "html" not in formats:
+            files.pop("html").unlink()
+    return files
+
+
+def _charts(found: Findings) -> dict[str, Any]:
+    o = found.options
+    forces = found.forces.rename(columns={"stockpile_low": "low", "stockpile_high": "high"})
+    options = pd.DataFrame(
+        {
+            "option": o["name"],
+            "change": 100.0 * o["change_mean"],
+            "low": 100.0 * o["change_low"],
+            "high": 100.0 * o["change_high"],
+        }
+    ).iloc[1:]
+    ukraine = found.ukraine.assign(option=found.ukraine["name"])[
+        ["year", "option", "total", "low", "high"]
+    ]
+    return {
+        "forces": ch.forces_chart(forces[["state", "stockpile", "low", "high"]]),
+        "trust": ch.trust_chart(
+            found.trust[["month", "guarantor", "view", "mean", "low", "high"]],
+            found.events[["date", "label", "major"]],
+        ),
+        "ukraine": ch.ukraine_chart(ukraine),
+        "options": ch.options_chart(options),
+        "map": ch.map_chart(found.tiles[["iso3", "name", "panel", "value"]]),
+        "drivers": ch.sobol_chart(
+            found.sobol[["uncertainty", "label", "S1", "S1_conf", "ST", "ST_conf"]]
+        ),
+    }
+
+
+def _captions(found: Findings) -> dict[str, str]:
+    run = found.run_mark
+    forces = found.cite(*[s for sources in found.forces["sources"] for s in sources][:4])
+    return {
+        "forces": f"Estimated warhead stockpiles, with the range where sources differ {forces}.",
+        "trust": "Perceived reliability of each guarantor, month by month, seen from European "
+        "capitals (solid, with its 90% credible band) and from Kyiv (dashed), at the central "
+        f"assumptions; vertical lines mark the events of the timeline {run}.",
+        "ukraine": "Support to Ukraine under each option, EUR bn a year: mean and 10th–90th "
+        f"percentile over the detailed futures {run}.",
+        "options": "Change in the probability that deterrence holds Europe-wide in the last "
+        f"year against the status quo, percentage points, mean and 10th–90th percentile {run}.",
+        "map": "Probability that deterrence holds for each state: under the status quo today, "
+        f"and under the leading option at the horizon {run}.",
+        "drivers": "Sobol indices of the leading option's Europe-wide deterrence: first order "
+        f"(alone) and total (with interactions), with 95% confidence half-widths {run}.",
+    }
+
+
+_CHARTS_OF = {
+    "center": ("forces",),
+    "why-now": ("trust",),
+    "ukraine": ("ukraine",),
+    "options": ("options", "map"),
+    "drivers": ("drivers",),
+}
+
+
+def _sections(found: Findings, charts: dict[str, Any]) -> list[dict[str, Any]]:
+    env = _environment()
+    context = _context(found)
+    captions = _captions(found)
+    sections: list[dict[str, Any]] = []
+    for section_id, title in SECTIONS:
+        markdown = env.get_template(f"{section_id}.md.j2").render(**context)
+        sections.append(
+            {
+                "id": section_id,
+                "title": title,
+                "markdown": markdown,
+                "charts": [
+                    {
+                        "id": charts[c].id,
+                        "title": charts[c].title,
+                        "caption": captions[c],
+                        "html": charts[c].html(),
+                    }
+                    for c in _CHARTS_OF.get(section_id, ())
+                ],
+            }
+        )
+    # Rendered last: the sections above decide which sources the bibliography lists.
+    references = _references(found)
+    renderer = MarkdownIt("commonmark", {"html": True}).enable("table")
+    for section in sections:
+        section["html"] = renderer.render(section["markdown"] + "\n\n" + references)
+        for chart in section["charts"]:
+            # A whole document, so that the reference definitions resolve; then unwrap <p>.
+            caption = renderer.render(chart["caption"] + "\n\n" + references).strip()
+            chart["caption_html"] = caption.removeprefix("<p>").removesuffix("</p>")
+    return sections
+
+
+def _references(found: Findings) -> str:
+    lines = [f"[{s['id']}]: {s['url']}" for s in _bibliography(found)]
+    lines.append(f"[run {found.run_id}]: #provenance")
+    return "\n".join(lines)
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{str(k): v for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+def _context(found: Findings) -> dict[str, Any]:
+    scenario, o = found.run.scenario, found.rows
+    world = scenario.world
+    status_quo = next(iter(o))
+    recorded = _records(world.events.reset_index())
+    recorded = [e for e in recorded if pd.Timestamp(e["date"]) <= pd.Timestamp(scenario.as_of)]
+    latest = max(recorded, key=lambda e: pd.Timestamp(e["date"]))
+    horizon = found.ukraine[found.ukraine["year"] == scenario.horizon]
+    support = {str(r["option"]): r for r in _records(horizon)}
+    base_support = float(support[status_quo]["total"])
+    context: dict[str, Any] = {
+        "f": found,
+        "scenario": scenario,
+        "challenger": world.actor(scenario.challenger).name,
+        "n_proteges": len(scenario.proteges),
+        "n_uncertainties": len(uncertainties(scenario.registry.values())),
+        "latest_event": pd.Timestamp(latest["date"]),
+        "latest_event_cite": found.cite(*latest["sources"][:1]),
+        "leading_name": found.name(found.leading),
+        "conclusion": conclusion(found),
+    }
+    context |= _center_context(found)
+    context |= _trust_context(found)
+    context["quotes"] = [
+        {
+            "text": str(q["text"]).strip().replace("\n", " "),
+            "speaker": q["speaker"],
+            "date": pd.Timestamp(q["date"]).strftime("%-d %B %Y"),
+            "cite": found.cite(str(q["source"])),
+        }
+        for q in _records(found.quotes)
+    ]
+    context["ukraine_rows"] = [
+        {
+            "name": found.name(option),
+            "total": estimate(r["total"], r["low"], r["high"], "money"),
+            "positive": money(r["positive"]),
+            "negative": money(r["negative"]),
+            "change": number(r["total"] - base_support, 1) if option != status_quo else "—",
+            "deterrence": estimate(*_triple(o[option], "ukraine_deterrence"), "percent"),
+        }
+        for option, r in support.items()
+    ]
+    context["option_rows"] = [
+        {
+            "name": r["name"],
+            "cost": money(*_triple(r, "npv")),
+            "years": f"{number(r['years_to_first_effect'], 0)} / "
+            f"{number(r['years_to_full_effect'], 0)}",
+            "deterrence": estimate(*_triple(r, "deterrence"), "percent"),
+            "change": "—" if option == status_quo else estimate(*_triple(r, "change"), "points"),
+            "proliferation": estimate(*_triple(r, "proliferation"), "index"),
+            "ukraine": estimate(*_triple(r, "ukraine_support"), "number"),
+            "rank": r["rank_minimax_regret"],
+        }
+        for option, r in o.items()
+    ]
+    mapped = set(ch.TILE_POSITIONS)
+    unmapped = sorted({str(t) for t in found.tiles["iso3"] if t not in mapped})
+    context["unmapped"] = ", ".join(world.actor(t).name for t in unmapped)
+    context |= _drivers_context(found)
+    context["assumption_rows"] = [
+        {
+            "name": r["name"],
+            "meaning": r["meaning"],
+            "default": number(r["default"]),
+            "range": f"{number(r['low'])} – {number(r['high'])}"
+            if r["high"] > r["low"]
+            else "fixed",
+            "unit": r["unit"],
+        }
+        for r in _records(found.assumptions)
+    ]
+    context["bibliography"] = _bibliography(found)
+    return context
+
+
+def _triple(row: dict[str, Any], short: str) -> tuple[float, float, float]:
+    """Mean, low and high of one outcome in a row of the options table."""
+    return float(row[f"{short}_mean"]), float(row[f"{short}_low"]), float(row[f"{short}_high"])
+
+
+def _center_context(found: Findings) -> dict[str, Any]:
+    forces = {str(r["iso3"]): r for r in _records(found.forces)}
+    rows = []
+    for r in forces.values():
+        ranged = r["stockpile_high"] > r["stockpile_low"]
+        rows.append(
+            {
+                "state": r["state"],
+                "role": r["role"],
+                "stockpile": estimate(r["stockpile"], r["stockpile_low"], r["stockpile_high"])
+                if ranged
+                else number(r["stockpile"]),
+                "deployed": number(r["deployed"]),
+                "ssbns": number(r["ssbns"], 0),
+                "spending": f"{number(r['spending_usd_bn'])} ({int(r['spending_year'])})",
+                "cite": found.cite(*r["sources"]),
+            }
+        )
+    pair = [forces[s] for s in ("GBR", "FRA") if s in forces]
+    uk_fr = sum(float(r["spending_usd_bn"]) for r in pair) if pair else float("nan")
+    pair_sources = [s for r in pair for s in r["sources"] if "ican" in s]
+    usa = forces.get("USA")
+    usa_sources = [s for s in usa["sources"] if "ican" in s] if usa else []
+    return {
+        "forces": rows,
+        "uk_fr_spending": f"USD {number(uk_fr)} bn",
+        "uk_fr_cite": found.cite(*pair_sources) if pair_sources else found.run_mark,
+        "us_spending": f"USD {number(float(usa['spending_usd_bn']))} bn" if usa else "n/a",
+        "us_cite": found.cite(*usa_sources) if usa_sources else found.run_mark,
+    }
+
+
+def _trust_context(found: Findings) -> dict[str, Any]:
+    scenario = found.run.scenario
+    trust = found.trust
+    usa = trust[trust["iso3"] == "USA"]
+
+    def at(view: str, month: str) -> str:
+        cut = usa[(usa["view"] == view) & (usa["month"] <= pd.Timestamp(month))]
+        return percent(float(cut["mean"].to_numpy()[-1])) if len(cut) else "n/a"
+
+    europe = usa[usa["view"] == "Europe"]
+    change = pd.Series(europe["mean"].to_numpy(), index=europe["month"].to_numpy()).diff()
+    falls = sorted(pd.Timestamp(m) for m in change.nsmallest(4).index)
+    listed = []
+    for event in _records(found.events):
+        month = pd.Timestamp(event["date"]).to_period("M").to_timestamp()
+        if event["negative"] and month in falls:
+            listed.append(
+                {
+                    "date": pd.Timestamp(event["date"]).strftime("%-d %B %Y"),
+                    "summary": event["summary"],
+                    "cite": found.cite(*event["sources"][:2]),
+                }
+            )
+    half_life = scenario.registry["trust.half_life_months"].default
+    return {
+        "n_events": len(found.events),
+        "half_life": number(half_life, 0),
+        "usa_before": at("Europe", "2025-01-31"),
+        "usa_now": at("Europe", scenario.as_of.isoformat()),
+        "usa_ukraine": at("Ukraine", scenario.as_of.isoformat()),
+        "run_trust_cite": found.run_mark,
+        "drops": listed,
+    }
+
+
+def _drivers_context(found: Findings) -> dict[str, Any]:
+    prim = found.prim
+    rows = []
+    for r in _records(prim["box"].head(6)):
+        low = number(r["low"]) if r["low"] > r["range_low"] else number(r["range_low"])
+        high = number(r["high"]) if r["high"] < r["range_high"] else number(r["range_high"])
+        rows.append(
+            {
+                "label": r["label"],
+                "box": f"{low} – {high}",
+                "full": f"{number(r['range_low'])} – {number(r['range_high'])}",
+            }
+        )
+    return {
+        "sobol_rows": [
+            {"label": r["label"], "s1": number(r["S1"], 2), "st": number(r["ST"], 2)}
+            for r in _records(found.sobol.head(8))
+        ],
+        "prim": prim,
+        "prim_threshold": f"below {percent(prim['threshold'])}",
+        "prim_share": percent(prim["share"]),
+        "prim_rows": rows,
+        "prim_n": len(prim["box"]),
+        "prim_coverage": percent(prim["coverage"]),
+        "prim_density": percent(prim["density"]),
+    }
+
+
+def _bibliography(found: Findings) -> list[dict[str, str]]:
+    world = found.run.scenario.world
+    return [
+        {"id": s, "text": format_source(world.source(s)), "url": world.source(s).url or ""}
+        for s in found.cited
+    ]
+
+
+def _tables(found: Findings) -> dict[str, pd.DataFrame]:
+    forces = found.forces.assign(sources=found.forces["sources"].map(" ".join))
+    events = found.events.assign(
+        sources=found.events["sources"].map(" ".join),
+        guarantors=found.events["guarantors"].map(" ".join),
+    )
+    return {
+        "options-table": found.options.reset_index(drop=True),
+        "robustness": found.robustness.reset_index(),
+        "forces-table": forces,
+        "events": events,
+        "quotes": found.quotes,
+        "ukraine-table": found.ukraine,
+        "prim-box": found.prim["box"],
+        "assumptions": found.assumptions,
+        "provenance": pd.DataFrame(list(found.provenance.items()), columns=["item", "value"]),
+    }
+
+
+def _subtitle(found: Findings) -> str:
+    scenario = found.run.scenario
+    return (
+        f"A brief from run {found.run_id}: {found.run.n_samples:,} futures, evidence to "
+        f"{scenario.as_of.strftime('%-d %B %Y')}, options assessed {scenario.start_year}–"
+        f"{scenario.horizon} [run {found.run_id}]."
+    )
+
+
+def _environment() -> Environment:
+    return Environment(
+        loader=PackageLoader("umbrella.report", "templates"),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        autoescape=False,  # Markdown out; the HTML page escapes through markdown-it
+    )
+
+
+def _replace(staging: Path, target: Path) -> None:
+    if target.exists() and not target.is_dir():
+        raise UsageError(f"--out {target}: exists and is not a folder")
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}-old-{time.time_ns()}")
+        target.rename(old)
+    staging.rename(target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _chromium() -> str:
+    for name in ("chromium", "chromium-browser", "google-chrome", "chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    raise UsageError(
+        "--format pdf needs Chromium (Debian: apt-get install chromium); html and md need "
+        "nothing more"
+    )
+
+
+def _pdf(html: Path, pdf: Path) -> Path:
+    command = [
+        _chromium(),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--no-pdf-header-footer",
+        "--virtual-time-budget=20000",
+        f"--print-to-pdf={pdf}",
+        html.resolve().as_uri(),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=180, check=False)
+    if done.returncode != 0 or not pdf.is_file():
+        tail = (done.stderr or "").strip().splitlines()[-1:] or ["no output"]
+        raise UsageError(f"--format pdf: Chromium could not print the brief ({tail[0]})")
+    return pdf

@@ -1,0 +1,390 @@
+"""What a brief says, as tables: every number in it comes from here.
+
+:func:`findings` reads one run (its futures and every option's outcomes on them), evaluates
+the full model on a subsample of the run's futures for the series by year and by country
+that the run does not keep, and gathers the sourced facts of the world dataset the brief
+quotes. Each table names where its numbers come from: a source id of the world dataset or
+the run id.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from importlib.metadata import version
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from umbrella.explore.run import Run
+from umbrella.explore.sampling import uncertainties
+from umbrella.model.assess import assess
+from umbrella.trust import trajectories
+
+__all__ = ["FAIL_BELOW", "Findings", "findings"]
+
+FAIL_BELOW = 0.9
+"""An option fails in a future where deterrence holds Europe-wide with less than this
+probability in the last year (the satisficing threshold of the robustness table)."""
+
+DETAIL_FUTURES = 256
+"""Futures of the run evaluated with the full model for the series by year and country."""
+
+
+@dataclass
+class Findings:
+    """Everything a brief reports, with its provenance."""
+
+    run: Run
+    run_id: str
+    provenance: dict[str, str]
+    options: pd.DataFrame  # per option: names, estimates with ranges, ranks
+    robustness: pd.DataFrame
+    rules: dict[str, str]  # rule -> most robust option
+    leading: str  # option id
+    runner_up: str
+    lead_share: float  # share of futures where the leading option beats the runner-up
+    forces: pd.DataFrame
+    trust: pd.DataFrame
+    events: pd.DataFrame
+    quotes: pd.DataFrame
+    ukraine: pd.DataFrame  # year x option: total, low, high, positive, negative
+    tiles: pd.DataFrame
+    sobol: pd.DataFrame
+    prim: dict[str, Any]
+    assumptions: pd.DataFrame
+    cited: list[str] = field(default_factory=list)  # source ids, in order of first use
+
+    def cite(self, *source_ids: str) -> str:
+        """Citation marks for sources, remembered for the bibliography."""
+        for source in source_ids:
+            if source not in self.cited:
+                self.cited.append(source)
+        return " ".join(f"[{s}]" for s in source_ids)
+
+    @property
+    def run_mark(self) -> str:
+        """The citation mark of the run."""
+        return f"[run {self.run_id}]"
+
+    @property
+    def rows(self) -> dict[str, dict[str, Any]]:
+        """The options table as option id -> column -> value."""
+        return {
+            str(k): {str(c): v for c, v in row.items()}
+            for k, row in self.options.to_dict("index").items()
+        }
+
+    def name(self, option: str) -> str:
+        return str(self.rows[option]["name"])
+
+
+def findings(run: Run, *, sobol_base: int = 256, detail_futures: int = DETAIL_FUTURES) -> Findings:
+    """Gather the brief's tables from ``run``."""
+    scenario = run.scenario
+    futures, outcomes = run.data()
+    wide = outcomes.pivot(index="future", columns="option")
+    ids = [o.id for o in scenario.options]
+    status_quo = ids[0]
+    robust = run.robustness("deterrence_europe", {"deterrence_europe": (">=", FAIL_BELOW)})
+    rules = run.most_robust(robust)
+    table = _options_table(scenario, wide, robust, status_quo)
+    ranked = table.drop(index=status_quo).sort_values("deterrence_mean", ascending=False)
+    leading, runner_up = str(ranked.index[0]), str(ranked.index[1])
+    europe = wide["deterrence_europe"]
+    lead_share = float(np.mean(europe[leading] > europe[runner_up]))
+    detail = _detail(run, futures, detail_futures)
+    return Findings(
+        run=run,
+        run_id=run.run_id or "unstored",
+        provenance=_provenance(run),
+        options=table,
+        robustness=robust,
+        rules=rules,
+        leading=leading,
+        runner_up=runner_up,
+        lead_share=lead_share,
+        forces=_forces(scenario),
+        trust=_trust(scenario),
+        events=_events(scenario),
+        quotes=_quotes(scenario),
+        ukraine=_ukraine(detail, table),
+        tiles=_tiles(scenario, detail, leading, table),
+        sobol=_sobol(run, leading, sobol_base),
+        prim=_prim(run, leading, wide),
+        assumptions=_assumptions(scenario),
+    )
+
+
+def _options_table(
+    scenario: Any, wide: pd.DataFrame, robust: pd.DataFrame, status_quo: str
+) -> pd.DataFrame:
+    rows = []
+    europe = wide["deterrence_europe"]
+    for option in scenario.options:
+        o = option.id
+        change = europe[o] - europe[status_quo]
+        row: dict[str, Any] = {
+            "option": o,
+            "name": option.name,
+            "category": option.category,
+            "years_to_first_effect": scenario.registry[f"option.{o}.years_to_first_effect"].default,
+            "years_to_full_effect": scenario.registry[f"option.{o}.years_to_full_effect"].default,
+            "change_mean": float(change.mean()),
+            "change_low": float(change.quantile(0.1)),
+            "change_high": float(change.quantile(0.9)),
+            "rank_minimax_regret": int(robust.loc[o, "rank_minimax_regret"]),
+            "rank_mean": int(robust.loc[o, "rank_mean"]),
+            "satisficing": float(robust.loc[o, "satisficing"]),
+        }
+        for outcome, short in (
+            ("deterrence_europe", "deterrence"),
+            ("deterrence_ukraine", "ukraine_deterrence"),
+            ("npv_eur_bn", "npv"),
+            ("proliferation", "proliferation"),
+            ("ukraine_support_eur_bn", "ukraine_support"),
+        ):
+            values = wide[outcome][o]
+            row[f"{short}_mean"] = float(values.mean())
+            row[f"{short}_low"] = float(values.quantile(0.1))
+            row[f"{short}_high"] = float(values.quantile(0.9))
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("option", drop=False)
+
+
+def _detail(run: Run, futures: pd.DataFrame, n: int) -> Any:
+    """The full model on the first ``n`` futures of the run: series by year and country."""
+    scenario = run.scenario
+    varying = [a.name for a in uncertainties(scenario.registry.values())]
+    chosen = futures.sort_values("future").head(n)
+    return assess(scenario, {name: chosen[name].to_numpy() for name in varying}).dataset
+
+
+def _ukraine(detail: Any, table: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    for option in detail.option.values:
+        for year in detail.year.values:
+            cut = detail.sel(option=option, year=year)
+            total = cut["ukraine_support_eur_bn"].values
+            rows.append(
+                {
+                    "year": int(year),
+                    "option": str(option),
+                    "name": table.loc[str(option), "name"],
+                    "total": float(np.mean(total)),
+                    "low": float(np.quantile(total, 0.1)),
+                    "high": float(np.quantile(total, 0.9)),
+                    "positive": float(cut["ukraine_positive_eur_bn"].mean()),
+                    "negative": float(cut["ukraine_negative_eur_bn"].mean()),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def _tiles(scenario: Any, detail: Any, leading: str, table: pd.DataFrame) -> pd.DataFrame:
+    first, last = int(detail.year.values[0]), int(detail.year.values[-1])
+    status_quo = str(detail.option.values[0])
+    panels = (
+        (f"Status quo, {first}", status_quo, first),
+        (f"{table['name'].to_dict()[leading]}, {last}", leading, last),
+    )
+    rows = []
+    for label, option, year in panels:
+        values = detail["deterrence"].sel(option=option, year=year).mean("sample")
+        for protege in detail.protege.values:
+            rows.append(
+                {
+                    "iso3": str(protege),
+                    "name": scenario.world.actor(str(protege)).name,
+                    "panel": label,
+                    "option": option,
+                    "year": year,
+                    "value": float(values.sel(protege=protege)),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def _forces(scenario: Any) -> pd.DataFrame:
+    forces = scenario.world.forces.reset_index()
+    states = [*scenario.guarantors, scenario.challenger]
+    latest = forces[forces["state"].isin(states)].sort_values("year").groupby("state").last()
+    rows = []
+    for state in states:
+        if state not in latest.index:
+            continue
+        row = latest.loc[state]
+        sources: list[str] = []
+        for column in ("stockpile", "deployed", "ssbns", "nuclear_spending_usd_bn"):
+            sources += [s for s in row.get(f"{column}_sources", []) or [] if s not in sources]
+        rows.append(
+            {
+                "iso3": state,
+                "state": scenario.world.actor(state).name,
+                "role": "challenger" if state == scenario.challenger else "guarantor",
+                "stockpile": row["stockpile"],
+                "stockpile_low": row["stockpile_low"],
+                "stockpile_high": row["stockpile_high"],
+                "deployed": row["deployed"],
+                "ssbns": row["ssbns"],
+                "spending_usd_bn": row["nuclear_spending_usd_bn"],
+                "spending_year": row["nuclear_spending_usd_bn_year"],
+                "year": row["stockpile_year"],
+                "sources": sources,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+_VIEWS = {"others": "Europe", "UKR": "Ukraine"}
+
+
+def _trust(scenario: Any) -> pd.DataFrame:
+    ds = trajectories(
+        scenario.world,
+        None,
+        start="2014-01",
+        end=scenario.as_of,
+        guarantors=scenario.guarantors,
+    )
+    rows = []
+    for g in ds.guarantor.values:
+        for view, label in _VIEWS.items():
+            if view not in ds.view.values:
+                continue
+            cut = ds.sel(sample=0, guarantor=g, view=view)
+            rows.append(
+                pd.DataFrame(
+                    {
+                        "month": pd.to_datetime(cut.month.values),
+                        "guarantor": scenario.world.actor(str(g)).name,
+                        "iso3": str(g),
+                        "view": label,
+                        "mean": cut["mean"].values,
+                        "low": cut["low"].values,
+                        "high": cut["high"].values,
+                    }
+                )
+            )
+    return pd.concat(rows, ignore_index=True)
+
+
+def _events(scenario: Any) -> pd.DataFrame:
+    events = scenario.world.events.reset_index()
+    events = events[pd.to_datetime(events["date"]) <= pd.Timestamp(scenario.as_of)]
+    rows = []
+    for event in events.itertuples(index=False):
+        effects = [e for e in event.effects if e["sign"] != 0]
+        if not effects:
+            continue
+        rows.append(
+            {
+                "id": event.id,
+                "date": pd.Timestamp(event.date),
+                "label": _short(event.summary),
+                "summary": event.summary,
+                "major": any(e["strength"] == "major" for e in effects),
+                "negative": any(e["sign"] < 0 for e in effects),
+                "guarantors": sorted({e["guarantor"] for e in effects}),
+                "sources": list(event.sources),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _quotes(scenario: Any, since: dt.date = dt.date(2025, 1, 1), most: int = 10) -> pd.DataFrame:
+    """The latest dated quotes since the crisis began, at most two per event."""
+    quotes: pd.DataFrame = scenario.world.quotes
+    dates = pd.to_datetime(quotes["date"])
+    recent = quotes[(dates >= pd.Timestamp(since)) & (dates <= pd.Timestamp(scenario.as_of))]
+    varied = recent.sort_values("date", kind="stable").groupby("event", sort=False).head(2)
+    return varied.sort_values("date", kind="stable").tail(most).reset_index(drop=True)
+
+
+def _sobol(run: Run, leading: str, n_base: int) -> pd.DataFrame:
+    indices = run.sobol(n_base=n_base, outcomes=("deterrence_europe",), options=[leading])
+    column = f"deterrence_europe:{leading}"
+    table = indices[column].reset_index()
+    registry = run.scenario.registry
+    table["label"] = [registry[u].meaning for u in table["uncertainty"]]
+    return table.sort_values("ST", ascending=False).reset_index(drop=True)
+
+
+def _prim(run: Run, leading: str, wide: pd.DataFrame) -> dict[str, Any]:
+    values = wide["deterrence_europe"][leading]
+    threshold, rule = FAIL_BELOW, "below the threshold"
+    share = float(np.mean(values < threshold))
+    if not 0.01 <= share <= 0.99:
+        # Too few (or too many) failures to describe: study its worst tenth of futures.
+        threshold, rule = float(values.quantile(0.1)), "in its worst tenth of futures"
+        share = float(np.mean(values < threshold))
+    result = run.prim(leading, "deterrence_europe", fail_below=threshold)
+    registry = run.scenario.registry
+    box = result.box.copy()
+    box["label"] = [registry[u].meaning for u in box["uncertainty"]]
+    box["unit"] = [registry[u].unit for u in box["uncertainty"]]
+    box["range_low"] = [registry[u].low for u in box["uncertainty"]]
+    box["range_high"] = [registry[u].high for u in box["uncertainty"]]
+    # Tightest restrictions first: the share of an assumption's range the box cuts away.
+    width = (box["range_high"] - box["range_low"]).where(lambda w: w > 0, 1.0)
+    kept = box["high"].clip(upper=box["range_high"]) - box["low"].clip(lower=box["range_low"])
+    box["cut"] = 1.0 - kept / width
+    box = box.sort_values("cut", ascending=False).reset_index(drop=True)
+    return {
+        "threshold": threshold,
+        "rule": rule,
+        "share": share,
+        "box": box,
+        "coverage": result.coverage,
+        "density": result.density,
+        "mass": result.mass,
+    }
+
+
+def _assumptions(scenario: Any) -> pd.DataFrame:
+    rows = [
+        {
+            "name": a.name,
+            "meaning": a.meaning,
+            "default": a.default,
+            "low": a.low,
+            "high": a.high,
+            "unit": a.unit,
+            "distribution": a.distribution,
+            "basis": a.basis,
+        }
+        for a in scenario.registry.values()
+    ]
+    return pd.DataFrame(rows)
+
+
+def _provenance(run: Run) -> dict[str, str]:
+    record = run.store.run(run.run_id) if run.store is not None and run.run_id else None
+    scenario = run.scenario
+    facts = {
+        "run id": run.run_id or "unstored",
+        "scenario": f"{scenario.name} ({scenario.path})",
+        "evidence as of": scenario.as_of.isoformat(),
+        "futures": f"{run.n_samples:,}",
+        "seed": str(run.seed),
+        "umbrella": version("umbrella"),
+        "numpy": np.__version__,
+    }
+    if record is not None:
+        facts |= {
+            "sampler": record.sampler,
+            "scenario hash": record.scenario_hash,
+            "data version": record.data_version,
+            "started": record.started_at.isoformat(timespec="seconds") if record.started_at else "",
+            "finished": record.finished_at.isoformat(timespec="seconds")
+            if record.finished_at
+            else "",
+            "store": str(getattr(run.store, "path", "")),
+        }
+    return facts
+
+
+def _short(text: str, words: int = 7) -> str:
+    parts = text.split()
+    return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
