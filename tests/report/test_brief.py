@@ -165,3 +165,23 @@ def test_brief_command_refuses_bad_input(tmp_path: Path, args: list[str], messag
     assert message in result.output
     assert "Traceback" not in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_a_failed_brief_leaves_the_previous_one_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from umbrella.report import build
+
+    out = tmp_path / "brief"
+    write_brief(out=out, store=None, formats=["md"], **SMALL)
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+    def broken(found: object) -> dict[str, object]:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(build, "_charts", broken)
+    with pytest.raises(RuntimeError, match="disk full"):
+        write_brief(out=out, store=None, formats=["md"], **SMALL)
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["brief"]

@@ -95,3 +95,14 @@ def test_brief_renders_in_chromium(tmp_path: Path) -> None:
             browser.close()
     assert not problems, problems
     assert (ARTIFACTS / "brief.png").stat().st_size > 50_000
+
+
+def test_brief_prints_to_pdf(tmp_path: Path) -> None:
+    _browser()
+    brief = write_brief(
+        out=tmp_path / "brief", store=None, samples=1_000, sobol_base=16, formats=["pdf"]
+    )
+    pdf = brief.files["pdf"].read_bytes()
+    assert pdf.startswith(b"%PDF-")
+    assert len(pdf) > 100_000
+    assert not (brief.folder / "brief.html").exists()

@@ -9,6 +9,7 @@ never leaves a half-written one behind.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tempfile
@@ -94,6 +95,7 @@ def write_brief(
     target = Path(out)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    staging.chmod(0o777 & ~_umask())  # mkdtemp makes it private; the brief is for readers
     try:
         files = _write(found, staging, formats)
         _replace(staging, target)
@@ -504,6 +506,12 @@ def _replace(staging: Path, target: Path) -> None:
     staging.rename(target)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
 
 
 def _chromium() -> str:
