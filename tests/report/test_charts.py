@@ -303,7 +303,13 @@ def test_forces_largest_on_top_and_log_scale() -> None:
     assert list(chart.data["state"]) == ["Russia", "United States", "France", "United Kingdom"]
     assert chart.figure.layout.xaxis.type == "log"
     assert "log scale" in chart.figure.layout.xaxis.title.text
-    assert list(chart.figure.layout.xaxis.tickvals) == [200, 500, 1000, 2000, 5000]
+    assert list(chart.figure.layout.xaxis.tickvals) == [100, 200, 500, 1000, 2000, 5000]
+    # The range is explicit (autorange clips log bars) and holds every bar and whisker.
+    low, high = chart.figure.layout.xaxis.range
+    assert 10**low <= chart.data["low"].min()
+    assert 10**high >= chart.data["high"].max()
+    bar = chart.figure.data[0]
+    np.testing.assert_allclose(bar.base + np.asarray(bar.x), chart.data["stockpile"])
 
 
 def test_forces_linear_when_close() -> None:

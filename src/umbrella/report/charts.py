@@ -330,21 +330,27 @@ def forces_chart(forces: pd.DataFrame, *, title: str = "Estimated nuclear warhea
                 "thickness": 1.2,
                 "width": 4,
             },
-            customdata=data[["low", "high"]].to_numpy(),
-            hovertemplate="<b>%{y}</b><br>%{x:,.0f} warheads"
+            customdata=data[["low", "high", "stockpile"]].to_numpy(),
+            hovertemplate="<b>%{y}</b><br>%{customdata[2]:,.0f} warheads"
             "<br>range %{customdata[0]:,.0f} to %{customdata[1]:,.0f}<extra></extra>",
             name="Estimated warheads",
         )
     )
     _style(fig, title, _bar_height(len(data)), top=70)
     fig.update_layout(showlegend=False)
+    # Plotly's autorange clips horizontal bars on a log axis: give the range (in log10).
+    left = 10 ** np.floor(np.log10(float(data["low"].min()))) if log else 0.0
+    right = float(data["high"].max()) * 1.6
     fig.update_xaxes(
         title_text=label,
         type="log" if log else "linear",
-        tickvals=_log_ticks(data["low"].min(), data["high"].max()) if log else None,
+        tickvals=_log_ticks(left, right) if log else None,
+        range=[np.log10(left), np.log10(right)] if log else None,
         tickformat=",",
         showgrid=True,
     )
+    if log:
+        fig.update_traces(base=left, x=data["stockpile"] - left)
     fig.update_yaxes(autorange="reversed", title_text=None)
 
     def paint(png: Figure) -> None:
