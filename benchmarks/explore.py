@@ -5,7 +5,10 @@ Run: ``python benchmarks/explore.py [--ema 10000] [--sizes 100000 1000000] [--wo
 1. The same model and the same futures through umbrella's ensemble and through
    ``ema_workbench.perform_experiments`` with the ``SequentialEvaluator`` (umbrella's model
    wrapped by ``umbrella.ema.as_model``, one future per call as EMA evaluates): outcomes
-   must agree, and the ratio of futures per second is reported.
+   must agree, and the ratio of futures per second is reported. Both sides start from a
+   loaded scenario in a warm process; umbrella's time includes drawing the futures, EMA's
+   does not (it is handed umbrella's). umbrella's side is the best of three runs of well
+   under a second each; EMA's is one run of n calls.
 2. umbrella alone on the flagship (all options) at each size, each in a fresh process:
    futures per second and peak memory (maximum resident set size).
 3. With ``--workers``: 1 against 2 Dask worker processes on the largest size.
