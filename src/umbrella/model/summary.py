@@ -20,7 +20,7 @@ that both give the same outcomes to rounding.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -77,16 +77,18 @@ def summarise(
         held = [np.moveaxis(d, 0, -1) for d in per_option["deterrence"]]
         return _summary(scenario, grid, params, shares, held)
     base = _status_quo(scenario, grid, params)
+    # Options that pull no lever of credibility, and every option in the years before any
+    # future sees it act, leave deterrence as under the status quo (exactly: x + 0 = x).
+    still = _deterrence(base, base.keep)
     held = []
-    unchanged: FloatArray | None = None
     for option, share in zip(scenario.options, shares, strict=True):
-        neutral = not set(option.levers) & CREDIBILITY_LEVERS
-        if neutral and unchanged is not None:
-            held.append(unchanged)
+        acting = np.flatnonzero(share.any(axis=1))
+        if not set(option.levers) & CREDIBILITY_LEVERS or not len(acting):
+            held.append(still)
             continue
-        held.append(_held(option, share, base))
-        if neutral:
-            unchanged = held[-1]
+        first = int(acting[0])
+        later = _held(option, share[first:], _from_year(base, first))
+        held.append(np.concatenate([still[:, :first], later], axis=1) if first else later)
     return _summary(scenario, grid, params, shares, held)
 
 
@@ -280,7 +282,9 @@ def _held(option: OptionSpec, share: FloatArray, base: _StatusQuo) -> FloatArray
             if g in base.own:
                 trust[base.own[g]] = 1.0
             moved[g] = trust * depth * capability
-    unmoved = all(value is base.credibility[base.moved[g]] for g, value in moved.items())
+    unmoved = not any(
+        f"{kind}_{g.lower()}" in pulled for g in moved for kind in ("depth", "capability")
+    )
     keep = base.keep if unmoved else _keep(base.others, moved.values())
     if "coordination" in pulled and len(moved) == 2:
         # c1 + k (1 - c1) c2 and c2 + k (1 - c2) c1 leave (1 - c1)(1 - k c2)(1 - c2)(1 - k c1).
@@ -290,5 +294,25 @@ def _held(option: OptionSpec, share: FloatArray, base: _StatusQuo) -> FloatArray
     if "european_force" in pulled:
         european = _lever(params, option, "european_force") * share * base.ally
         keep = keep * (1.0 - european)
+    return _deterrence(base, keep)
+
+
+def _deterrence(base: _StatusQuo, keep: FloatArray) -> FloatArray:
+    """Deterrence (r, y, s) when no guarantor resists with probability ``keep``."""
     p_def = np.clip(1.0 - keep, EPSILON, 1.0 - EPSILON)
     return default_deterrence(**base.payoffs, p_ch=base.p_ch, p_def=p_def)
+
+
+def _from_year(base: _StatusQuo, first: int) -> _StatusQuo:
+    """``base`` from year index ``first`` on (views, no copies)."""
+    if not first:
+        return base
+    return replace(
+        base,
+        trust=base.trust[:, :, first:],
+        depth=base.depth[:, :, first:],
+        credibility=base.credibility[:, :, first:],
+        others=None if base.others is None else base.others[:, first:],
+        keep=base.keep[:, first:],
+        reach={g: values[:, first:] for g, values in base.reach.items()},
+    )
