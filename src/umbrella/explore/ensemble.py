@@ -162,6 +162,14 @@ def evaluate_chunk(
     return futures, pd.DataFrame(columns)
 
 
+def _remote_chunk(
+    text: str, label: str, start: int, stop: int, seed: int, sampler: Sampler, with_futures: bool
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`evaluate_chunk` on a worker; the futures' inputs only when they are wanted."""
+    futures, outcomes = evaluate_chunk(text, label, start, stop, seed, sampler)
+    return (futures if with_futures else futures.iloc[:0]), outcomes
+
+
 @lru_cache(maxsize=4)
 def _prepared(text: str, label: str) -> tuple[Scenario, Any, list[Any]]:
     # A worker evaluates many chunks of the same scenario: parse it once per process.
@@ -245,7 +253,7 @@ def run_ensemble(
         if store is not None and run_id is not None:
             store.write_chunk(run_id, index, futures, outcomes)
         aggregates.add(outcomes)
-        finished += len(futures)
+        finished += len(outcomes) // max(len(options), 1)
         if progress is not None:
             progress(finished, n_samples)
 
@@ -255,7 +263,9 @@ def run_ensemble(
             for index, start, stop in todo:
                 collect(index, *evaluate_chunk(text, label, start, stop, seed, sampler))
         else:
-            _run_on_dask(todo, text, label, seed, sampler, workers, scheduler, collect)
+            # Futures can be drawn again from the seed: ship them back only when kept.
+            wanted = keep or store is not None
+            _run_on_dask(todo, text, label, seed, sampler, workers, scheduler, collect, wanted)
     except BaseException as error:  # KeyboardInterrupt included: record, then re-raise
         if store is not None and run_id is not None:
             store.fail_run(run_id, f"stopped: {type(error).__name__}: {error}")
@@ -355,6 +365,7 @@ def _run_on_dask(
     workers: int | None,
     scheduler: str | None,
     collect: Callable[[int, pd.DataFrame, pd.DataFrame], None],
+    with_futures: bool = True,
 ) -> None:
     # dask ships no type information; treat the modules as dynamic.
     distributed: Any = import_module("dask.distributed")
@@ -371,7 +382,7 @@ def _run_on_dask(
     try:
         futures = {
             client.submit(
-                evaluate_chunk, text, label, start, stop, seed, sampler, pure=False
+                _remote_chunk, text, label, start, stop, seed, sampler, with_futures, pure=False
             ): index
             for index, start, stop in todo
         }
