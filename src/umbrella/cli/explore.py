@@ -162,11 +162,16 @@ def explore_command(
             "box": _records(box_found.box),
         }
         if not as_json:
+            sampled = (
+                f" (a seeded sample of the run's {stored.n_samples:,})"
+                if box_found.n_futures < stored.n_samples
+                else ""
+            )
             console.print(
                 f"PRIM: {prim_option} fails ({outcome} < {fail_below}) in "
-                f"{box_found.n_failures:,} of {box_found.n_futures:,} futures; the box holds "
-                f"{box_found.coverage:.0%} of them (coverage) and {box_found.density:.0%} of "
-                f"its futures fail (density):"
+                f"{box_found.n_failures:,} of {box_found.n_futures:,} futures{sampled}; the "
+                f"box holds {box_found.coverage:.0%} of them (coverage) and "
+                f"{box_found.density:.0%} of its futures fail (density):"
             )
             console.print(box_found.describe(), markup=False)
     if sobol:

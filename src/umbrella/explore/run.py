@@ -29,7 +29,13 @@ from umbrella.model.scenario import Scenario, load_scenario, parse_scenario
 from umbrella.model.summary import SUMMARY_OUTCOMES, summarise
 from umbrella.types import PathLike
 
-__all__ = ["DIRECTIONS", "Run", "open_run", "run"]
+__all__ = ["DIRECTIONS", "PRIM_FUTURES", "Run", "open_run", "run"]
+
+PRIM_FUTURES = 20_000
+"""Futures PRIM analyses at most (a seeded subsample of larger runs)."""
+
+# A stream of the run's seed apart from the design's blocks (spawn keys (b,)).
+_PRIM_KEY = (2**32 - 1, 1)
 
 DIRECTIONS = {
     "deterrence_europe": True,
@@ -85,11 +91,21 @@ class Run:
         outcome: str = "deterrence_europe",
         fail_below: float = 0.9,
         threshold: float = 0.8,
+        max_futures: int | None = PRIM_FUTURES,
     ) -> PrimResult:
         """The box of uncertainties where ``option`` fails: ``outcome`` below ``fail_below``
-        (above, for outcomes where less is better)."""
+        (above, for outcomes where less is better).
+
+        PRIM's memory grows with futures times uncertainties squared: a run of more than
+        ``max_futures`` futures is analysed on that many of them, drawn without replacement
+        from a stream of the run's seed (the same futures every time).
+        """
         _check_outcome(outcome)
         futures, outcomes = self.data()
+        if max_futures is not None and len(futures) > max_futures:
+            rng = np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=_PRIM_KEY))
+            rows = np.sort(rng.choice(len(futures), size=max_futures, replace=False))
+            futures = futures.iloc[rows].reset_index(drop=True)
         mine = outcomes[outcomes["option"] == option]
         if mine.empty:
             options = ", ".join(outcomes["option"].unique())
