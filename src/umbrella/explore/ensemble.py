@@ -138,13 +138,20 @@ def scenario_text(scenario: Scenario) -> str:
 
 
 def evaluate_chunk(
-    text: str, label: str, start: int, stop: int, seed: int, sampler: Sampler
+    text: str,
+    label: str,
+    start: int,
+    stop: int,
+    seed: int,
+    sampler: Sampler,
+    data_dir: str | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Futures ``start`` to ``stop - 1`` and every option's outcomes on them.
 
-    Takes the scenario as text so that any worker process can evaluate any chunk.
+    Takes the scenario as text so that any worker process can evaluate any chunk;
+    ``data_dir`` is read instead of the scenario's ``data`` folder (a stored run's copy).
     """
-    scenario, grid, varying = _prepared(text, label)
+    scenario, grid, varying = _prepared(text, label, data_dir)
     futures = draw(varying, start, stop, seed, sampler)
     names = [a.name for a in varying]
     sampled = futures[names].to_numpy(dtype=np.float64).T
@@ -163,17 +170,24 @@ def evaluate_chunk(
 
 
 def _remote_chunk(
-    text: str, label: str, start: int, stop: int, seed: int, sampler: Sampler, with_futures: bool
+    text: str,
+    label: str,
+    start: int,
+    stop: int,
+    seed: int,
+    sampler: Sampler,
+    with_futures: bool,
+    data_dir: str | None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """:func:`evaluate_chunk` on a worker; the futures' inputs only when they are wanted."""
-    futures, outcomes = evaluate_chunk(text, label, start, stop, seed, sampler)
+    futures, outcomes = evaluate_chunk(text, label, start, stop, seed, sampler, data_dir)
     return (futures if with_futures else futures.iloc[:0]), outcomes
 
 
 @lru_cache(maxsize=4)
-def _prepared(text: str, label: str) -> tuple[Scenario, Any, list[Any]]:
+def _prepared(text: str, label: str, data_dir: str | None) -> tuple[Scenario, Any, list[Any]]:
     # A worker evaluates many chunks of the same scenario: parse it once per process.
-    scenario = parse_scenario(text, label)
+    scenario = parse_scenario(text, label, data_dir=data_dir)
     return scenario, layout(scenario), uncertainties(scenario.registry.values())
 
 
@@ -232,8 +246,11 @@ def run_ensemble(
         chunk_size = int(record.chunk_size)
         sampler = "sobol" if record.sampler == "sobol" else "lhs"
         text, label = store.scenario_text(resume), f"{scenario.name}.yaml"
+        copy = store.data_folder(resume)
+        data_dir = None if copy is None else str(copy)
     else:
         text, label = scenario_text(scenario), str(scenario.path)
+        data_dir = None
     options = tuple(o.id for o in scenario.options)
     aggregates = Aggregates(options, tuple(SUMMARY_OUTCOMES))
     run_id, done = _open_run(store, resume, scenario, text, n_samples, seed, chunk_size, sampler)
@@ -261,11 +278,13 @@ def run_ensemble(
         if workers is None and scheduler is None:
             keep_freed_memory()
             for index, start, stop in todo:
-                collect(index, *evaluate_chunk(text, label, start, stop, seed, sampler))
+                collect(index, *evaluate_chunk(text, label, start, stop, seed, sampler, data_dir))
         else:
             # Futures can be drawn again from the seed: ship them back only when kept.
             wanted = keep or store is not None
-            _run_on_dask(todo, text, label, seed, sampler, workers, scheduler, collect, wanted)
+            _run_on_dask(
+                todo, text, label, seed, sampler, workers, scheduler, collect, wanted, data_dir
+            )
     except BaseException as error:  # KeyboardInterrupt included: record, then re-raise
         if store is not None and run_id is not None:
             store.fail_run(run_id, f"stopped: {type(error).__name__}: {error}")
@@ -329,8 +348,20 @@ def _open_run(
         package_version=version("umbrella"),
         options=[o.id for o in scenario.options],
         uncertainties=[a.name for a in varying],
+        data_files=_data_files(scenario),
     )
     return run_id, set()
+
+
+def _data_files(scenario: Scenario) -> dict[str, str] | None:
+    """The YAML tables of the scenario's ``data`` folder, to keep with the run."""
+    if scenario.data_dir is None:
+        return None
+    return {
+        path.name: path.read_text(encoding="utf-8")
+        for path in sorted(Path(scenario.data_dir).iterdir())
+        if path.suffix in (".yaml", ".yml")
+    }
 
 
 def _data_version() -> str:
@@ -366,6 +397,7 @@ def _run_on_dask(
     scheduler: str | None,
     collect: Callable[[int, pd.DataFrame, pd.DataFrame], None],
     with_futures: bool = True,
+    data_dir: str | None = None,
 ) -> None:
     # dask ships no type information; treat the modules as dynamic.
     distributed: Any = import_module("dask.distributed")
@@ -382,7 +414,16 @@ def _run_on_dask(
     try:
         futures = {
             client.submit(
-                _remote_chunk, text, label, start, stop, seed, sampler, with_futures, pure=False
+                _remote_chunk,
+                text,
+                label,
+                start,
+                stop,
+                seed,
+                sampler,
+                with_futures,
+                data_dir,
+                pure=False,
             ): index
             for index, start, stop in todo
         }

@@ -237,7 +237,9 @@ def open_run(run_id: str, store: PathLike | Any = "umbrella-runs") -> Run:
         raise UsageError("open_run needs a run store")
     record = runs.run(run_id)
     text = runs.scenario_text(run_id)
-    scenario = parse_scenario(text, f"{record.scenario_name}.yaml")
+    scenario = parse_scenario(
+        text, f"{record.scenario_name}.yaml", data_dir=runs.data_folder(run_id)
+    )
     return Run(
         scenario=scenario,
         seed=int(record.seed),

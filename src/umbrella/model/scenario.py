@@ -267,14 +267,20 @@ def load_scenario(path: PathLike | None = None) -> Scenario:
     return _parse(text, label, file.parent, file)
 
 
-def parse_scenario(text: str, path_label: str, base_dir: PathLike | None = None) -> Scenario:
+def parse_scenario(
+    text: str,
+    path_label: str,
+    base_dir: PathLike | None = None,
+    data_dir: PathLike | None = None,
+) -> Scenario:
     """Check and resolve scenario ``text``; errors are reported against ``path_label``.
 
     ``base_dir`` is where a ``data`` folder is looked for (by default the folder of
-    ``path_label``). Raises :class:`ScenarioError` as :func:`load_scenario` does.
+    ``path_label``); ``data_dir``, if given, is read instead of the folder ``data`` names
+    (a stored run's copy of it). Raises :class:`ScenarioError` as :func:`load_scenario` does.
     """
     base = Path(path_label).parent if base_dir is None else Path(base_dir)
-    return _parse(text, path_label, base, None)
+    return _parse(text, path_label, base, None, None if data_dir is None else Path(data_dir))
 
 
 # Reading and checking -----------------------------------------------------------------------
@@ -316,7 +322,9 @@ class _Findings:
         return min(self.items, key=lambda f: f.order, default=None)
 
 
-def _parse(text: str, label: str, base: Path, path: Path | None) -> Scenario:
+def _parse(
+    text: str, label: str, base: Path, path: Path | None, data_dir: Path | None = None
+) -> Scenario:
     root, raw = _read_yaml(text, label)
     findings = _Findings(root)
     _check_duplicate_keys(root, (), findings)
@@ -329,7 +337,7 @@ def _parse(text: str, label: str, base: Path, path: Path | None) -> Scenario:
             where = tuple(p for p in detail["loc"] if not (isinstance(p, str) and p[:1] == "~"))
             where = where[:-1] if where[-1:] == ("[key]",) else where
             findings.add(where, _schema_message(detail, where), detail["type"] == "missing")
-    world, data_dir = _load_world(raw, base, findings)
+    world, data_dir = _load_world(raw, base, findings, data_dir)
     _check_references(raw, world, findings)
     first = findings.first()
     if first is not None:
@@ -483,14 +491,14 @@ def _schema_message(detail: ErrorDetails, path: FieldPath) -> str:
 
 
 def _load_world(
-    raw: Mapping[str, Any], base: Path, findings: _Findings
+    raw: Mapping[str, Any], base: Path, findings: _Findings, copy: Path | None = None
 ) -> tuple[World | None, Path | None]:
     data = raw.get("data")
     if data is None:
         return load_world(), None
     if not isinstance(data, str) or not data.strip():
         return None, None  # reported by the schema
-    folder = base / data
+    folder = copy if copy is not None else base / data
     if not folder.is_dir():
         findings.add(
             ("data",),

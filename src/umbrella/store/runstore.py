@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import socket
+from collections.abc import Mapping
 from contextlib import AbstractContextManager
 from pathlib import Path
 
@@ -102,10 +103,13 @@ class RunStore:
         package_version: str,
         options: list[str],
         uncertainties: list[str],
+        data_files: Mapping[str, str] | None = None,
     ) -> str:
         """Start a run (status ``running``, owned by this process) and return its new id.
 
         The id is ``YYYYMMDD-HHMMSS-xxxx``: the UTC start time and four random hex digits.
+        ``data_files`` (file name -> text) are the YAML tables of the scenario's ``data``
+        folder, kept with the run so that it can be opened again wherever the folder is.
         """
         limits = (("seed", seed, 0), ("n_samples", n_samples, 1), ("chunk_size", chunk_size, 1))
         for name, value, least in limits:
@@ -118,6 +122,10 @@ class RunStore:
         started = now()
         run_id, folder = new_run_folder(self._path, started)
         files.write_text(scenario_text, folder / "scenario.yaml")
+        if data_files:
+            (folder / "data").mkdir()
+            for name, text in data_files.items():
+                files.write_text(text, folder / "data" / Path(name).name)
         values = {
             "run_id": run_id,
             "status": "running",
@@ -271,6 +279,11 @@ class RunStore:
             futures.sort_values("future", kind="stable", ignore_index=True),
             outcomes.sort_values(["future", "option"], kind="stable", ignore_index=True),
         )
+
+    def data_folder(self, run_id: str) -> Path | None:
+        """The run's copy of its scenario's ``data`` folder; None if it had none."""
+        folder = self._folder(run_id) / "data"
+        return folder if folder.is_dir() else None
 
     def scenario_text(self, run_id: str) -> str:
         """The scenario text the run was made from."""
