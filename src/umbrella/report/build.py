@@ -403,7 +403,7 @@ def _trust_context(found: Findings) -> dict[str, Any]:
     listed = []
     for event in _records(found.events):
         month = pd.Timestamp(event["date"]).to_period("M").to_timestamp()
-        if event["negative"] and month in falls:
+        if "USA" in event["negative_for"] and month in falls:
             listed.append(
                 {
                     "date": pd.Timestamp(event["date"]).strftime("%-d %B %Y"),
@@ -464,6 +464,7 @@ def _tables(found: Findings) -> dict[str, pd.DataFrame]:
     events = found.events.assign(
         sources=found.events["sources"].map(" ".join),
         guarantors=found.events["guarantors"].map(" ".join),
+        negative_for=found.events["negative_for"].map(" ".join),
     )
     return {
         "options-table": found.options.reset_index(drop=True),

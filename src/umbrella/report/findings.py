@@ -286,6 +286,7 @@ def _events(scenario: Any) -> pd.DataFrame:
                 "summary": event.summary,
                 "major": any(e["strength"] == "major" for e in effects),
                 "negative": any(e["sign"] < 0 for e in effects),
+                "negative_for": sorted({e["guarantor"] for e in effects if e["sign"] < 0}),
                 "guarantors": sorted({e["guarantor"] for e in effects}),
                 "sources": list(event.sources),
             }
