@@ -152,7 +152,7 @@ def _write(found: Findings, folder: Path, formats: Sequence[str]) -> dict[str, P
         "version": version("umbrella"),
     }
     env = _environment()
-    if "md" in formats or "pdf" in formats:
+    if "md" in formats:  # the PDF prints the HTML page, with its interactive charts
         (folder / "charts").mkdir()
         for chart in charts.values():
             chart.write_png(folder / "charts" / f"{chart.id}.png")
