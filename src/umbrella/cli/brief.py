@@ -9,6 +9,7 @@ import typer
 from umbrella.cli.explore import STORE_OPTION, progress_bar
 from umbrella.cli.output import console, reports_errors
 from umbrella.errors import UsageError
+from umbrella.report import DEFAULT_SAMPLES, DEFAULT_SEED, FORMATS
 
 __all__ = ["brief_command"]
 
@@ -22,12 +23,12 @@ def brief_command(
         None, "--run", help="Write the brief of this stored run instead of a new one."
     ),
     samples: int = typer.Option(
-        50_000, "--samples", "-n", help="Futures in the new run (at least 1000)."
+        DEFAULT_SAMPLES, "--samples", "-n", help="Futures in the new run (at least 1000)."
     ),
-    seed: int = typer.Option(2026, "--seed", help="Seed of every random draw."),
+    seed: int = typer.Option(DEFAULT_SEED, "--seed", help="Seed of every random draw."),
     out: Path = typer.Option(Path("brief"), "--out", "-o", help="Folder to write."),
     formats: str = typer.Option(
-        "html,md", "--format", help="Comma-separated: html, md, pdf (pdf needs Chromium)."
+        "html,md", "--format", help=f"Comma-separated: {', '.join(FORMATS)} (pdf needs Chromium)."
     ),
     store: Path = STORE_OPTION,
     quiet: bool = typer.Option(False, "--quiet", help="No progress bar."),

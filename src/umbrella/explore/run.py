@@ -10,7 +10,7 @@ True
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -58,6 +58,10 @@ class Run:
     run_id: str | None
     store: Any | None
     summary: RunSummary | None = None
+    # A stored run's tables, read once: each analysis asks for them.
+    _loaded: list[tuple[pd.DataFrame, pd.DataFrame]] = field(
+        default_factory=list, repr=False, compare=False
+    )
 
     def data(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Every future's inputs and every option's outcomes on it."""
@@ -66,8 +70,9 @@ class Run:
             return self.summary.futures, self.summary.outcomes
         if self.store is None or self.run_id is None:
             raise UsageError("this run kept no detail: run it with a store or keep=True")
-        futures, outcomes = self.store.load(self.run_id)
-        return futures, outcomes
+        if not self._loaded:
+            self._loaded.append(self.store.load(self.run_id))
+        return self._loaded[0]
 
     def robustness(
         self,

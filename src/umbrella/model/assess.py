@@ -30,7 +30,7 @@ import xarray as xr
 
 from umbrella.assumptions import resolve
 from umbrella.data.schema import Event
-from umbrella.games.extended import P1, default_outcome
+from umbrella.games.extended import P1
 from umbrella.games.extended import solve as solve_extended
 from umbrella.games.rudimentary import solve as solve_rudimentary
 from umbrella.model import credibility as cred
@@ -53,7 +53,7 @@ FUTURE_EVIDENCE = {
 EPSILON = 1e-9
 # Payoff set P1 of docs/games/extended.md; the challenger's gain is an assumption.
 _PAYOFFS: dict[str, Any] = {k: float(v) for k, v in P1.items()}
-# The payoffs the default equilibrium's outcome depends on (extended.default_outcome).
+# The payoffs the default equilibrium's outcome depends on (extended.default_deterrence).
 FAST_PAYOFFS = {
     k: v
     for k, v in _PAYOFFS.items()
@@ -83,7 +83,7 @@ def assess(
         scenario = load_scenario(scenario)
     params = resolve(scenario.registry.values(), assumptions)
     grid = layout(scenario)
-    per_option = evaluate(scenario, grid, params, detail=True)
+    per_option = evaluate(scenario, grid, params)
     years, guarantors, proteges = list(grid.years), list(grid.guarantors), list(grid.proteges)
     trust = np.take(per_option.pop("trust")[0], grid.group, axis=2)
     weights = grid.weights
@@ -217,7 +217,7 @@ def layout(scenario: Scenario) -> Layout:
 
 
 def evaluate(
-    scenario: Scenario, grid: Layout, params: Mapping[str, FloatArray], detail: bool
+    scenario: Scenario, grid: Layout, params: Mapping[str, FloatArray]
 ) -> dict[str, list[npt.NDArray[Any]]]:
     """Every option's outcomes on the protege groups; one list entry per option."""
     years, guarantors, reps = list(grid.years), list(grid.guarantors), list(grid.reps)
@@ -245,7 +245,6 @@ def evaluate(
                 guarantors,
                 resolve_ch,
                 scenario.game,
-                detail,
             )
             if neutral:
                 unchanged = dict(result)
@@ -326,7 +325,6 @@ def _option_outcomes(
     guarantors: list[str],
     resolve_ch: FloatArray,
     game: str,
-    detail: bool = True,
 ) -> dict[str, npt.NDArray[Any]]:
     ramped = share[:, None, :]  # (s, 1, y) against (s, p, y)
     ally = allies[None, :, None]
@@ -353,13 +351,6 @@ def _option_outcomes(
     p_def = np.clip(combined, EPSILON, 1.0 - EPSILON)
     p_ch = np.broadcast_to(resolve_ch[:, :, None], p_def.shape)
     gain = params["game.challenger_gain"][:, None, None]
-    if not detail and game == "extended":
-        fast = default_outcome(
-            **(FAST_PAYOFFS | {"c_cw": gain}),
-            p_ch=p_ch,
-            p_def=p_def,
-        )
-        return {"deterrence": 1.0 - fast["CW"] - fast["CF"]}
     if game == "rudimentary":
         solution = solve_rudimentary(
             a_cf=-(1.0 - p_ch) * 4.0 - p_ch * 1.0,

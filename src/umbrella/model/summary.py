@@ -73,7 +73,7 @@ def summarise(
         opt.ramp(params, option, grid.years, samples_last=True) for option in scenario.options
     ]
     if scenario.game != "extended":
-        per_option = evaluate(scenario, grid, params, detail=False)
+        per_option = evaluate(scenario, grid, params)
         held = [np.moveaxis(d, 0, -1) for d in per_option["deterrence"]]
         return _summary(scenario, grid, params, shares, held)
     base = _status_quo(scenario, grid, params)

@@ -16,6 +16,7 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -30,18 +31,14 @@ from umbrella.explore.run import Run, open_run
 from umbrella.explore.run import run as run_ensemble
 from umbrella.explore.sampling import uncertainties
 from umbrella.model.scenario import Scenario, load_scenario
+from umbrella.report import DEFAULT_SAMPLES, DEFAULT_SEED, FORMATS
 from umbrella.report import charts as ch
-from umbrella.report.findings import Findings, findings
+from umbrella.report.findings import Findings, findings, spread
 from umbrella.report.narrative import conclusion
 from umbrella.report.numbers import estimate, money, number, percent
 from umbrella.types import PathLike
 
-__all__ = ["DEFAULT_SAMPLES", "FORMATS", "Brief", "write_brief"]
-
-DEFAULT_SAMPLES = 50_000
-"""Futures in a brief's run unless told: the whole brief takes well under a minute."""
-
-FORMATS = ("html", "md", "pdf")
+__all__ = ["Brief", "write_brief"]
 
 SECTIONS = (
     ("about", "What it is about"),
@@ -73,7 +70,7 @@ def write_brief(
     *,
     run_id: str | None = None,
     samples: int = DEFAULT_SAMPLES,
-    seed: int = 2026,
+    seed: int = DEFAULT_SEED,
     out: PathLike = "brief",
     formats: Sequence[str] = ("html", "md"),
     store: PathLike | None = "umbrella-runs",
@@ -92,12 +89,13 @@ def write_brief(
         _chromium()  # fail before the run, not after it
     run = _run(scenario, run_id, samples, seed, store, progress)
     found = findings(run, sobol_base=sobol_base)
+    words = conclusion(found)
     target = Path(out)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     staging.chmod(0o777 & ~_umask())  # mkdtemp makes it private; the brief is for readers
     try:
-        files = _write(found, staging, formats)
+        files = _write(found, words, staging, formats)
         _replace(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -107,7 +105,7 @@ def write_brief(
         files={kind: target / path.relative_to(staging) for kind, path in files.items()},
         run_id=found.run_id,
         leading=found.leading,
-        conclusion=conclusion(found),
+        conclusion=words,
         seconds=time.perf_counter() - started,
     )
 
@@ -133,10 +131,12 @@ def _run(
     return run_ensemble(scenario, samples, seed, store=store, progress=progress)
 
 
-def _write(found: Findings, folder: Path, formats: Sequence[str]) -> dict[str, Path]:
+def _write(
+    found: Findings, words: list[str], folder: Path, formats: Sequence[str]
+) -> dict[str, Path]:
     (folder / "data").mkdir()
     charts = _charts(found)
-    sections = _sections(found, charts)
+    sections = _sections(found, words, charts)
     files: dict[str, Path] = {}
     for chart in charts.values():
         chart.write_csv(folder / "data" / f"{chart.id}.csv")
@@ -229,9 +229,9 @@ _CHARTS_OF = {
 }
 
 
-def _sections(found: Findings, charts: dict[str, Any]) -> list[dict[str, Any]]:
+def _sections(found: Findings, words: list[str], charts: dict[str, Any]) -> list[dict[str, Any]]:
     env = _environment()
-    context = _context(found)
+    context = _context(found, words)
     captions = _captions(found)
     sections: list[dict[str, Any]] = []
     for section_id, title in SECTIONS:
@@ -274,7 +274,7 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [{str(k): v for k, v in row.items()} for row in frame.to_dict("records")]
 
 
-def _context(found: Findings) -> dict[str, Any]:
+def _context(found: Findings, words: list[str]) -> dict[str, Any]:
     scenario, o = found.run.scenario, found.rows
     world = scenario.world
     status_quo = next(iter(o))
@@ -293,7 +293,7 @@ def _context(found: Findings) -> dict[str, Any]:
         "latest_event": pd.Timestamp(latest["date"]),
         "latest_event_cite": found.cite(*latest["sources"][:1]),
         "leading_name": found.name(found.leading),
-        "conclusion": conclusion(found),
+        "conclusion": words,
     }
     context |= _center_context(found)
     context |= _trust_context(found)
@@ -313,20 +313,20 @@ def _context(found: Findings) -> dict[str, Any]:
             "positive": money(r["positive"]),
             "negative": money(r["negative"]),
             "change": number(r["total"] - base_support, 1) if option != status_quo else "—",
-            "deterrence": estimate(*_triple(o[option], "ukraine_deterrence"), "percent"),
+            "deterrence": estimate(*spread(o[option], "ukraine_deterrence"), "percent"),
         }
         for option, r in support.items()
     ]
     context["option_rows"] = [
         {
             "name": r["name"],
-            "cost": money(*_triple(r, "npv")),
+            "cost": money(*spread(r, "npv")),
             "years": f"{number(r['years_to_first_effect'], 0)} / "
             f"{number(r['years_to_full_effect'], 0)}",
-            "deterrence": estimate(*_triple(r, "deterrence"), "percent"),
-            "change": "—" if option == status_quo else estimate(*_triple(r, "change"), "points"),
-            "proliferation": estimate(*_triple(r, "proliferation"), "index"),
-            "ukraine": estimate(*_triple(r, "ukraine_support"), "number"),
+            "deterrence": estimate(*spread(r, "deterrence"), "percent"),
+            "change": "—" if option == status_quo else estimate(*spread(r, "change"), "points"),
+            "proliferation": estimate(*spread(r, "proliferation"), "index"),
+            "ukraine": estimate(*spread(r, "ukraine_support"), "number"),
             "rank": r["rank_minimax_regret"],
         }
         for option, r in o.items()
@@ -349,11 +349,6 @@ def _context(found: Findings) -> dict[str, Any]:
     ]
     context["bibliography"] = _bibliography(found)
     return context
-
-
-def _triple(row: dict[str, Any], short: str) -> tuple[float, float, float]:
-    """Mean, low and high of one outcome in a row of the options table."""
-    return float(row[f"{short}_mean"]), float(row[f"{short}_low"]), float(row[f"{short}_high"])
 
 
 def _center_context(found: Findings) -> dict[str, Any]:
@@ -488,6 +483,7 @@ def _subtitle(found: Findings) -> str:
     )
 
 
+@cache
 def _environment() -> Environment:
     return Environment(
         loader=PackageLoader("umbrella.report", "templates"),

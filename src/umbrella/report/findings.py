@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from importlib.metadata import version
 from typing import Any
 
@@ -22,7 +23,7 @@ from umbrella.explore.sampling import uncertainties
 from umbrella.model.assess import assess
 from umbrella.trust import trajectories
 
-__all__ = ["FAIL_BELOW", "Findings", "findings"]
+__all__ = ["FAIL_BELOW", "Findings", "findings", "spread"]
 
 FAIL_BELOW = 0.9
 """An option fails in a future where deterrence holds Europe-wide with less than this
@@ -68,7 +69,7 @@ class Findings:
         """The citation mark of the run."""
         return f"[run {self.run_id}]"
 
-    @property
+    @cached_property
     def rows(self) -> dict[str, dict[str, Any]]:
         """The options table as option id -> column -> value."""
         return {
@@ -78,6 +79,11 @@ class Findings:
 
     def name(self, option: str) -> str:
         return str(self.rows[option]["name"])
+
+
+def spread(row: dict[str, Any], short: str) -> tuple[float, float, float]:
+    """Mean, low and high of one outcome in a row of :attr:`Findings.rows`."""
+    return float(row[f"{short}_mean"]), float(row[f"{short}_low"]), float(row[f"{short}_high"])
 
 
 def findings(run: Run, *, sobol_base: int = 256, detail_futures: int = DETAIL_FUTURES) -> Findings:

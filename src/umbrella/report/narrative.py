@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from umbrella.report.findings import Findings
+from umbrella.report.findings import Findings, spread
 from umbrella.report.numbers import estimate, money, number, percent
 
 __all__ = ["conclusion", "lead_strength"]
@@ -43,8 +43,8 @@ def conclusion(f: Findings) -> list[str]:
     opening = (
         f"**{f.name(lead)}** does most to keep deterrence of {_challenger(f)} credible "
         f"across Europe. By {horizon} the population-weighted probability that deterrence "
-        f"holds is {estimate(*_triple(o, lead, 'deterrence'), 'percent')} with it, against "
-        f"{estimate(*_triple(o, sq, 'deterrence'), 'percent')} under the status quo: "
+        f"holds is {estimate(*spread(o[lead], 'deterrence'), 'percent')} with it, against "
+        f"{estimate(*spread(o[sq], 'deterrence'), 'percent')} under the status quo: "
         f"{estimate(gain, o[lead]['change_low'], o[lead]['change_high'], 'points')}"
         f" {mark}."
     )
@@ -90,7 +90,7 @@ def conclusion(f: Findings) -> list[str]:
     if prolif > prolif_sq + 0.005:
         costs += (
             f" It raises the non-proliferation risk index from {number(prolif_sq, 2)} to "
-            f"{estimate(*_triple(o, lead, 'proliferation'), 'index')}."
+            f"{estimate(*spread(o[lead], 'proliferation'), 'index')}."
         )
     elif prolif < prolif_sq - 0.005:
         costs += (
@@ -142,14 +142,6 @@ def conclusion(f: Findings) -> list[str]:
         )
     paragraphs.append(failing)
     return paragraphs
-
-
-def _triple(
-    table: dict[str, dict[str, Any]], option: str, short: str
-) -> tuple[float, float, float]:
-    """Mean, low and high of one outcome of one option."""
-    row = table[option]
-    return float(row[f"{short}_mean"]), float(row[f"{short}_low"]), float(row[f"{short}_high"])
 
 
 def _challenger(f: Findings) -> str:
