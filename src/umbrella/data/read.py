@@ -21,9 +21,10 @@ from umbrella.data.schema import TABLES, Record
 from umbrella.errors import Problem, UsageError
 from umbrella.types import PathLike
 
-__all__ = ["Tables", "read_tables", "shipped_dir"]
+__all__ = ["TABLE_SUFFIXES", "Tables", "read_tables", "shipped_dir"]
 
-_SUFFIXES = (".yaml", ".yml")
+TABLE_SUFFIXES = (".yaml", ".yml")
+"""The file endings of the YAML tables of a data folder."""
 R = TypeVar("R", bound=Record)
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -71,7 +72,7 @@ def _overlay_files(folder: Path, tables: Tables) -> Iterator[tuple[Path, str]]:
         what = "does not exist" if not folder.exists() else "is not a folder"
         raise UsageError(f"{folder}: {what}; --data must name a folder of YAML tables")
     for path in sorted(folder.iterdir()):
-        if path.suffix not in _SUFFIXES:
+        if path.suffix not in TABLE_SUFFIXES:
             continue
         if path.stem in TABLES:
             yield path, path.stem

@@ -32,6 +32,7 @@ import pandas as pd
 import xarray as xr
 
 from umbrella.assumptions import resolve
+from umbrella.data.read import TABLE_SUFFIXES
 from umbrella.errors import UsageError
 from umbrella.explore.memory import KEEP_BYTES, keep_freed_memory
 from umbrella.explore.sampling import CHUNK_SIZE, Sampler, draw, uncertainties
@@ -74,8 +75,10 @@ class Aggregates:
     def add(self, outcomes: pd.DataFrame) -> None:
         """Fold in one chunk's long outcomes table (future, option, outcomes...)."""
         codes = pd.Categorical(outcomes["option"], categories=self.options).codes
-        counts = np.bincount(codes[codes >= 0], minlength=len(self.options))
-        if len(codes) == 0 or np.any(counts != counts[0]) or np.any(codes < 0):
+        if len(codes) == 0 or (codes < 0).any():
+            raise ValueError("every row of a chunk needs an option of the run")
+        counts = np.bincount(codes, minlength=len(self.options))
+        if (counts != counts[0]).any():
             raise ValueError("every future of a chunk needs one row per option of the run")
         table = np.nan_to_num(outcomes[list(self.outcomes)].to_numpy(dtype=np.float64), nan=0.0)
         n_options, n_outcomes = len(self.options), len(self.outcomes)
@@ -360,7 +363,7 @@ def _data_files(scenario: Scenario) -> dict[str, str] | None:
     return {
         path.name: path.read_text(encoding="utf-8")
         for path in sorted(Path(scenario.data_dir).iterdir())
-        if path.suffix in (".yaml", ".yml")
+        if path.suffix in TABLE_SUFFIXES
     }
 
 
