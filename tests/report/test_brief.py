@@ -155,16 +155,21 @@ def test_brief_command(tmp_path: Path) -> None:
         (["--format", "docx"], "--format: unknown format docx"),
         (["--samples", "10"], "--samples must be at least 1000"),
         (["missing.yaml"], "missing.yaml"),
+        (["--out", "taken"], "--out taken: exists and is not a folder"),
     ],
 )
-def test_brief_command_refuses_bad_input(tmp_path: Path, args: list[str], message: str) -> None:
-    result = runner.invoke(
-        app, ["brief", *args, "--out", str(tmp_path / "out"), "--store", str(tmp_path / "r")]
-    )
+def test_brief_command_refuses_bad_input(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], message: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "taken").write_text("a file", encoding="utf-8")
+    result = runner.invoke(app, ["brief", "--out", "out", *args, "--store", "runs"])
     assert result.exit_code == 2
     assert message in result.output
     assert "Traceback" not in result.output
     assert not (tmp_path / "out").exists()
+    assert not (tmp_path / "runs").exists()  # refused before anything ran
+    assert (tmp_path / "taken").read_text(encoding="utf-8") == "a file"
 
 
 def test_a_failed_brief_leaves_the_previous_one_whole(

@@ -85,12 +85,14 @@ def write_brief(
             f"--format: unknown format {', '.join(unknown) or '(none)'}; "
             f"choose from {', '.join(FORMATS)}"
         )
+    target = Path(out)
+    if target.exists() and not target.is_dir():
+        raise UsageError(f"--out {target}: exists and is not a folder")
     if "pdf" in formats:
         _chromium()  # fail before the run, not after it
     run = _run(scenario, run_id, samples, seed, store, progress)
     found = findings(run, sobol_base=sobol_base)
     words = conclusion(found)
-    target = Path(out)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     staging.chmod(0o777 & ~_umask())  # mkdtemp makes it private; the brief is for readers
