@@ -13,11 +13,13 @@ from umbrella.data import World, check_world, cite, load_world
 from umbrella.errors import DataError, ScenarioError, UmbrellaError, UsageError
 
 if TYPE_CHECKING:
+    from umbrella.explore.assessment import Assessment, assess
     from umbrella.explore.run import Run, open_run, run
-    from umbrella.model import Assessment, Scenario, assess, load_scenario
+    from umbrella.model import Scenario, load_scenario
 
-_MODEL = ("Assessment", "Scenario", "assess", "load_scenario")
+_MODEL = ("Scenario", "load_scenario")
 _EXPLORE = ("Run", "open_run", "run")
+_ASSESS = ("Assessment", "assess")
 
 
 def __getattr__(name: str) -> Any:
@@ -27,6 +29,10 @@ def __getattr__(name: str) -> Any:
         from umbrella import model
 
         return getattr(model, name)
+    if name in _ASSESS:
+        from umbrella.explore import assessment
+
+        return getattr(assessment, name)
     if name in _EXPLORE:
         from umbrella.explore import run as explore_run
 

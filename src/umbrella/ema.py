@@ -21,16 +21,16 @@ import pandas as pd
 from umbrella.assumptions import resolve
 from umbrella.errors import UmbrellaError, UsageError
 from umbrella.explore.sampling import uncertainties
-from umbrella.model.assess import layout
+from umbrella.model.evaluate import SUMMARY_OUTCOMES, summarise
+from umbrella.model.layout import layout
 from umbrella.model.scenario import Scenario, load_scenario
-from umbrella.model.summary import SUMMARY_OUTCOMES, summarise
 from umbrella.types import PathLike
 
 __all__ = ["as_model", "outcome_name", "to_ema"]
 
 
 def outcome_name(outcome: str, option: str) -> str:
-    """EMA outcome name of ``outcome`` for ``option``: ``deterrence_europe:status-quo``."""
+    """EMA outcome name of ``outcome`` for ``option``: ``holds_europe:status-quo``."""
     return f"{outcome}:{option}"
 
 

@@ -35,9 +35,9 @@ def test_table_of_general_trust_and_directly_concerned_pairs(app: typer.Typer) -
         ["trust", "--guarantor", "usa", "--from", "2024-12", "--to", "2025-04", "--every", "month"],
     )
     assert result.exit_code == 0, result.output
-    assert "2025-03 │ 0.37 (0.22-0.53)" in result.stdout
+    assert "2025-03 │ 0.33 (0.19-0.49)" in result.stdout
     assert "USA->UKR" in result.stdout
-    assert "0.29 (2025-03)" in result.stdout  # Ukraine's lowest point
+    assert "0.26 (2025-03)" in result.stdout  # Ukraine's lowest point
     assert "GBR" not in result.stdout
 
 
@@ -66,7 +66,7 @@ def test_json_records() -> None:
 def test_set_changes_an_assumption() -> None:
     args = ["trust", "-g", "USA", "--from", "2025-03", "--to", "2025-03", "--json"]
     default = json.loads(runner.invoke(mounted, args).stdout)
-    prior = json.loads(runner.invoke(mounted, [*args, "--set", "trust.prior_mean_usa=0.7"]).stdout)
+    prior = json.loads(runner.invoke(mounted, [*args, "--set", "trust.prior_mean_usa=0.6"]).stdout)
     assert prior[0]["mean"] < default[0]["mean"]
 
 

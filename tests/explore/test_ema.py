@@ -16,7 +16,7 @@ def test_ema_model_reproduces_the_ensemble() -> None:
     assert run.outcomes is not None
     experiments, outcomes = to_ema(run.futures, run.outcomes)
     assert len(experiments) == 24
-    assert set(outcomes) >= {"deterrence_europe:status-quo", "npv_eur_bn:european-arsenal"}
+    assert set(outcomes) >= {"holds_europe:status-quo", "npv_eur_bn:european-arsenal"}
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -34,5 +34,5 @@ def test_ema_model_reproduces_the_ensemble() -> None:
 def test_single_option_model() -> None:
     model = as_model(option="uk-france-coordination")
     names = {o.name for o in model.outcomes}
-    assert "deterrence_europe" in names
+    assert "holds_europe" in names
     assert len(model.uncertainties) > 20

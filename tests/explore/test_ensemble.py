@@ -71,8 +71,8 @@ def test_runs_are_identical_on_a_local_dask_cluster() -> None:
 def test_aggregates_match_the_detail() -> None:
     run = run_ensemble(None, 800, seed=2, chunk_size=300, keep=True)
     assert run.outcomes is not None
-    mean = run.outcomes.groupby("option", sort=False)["deterrence_europe"].mean()
-    stored = run.aggregates["mean"].sel(outcome="deterrence_europe").to_series()
+    mean = run.outcomes.groupby("option", sort=False)["holds_europe"].mean()
+    stored = run.aggregates["mean"].sel(outcome="holds_europe").to_series()
     np.testing.assert_allclose(stored[mean.index].to_numpy(), mean.to_numpy(), atol=1e-6)
     assert run.aggregates.attrs["n_futures"] == 800
 

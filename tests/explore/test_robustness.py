@@ -25,7 +25,7 @@ COST = {  # npv_eur_bn, smaller is better
     "B": [60.0, 80.0, 120.0, 90.0],
     "C": [40.0, 40.0, 40.0, 200.0],
 }
-THRESHOLDS = {"deterrence_europe": (">=", 0.5), "npv_eur_bn": ("<=", 100.0)}
+THRESHOLDS = {"holds_europe": (">=", 0.5), "npv_eur_bn": ("<=", 100.0)}
 
 
 @pytest.fixture
@@ -34,7 +34,7 @@ def table() -> pd.DataFrame:
         {
             "future": future,
             "option": option,
-            "deterrence_europe": DETERRENCE[option][future],
+            "holds_europe": DETERRENCE[option][future],
             "npv_eur_bn": COST[option][future],
         }
         for future in range(4)
@@ -44,7 +44,7 @@ def table() -> pd.DataFrame:
 
 
 def test_regret_of_a_larger_is_better_outcome(table: pd.DataFrame) -> None:
-    result = regret(table, "deterrence_europe")
+    result = regret(table, "holds_europe")
     assert result.index.tolist() == [0, 1, 2, 3]
     assert result.columns.tolist() == ["A", "B", "C"]
     assert result.to_numpy().tolist() == [
@@ -67,8 +67,8 @@ def test_regret_of_a_cost(table: pd.DataFrame) -> None:
 
 def test_regret_does_not_depend_on_row_order(table: pd.DataFrame) -> None:
     shuffled = table.sample(frac=1.0, random_state=3)
-    expected = regret(table, "deterrence_europe")
-    pd.testing.assert_frame_equal(regret(shuffled, "deterrence_europe")[["A", "B", "C"]], expected)
+    expected = regret(table, "holds_europe")
+    pd.testing.assert_frame_equal(regret(shuffled, "holds_europe")[["A", "B", "C"]], expected)
 
 
 def test_satisficing_counts_futures_meeting_every_threshold(table: pd.DataFrame) -> None:
@@ -78,12 +78,12 @@ def test_satisficing_counts_futures_meeting_every_threshold(table: pd.DataFrame)
 
 
 def test_satisficing_comparisons_at_the_boundary(table: pd.DataFrame) -> None:
-    strict = satisficing(table, {"deterrence_europe": (">", 0.5), "npv_eur_bn": ("<", 100.0)})
+    strict = satisficing(table, {"holds_europe": (">", 0.5), "npv_eur_bn": ("<", 100.0)})
     assert strict.to_dict() == {"A": 0.0, "B": 0.75, "C": 0.25}
 
 
 def test_robustness_table(table: pd.DataFrame) -> None:
-    scores = robustness(table, "deterrence_europe", thresholds=THRESHOLDS)
+    scores = robustness(table, "holds_europe", thresholds=THRESHOLDS)
     assert scores.index.tolist() == ["A", "B", "C"]
     assert scores["mean"].tolist() == [0.5625, 0.65625, 0.53125]
     assert scores["mean_regret"].tolist() == [0.28125, 0.1875, 0.3125]
@@ -96,7 +96,7 @@ def test_robustness_table(table: pd.DataFrame) -> None:
     assert scores["rank_mean"].tolist() == [2, 1, 3]
     assert scores["rank_minimax_regret"].tolist() == [3, 1, 2]
     assert scores["rank_satisficing"].tolist() == [3, 1, 1]
-    assert scores.attrs["outcome"] == "deterrence_europe"
+    assert scores.attrs["outcome"] == "holds_europe"
     assert most_robust(scores) == {
         "minimax_regret": "B",
         "best_mean": "B",

@@ -23,7 +23,7 @@ from umbrella.trust import ASSUMPTIONS, TrustState, trajectories, trust_state
 from umbrella.trust.evidence import OTHERS, protege_views, view_of
 
 LAM = 0.5 ** (1 / 12)  # half-life 12 months
-ALPHA0, BETA0 = 8.5, 1.5  # USA prior: mean 0.85, strength 10
+ALPHA0, BETA0 = 7.5, 2.5  # USA prior: mean 0.75, strength 10
 TWELVE = {"trust.half_life_months": [12.0]}
 
 
@@ -73,22 +73,22 @@ def test_one_major_negative_event_by_hand() -> None:
     assert got == pytest.approx(expected_beta.tolist(), rel=1e-12)
     assert ukr["alpha"] == pytest.approx(np.full(14, ALPHA0), rel=1e-12)  # r stays 0
     means = [ukr["mean"][i] for i in (0, 1, 2, -1)]
-    assert means == pytest.approx([0.85, 8.5 / 16, 8.5 / (10 + 6 * LAM), 8.5 / 13], rel=1e-12)
+    assert means == pytest.approx([0.75, 7.5 / 16, 7.5 / (10 + 6 * LAM), 7.5 / 13], rel=1e-12)
     # every other protege: spillover 0.5 of it
     others = _usa(ds, OTHERS)
     got = [others["beta"][i] for i in (0, 1, 2, -1)]
     assert got == pytest.approx((BETA0 + s / 2).tolist(), rel=1e-12)
-    assert others["mean"][-1] == pytest.approx(8.5 / 11.5, rel=1e-12)
+    assert others["mean"][-1] == pytest.approx(7.5 / 11.5, rel=1e-12)
     # the interval is the 5 and 95 per cent quantiles of the posterior
-    assert ukr["low"][1] == pytest.approx(stats.beta.ppf(0.05, 8.5, 7.5), rel=1e-12)
-    assert ukr["high"][1] == pytest.approx(stats.beta.ppf(0.95, 8.5, 7.5), rel=1e-12)
+    assert ukr["low"][1] == pytest.approx(stats.beta.ppf(0.05, 7.5, 8.5), rel=1e-12)
+    assert ukr["high"][1] == pytest.approx(stats.beta.ppf(0.95, 7.5, 8.5), rel=1e-12)
 
 
 def test_other_guarantors_are_untouched() -> None:
     ds = trajectories(ONE_MAJOR_NEGATIVE, start="2020-01", end="2020-03")
     gbr = ds.sel(guarantor="GBR").isel(sample=0)
-    assert np.all(gbr["alpha"].values == pytest.approx(8.0))  # prior mean 0.8, strength 10
-    assert np.all(gbr["beta"].values == pytest.approx(2.0))
+    assert np.all(gbr["alpha"].values == pytest.approx(7.5))  # prior mean 0.75, strength 10
+    assert np.all(gbr["beta"].values == pytest.approx(2.5))
 
 
 def test_spillover_and_positive_evidence_by_hand() -> None:

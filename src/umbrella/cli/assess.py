@@ -7,11 +7,12 @@ import math
 from pathlib import Path
 
 import typer
-from rich import box
 from rich.table import Table
 
+from umbrella.cli.headline import headline_payload, print_headline
 from umbrella.cli.output import console, reports_errors
 from umbrella.errors import UsageError
+from umbrella.explore.headline import DEFAULT_SAMPLES, DEFAULT_SEED
 
 SCENARIO_ARGUMENT = typer.Argument(
     None, metavar="[SCENARIO]", help="A scenario file (default: the flagship europe-2026)."
@@ -21,62 +22,52 @@ SCENARIO_ARGUMENT = typer.Argument(
 @reports_errors
 def assess_command(
     scenario: Path | None = SCENARIO_ARGUMENT,
+    samples: int = typer.Option(
+        DEFAULT_SAMPLES, "--samples", "-n", help="Futures in the ensemble (at least 100)."
+    ),
+    seed: int = typer.Option(DEFAULT_SEED, "--seed", help="Seed of every random draw."),
     as_json: bool = typer.Option(False, "--json", help="Print the headline table as JSON."),
     out: Path | None = typer.Option(
-        None, "--out", help="Write the full result (NetCDF) and the tables (CSV) here."
+        None, "--out", help="Write the central future (NetCDF) and the tables (CSV) here."
     ),
 ) -> None:
-    """Assess every option of a scenario: deterrence, cost, time, proliferation, Ukraine."""
-    from umbrella.model import assess
+    """Assess every option of a scenario: the chance deterrence holds, cost, time, Ukraine."""
+    from umbrella.explore.assessment import assess
 
-    assessment = assess(scenario)
-    headline = assessment.headline()
+    if samples < 100:
+        raise UsageError(f"--samples {samples}: use at least 100 futures")
+    if out is not None and out.exists() and not out.is_dir():
+        raise UsageError(f"{out}: exists and is not a folder; --out needs a folder")
+    assessment = assess(scenario, samples=samples, seed=seed)
+    table = assessment.headline()
+    ds = assessment.dataset
+    first, last = int(ds.year.values[0]), int(ds.year.values[-1])
+    settings = {
+        "samples": samples,
+        "seed": seed,
+        "first": first,
+        "last": last,
+        "n_proteges": int(ds.sizes["protege"]),
+    }
     if out is not None:
         _write(assessment, out)
     if as_json:
-        rows = headline.reset_index().to_dict(orient="records")
-        typer.echo(
-            json.dumps(
-                {"scenario": assessment.scenario.name, "options": rows},
-                indent=2,
-                default=_json_number,
-            )
-        )
+        payload = headline_payload(table, scenario=assessment.scenario.name, **settings)
+        typer.echo(json.dumps(payload, indent=2, default=_json_number))
         return
-    ds = assessment.dataset
-    first, last = int(ds.year.values[0]), int(ds.year.values[-1])
-    table = Table(
+    print_headline(
+        table,
         title=f"{assessment.scenario.title} (as of {assessment.scenario.as_of})",
-        box=box.SIMPLE_HEAD,
-        padding=(0, 0),
-        pad_edge=False,
+        **settings,
     )
-    columns = [
-        (f"deterrence_europe_{last}", f"Europe\n{last}", "{:.3f}"),
-        ("change_vs_status_quo", "vs\nSQ", "{:+.3f}"),
-        (f"deterrence_ukraine_{last}", f"UKR\n{last}", "{:.3f}"),
-        ("npv_eur_bn", "NPV\n€bn", "{:.0f}"),
-        (f"proliferation_{last}", "prolif\nindex", "{:.2f}"),
-        ("ukraine_support_eur_bn", "UKR\n€bn/y", "{:.1f}"),
-    ]
-    table.add_column("option", no_wrap=True)
-    for _, label, _ in columns:
-        table.add_column(label, justify="right", no_wrap=True)
-    table.add_column("years", justify="right", no_wrap=True)
-    for option, row in headline.iterrows():
-        cells = [fmt.format(row[key]) for key, _, fmt in columns]
-        years = f"{row['years_to_first_effect']:g}-{row['years_to_full_effect']:g}"
-        table.add_row(str(option), *cells, years)
-    console.print(table)
-    start = float(headline[f"deterrence_europe_{first}"].iloc[0])
-    console.print(f"Europe-wide probability that deterrence holds in {first}: {start:.3f}")
-    console.print(f"Weakest proteges in {last}:")
-    for option, row in headline.iterrows():
-        console.print(f"  {option}: {row['weakest']}")
+    central = ds["holds_europe"].sel(year=last)
     console.print(
-        "Europe: probability that deterrence holds, population-weighted over "
-        f"{len(ds.protege)} proteges; vs SQ: change against the status quo in {last}; "
-        "years: to first and full effect. Model and assumptions: docs/model.md."
+        f"Central future (every assumption at its default): holds {first}-{last} "
+        + ", ".join(
+            f"{o} {float(v):.3f}" for o, v in zip(ds.option.values, central.values, strict=True)
+        )
+        + ". Per state, with the game's thresholds: --out. Model: docs/model.md.",
+        markup=False,
     )
 
 
@@ -107,19 +98,18 @@ def assumptions_command(
 
 
 def _write(assessment: object, out: Path) -> None:
-    from umbrella.model.assess import Assessment
+    from umbrella.explore.assessment import Assessment
 
     if not isinstance(assessment, Assessment):
         raise TypeError("expected an Assessment")
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"{out}: exists and is not a folder; --out needs a folder")
     out.mkdir(parents=True, exist_ok=True)
     dataset = assessment.dataset.copy()
-    dataset["equilibrium_class"] = dataset["equilibrium_class"].astype(str)
+    dataset["point_class"] = dataset["point_class"].astype(str)
     for name in list(dataset.data_vars):
         if dataset[name].dtype == bool:
             dataset[name] = dataset[name].astype("int8")
     dataset = dataset.assign_coords(ally=dataset.ally.astype("int8"))
+    dataset = dataset.assign_coords(group=dataset.group.astype(str))
     target = out / "assessment.nc"
     partial = out / "assessment.nc.part"
     dataset.to_netcdf(partial, engine="scipy")

@@ -20,8 +20,11 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from umbrella.cli.headline import headline_payload, print_headline
 from umbrella.cli.output import console, reports_errors
 from umbrella.errors import UsageError
+from umbrella.explore.headline import DEFAULT_SAMPLES, DEFAULT_SEED
+from umbrella.explore.run import SATISFICING
 from umbrella.explore.sampling import CHUNK_SIZE, Sampler
 
 STORE_OPTION = typer.Option(
@@ -58,8 +61,8 @@ def run_command(
     scenario: Path | None = typer.Argument(
         None, metavar="[SCENARIO]", help="A scenario file (default: the flagship)."
     ),
-    samples: int = typer.Option(10_000, "--samples", "-n", help="Futures to sample."),
-    seed: int = typer.Option(0, "--seed", help="Seed of every random draw."),
+    samples: int = typer.Option(DEFAULT_SAMPLES, "--samples", "-n", help="Futures to sample."),
+    seed: int = typer.Option(DEFAULT_SEED, "--seed", help="Seed of every random draw."),
     workers: int | None = typer.Option(
         None, "--workers", help="Run chunks on a local Dask cluster."
     ),
@@ -106,6 +109,15 @@ def run_command(
         )
     table = result.robustness()
     best = result.most_robust(table)
+    figures = result.headline()
+    years = result.scenario.years
+    settings = {
+        "samples": samples,
+        "seed": seed,
+        "first": years[0],
+        "last": years[-1],
+        "n_proteges": len(result.scenario.proteges),
+    }
     if as_json:
         typer.echo(
             json.dumps(
@@ -115,12 +127,17 @@ def run_command(
                     "seed": seed,
                     "robustness": _records(table),
                     "most_robust": best,
+                    "headline": headline_payload(
+                        figures, scenario=result.scenario.name, **settings
+                    ),
                 },
                 indent=2,
+                default=str,
             )
         )
         return
-    _print_robustness(table, f"Run {result.run_id}: {samples:,} futures, seed {seed}")
+    print_headline(figures, title=f"Run {result.run_id}: {result.scenario.title}", **settings)
+    _print_robustness(table, f"Robustness on holds_europe ({samples:,} futures, seed {seed})")
     for rule, option in best.items():
         console.print(f"most robust by {rule}: {option}")
     console.print(f"Analyse it: umbrella explore {result.run_id} --prim OPTION --sobol")
@@ -133,9 +150,9 @@ def explore_command(
     prim_option: str | None = typer.Option(
         None, "--prim", help="Find where this option fails (PRIM)."
     ),
-    outcome: str = typer.Option("deterrence_europe", "--outcome", help="Outcome to analyse."),
+    outcome: str = typer.Option("holds_europe", "--outcome", help="Outcome to analyse."),
     fail_below: float = typer.Option(
-        0.9, "--fail-below", help="With --prim: failure is the outcome below this."
+        SATISFICING, "--fail-below", help="With --prim: failure is the outcome below this."
     ),
     sobol: bool = typer.Option(False, "--sobol", help="Sobol sensitivity indices."),
     sobol_base: int = typer.Option(256, "--sobol-base", help="Base rows (a power of two)."),

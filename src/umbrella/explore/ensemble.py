@@ -1,7 +1,7 @@
 """Ensembles: every option evaluated on many sampled futures, chunk by chunk.
 
 A run draws ``n_samples`` futures (:mod:`umbrella.explore.sampling`), evaluates every option
-of the scenario on each with the vectorised model (:func:`umbrella.model.summary.summarise`)
+of the scenario on each with the vectorised model (:func:`umbrella.model.evaluate.summarise`)
 in chunks of ``chunk_size`` futures, and keeps
 
 - per chunk, the futures and their outcomes, written to the run store when one is given
@@ -36,9 +36,9 @@ from umbrella.data.read import TABLE_SUFFIXES
 from umbrella.errors import UsageError
 from umbrella.explore.memory import KEEP_BYTES, keep_freed_memory
 from umbrella.explore.sampling import CHUNK_SIZE, Sampler, draw, uncertainties
-from umbrella.model.assess import layout
+from umbrella.model.evaluate import SUMMARY_OUTCOMES, summarise
+from umbrella.model.layout import layout
 from umbrella.model.scenario import Scenario, load_scenario, parse_scenario
-from umbrella.model.summary import SUMMARY_OUTCOMES, summarise
 
 __all__ = ["Aggregates", "RunSummary", "evaluate_chunk", "run_ensemble"]
 

@@ -117,8 +117,8 @@ def regret(outcomes: pd.DataFrame, outcome: str, larger_is_better: bool = True) 
     Examples
     --------
     >>> table = pd.DataFrame({"future": [0, 0, 1, 1], "option": ["a", "b", "a", "b"],
-    ...                       "deterrence_europe": [0.9, 0.7, 0.5, 0.8]})
-    >>> regret(table, "deterrence_europe").round(12).to_dict(orient="index")
+    ...                       "holds_europe": [0.9, 0.7, 0.5, 0.8]})
+    >>> regret(table, "holds_europe").round(12).to_dict(orient="index")
     {0: {'a': 0.0, 'b': 0.2}, 1: {'a': 0.3, 'b': 0.0}}
     """
     _check_table(outcomes, [outcome])
@@ -144,7 +144,7 @@ def satisficing(outcomes: pd.DataFrame, thresholds: Mapping[str, tuple[str, floa
         ``thresholds``, each option once in every future.
     thresholds : Mapping[str, tuple[str, float]]
         Outcome name to ``(comparison, limit)``, comparison one of ``>=``, ``>``, ``<=``,
-        ``<``; e.g. ``{"deterrence_europe": (">=", 0.9), "npv_eur_bn": ("<=", 100)}``.
+        ``<``; e.g. ``{"holds_europe": (">=", 0.9), "npv_eur_bn": ("<=", 100)}``.
 
     Returns
     -------
@@ -164,9 +164,9 @@ def satisficing(outcomes: pd.DataFrame, thresholds: Mapping[str, tuple[str, floa
     Examples
     --------
     >>> table = pd.DataFrame({"future": [0, 0, 1, 1], "option": ["a", "b", "a", "b"],
-    ...                       "deterrence_europe": [0.9, 0.7, 0.5, 0.8],
+    ...                       "holds_europe": [0.9, 0.7, 0.5, 0.8],
     ...                       "npv_eur_bn": [80.0, 20.0, 90.0, 120.0]})
-    >>> satisficing(table, {"deterrence_europe": (">=", 0.6), "npv_eur_bn": ("<=", 100)}).to_dict()
+    >>> satisficing(table, {"holds_europe": (">=", 0.6), "npv_eur_bn": ("<=", 100)}).to_dict()
     {'a': 0.5, 'b': 0.5}
     """
     if not thresholds:
@@ -191,7 +191,7 @@ def satisficing(outcomes: pd.DataFrame, thresholds: Mapping[str, tuple[str, floa
 
 def robustness(
     outcomes: pd.DataFrame,
-    outcome: str = "deterrence_europe",
+    outcome: str = "holds_europe",
     larger_is_better: bool = True,
     thresholds: Mapping[str, tuple[str, float]] | None = None,
 ) -> pd.DataFrame:
@@ -201,7 +201,7 @@ def robustness(
     ----------
     outcomes : pandas.DataFrame
         Long table with columns ``future``, ``option`` and the outcomes used.
-    outcome : str, default "deterrence_europe"
+    outcome : str, default "holds_europe"
         The outcome whose distribution and regret are scored.
     larger_is_better : bool, default True
         Direction of ``outcome``.
@@ -227,8 +227,8 @@ def robustness(
     Examples
     --------
     >>> table = pd.DataFrame({"future": [0, 0, 1, 1], "option": ["a", "b", "a", "b"],
-    ...                       "deterrence_europe": [0.9, 0.7, 0.5, 0.8]})
-    >>> scores = robustness(table, thresholds={"deterrence_europe": (">=", 0.6)})
+    ...                       "holds_europe": [0.9, 0.7, 0.5, 0.8]})
+    >>> scores = robustness(table, thresholds={"holds_europe": (">=", 0.6)})
     >>> scores.loc["b", ["mean", "max_regret", "satisficing"]].round(12).tolist()
     [0.75, 0.2, 1.0]
     >>> scores["rank_minimax_regret"].tolist()
@@ -288,7 +288,7 @@ def most_robust(table: pd.DataFrame) -> dict[Rule, str]:
     Examples
     --------
     >>> table = pd.DataFrame({"future": [0, 0, 1, 1], "option": ["a", "b", "a", "b"],
-    ...                       "deterrence_europe": [0.9, 0.7, 0.5, 0.8]})
+    ...                       "holds_europe": [0.9, 0.7, 0.5, 0.8]})
     >>> most_robust(robustness(table))
     {'minimax_regret': 'b', 'best_mean': 'b'}
     """

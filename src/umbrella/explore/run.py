@@ -21,15 +21,20 @@ from umbrella.assumptions import resolve
 from umbrella.errors import UsageError
 from umbrella.explore.discovery import PrimResult, prim
 from umbrella.explore.ensemble import RunSummary, run_ensemble
+from umbrella.explore.headline import DEFAULT_SAMPLES, DEFAULT_SEED, headline
 from umbrella.explore.robustness import most_robust, robustness
 from umbrella.explore.sampling import CHUNK_SIZE, Sampler, uncertainties
 from umbrella.explore.sensitivity import sobol_design, sobol_indices, sobol_problem
-from umbrella.model.assess import layout
+from umbrella.model.evaluate import SUMMARY_OUTCOMES, summarise
+from umbrella.model.layout import layout
 from umbrella.model.scenario import Scenario, load_scenario, parse_scenario
-from umbrella.model.summary import SUMMARY_OUTCOMES, summarise
 from umbrella.types import PathLike
 
-__all__ = ["DIRECTIONS", "PRIM_FUTURES", "Run", "open_run", "run"]
+__all__ = ["DIRECTIONS", "PRIM_FUTURES", "SATISFICING", "Run", "open_run", "run"]
+
+SATISFICING = 0.8
+"""An option satisfices in a future where deterrence holds through the horizon,
+Europe-wide, with probability at least this (the default threshold of robustness and PRIM)."""
 
 PRIM_FUTURES = 20_000
 """Futures PRIM analyses at most (a seeded subsample of larger runs)."""
@@ -38,12 +43,9 @@ PRIM_FUTURES = 20_000
 _PRIM_KEY = (2**32 - 1, 1)
 
 DIRECTIONS = {
-    "deterrence_europe": True,
-    "deterrence_europe_mean": True,
-    "deterrence_ukraine": True,
+    **{name: not name.startswith("fails") for name in SUMMARY_OUTCOMES},
     "npv_eur_bn": False,
     "proliferation": False,
-    "ukraine_support_eur_bn": True,
 }
 """Whether more of each summary outcome is better."""
 
@@ -76,14 +78,18 @@ class Run:
 
     def robustness(
         self,
-        outcome: str = "deterrence_europe",
+        outcome: str = "holds_europe",
         thresholds: Mapping[str, tuple[str, float]] | None = None,
     ) -> pd.DataFrame:
         """Per option: spread, regret against the best option in each future, satisficing."""
         _check_outcome(outcome)
         if thresholds is None:
-            thresholds = {"deterrence_europe": (">=", 0.9)}
+            thresholds = {"holds_europe": (">=", SATISFICING)}
         return robustness(self.data()[1], outcome, DIRECTIONS[outcome], thresholds)
+
+    def headline(self) -> pd.DataFrame:
+        """The headline table (:func:`umbrella.explore.headline.headline`) of this run."""
+        return headline(self.data()[1], [o.id for o in self.scenario.options])
 
     def most_robust(self, table: pd.DataFrame | None = None) -> dict[str, str]:
         """The most robust option under each rule (minimax regret, mean, satisficing)."""
@@ -93,8 +99,8 @@ class Run:
     def prim(
         self,
         option: str,
-        outcome: str = "deterrence_europe",
-        fail_below: float = 0.9,
+        outcome: str = "holds_europe",
+        fail_below: float = SATISFICING,
         threshold: float = 0.8,
         max_futures: int | None = PRIM_FUTURES,
     ) -> PrimResult:
@@ -128,7 +134,7 @@ class Run:
     def sobol(
         self,
         n_base: int = 256,
-        outcomes: Sequence[str] = ("deterrence_europe",),
+        outcomes: Sequence[str] = ("holds_europe",),
         options: Sequence[str] | None = None,
         progress: Callable[[int, int], None] | None = None,
     ) -> pd.DataFrame:
@@ -193,8 +199,8 @@ class Run:
 
 def run(
     scenario: Scenario | PathLike | None = None,
-    samples: int = 10_000,
-    seed: int = 0,
+    samples: int = DEFAULT_SAMPLES,
+    seed: int = DEFAULT_SEED,
     *,
     store: PathLike | Any | None = "umbrella-runs",
     chunk_size: int = CHUNK_SIZE,

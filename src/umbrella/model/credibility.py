@@ -10,11 +10,12 @@ credibility[g, p] = trust[g, p] x depth[g, p] x capability[g]
   ``1 - prod_leg (1 - w_leg)``, the sea leg scaled by the number of SSBNs over four.
 
 Several guarantors combine as independent chances that at least one resists,
-``1 - prod_g (1 - c_g)``, after coordination kappa between the UK and France raises each
-one's credibility by ``kappa (1 - c_self) c_partner``. Every step is non-decreasing in trust,
-depth, capability and coordination.
+``1 - prod_g (1 - c_g)``, after coordination kappa between the scenario's coordinating pair
+(the UK and France in the flagship) raises each one's credibility by
+``kappa (1 - c_self) c_partner``. Every step is non-decreasing in trust, depth, capability
+and coordination.
 
-All arrays carry a leading sample axis.
+Arrays carry the sample axis last.
 """
 
 from __future__ import annotations
@@ -32,10 +33,9 @@ from umbrella.data.schema import Force
 __all__ = [
     "COMMITMENT_KINDS",
     "capability",
-    "combine",
-    "commitment_depth",
     "commitments_in_force",
     "coordinate",
+    "depth_of_sets",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -79,31 +79,29 @@ def commitments_in_force(
     return active
 
 
-def commitment_depth(
-    active: npt.NDArray[np.bool_],
-    params: Parameters,
-    guarantors: Sequence[str],
-    proteges: Sequence[str],
-) -> FloatArray:
-    """Depth (sample, guarantor, protege, year) from the commitments in force."""
-    weights = np.stack([params[f"depth.{k}"] for k in COMMITMENT_KINDS], axis=1)  # (s, k)
+def depth_of_sets(sets: npt.NDArray[np.bool_], params: Parameters) -> FloatArray:
+    """Depth (set, sample) of each set of commitment kinds (set, kind) in force.
+
+    >>> import numpy as np
+    >>> p = {f"depth.{k}": np.array([0.5]) for k in COMMITMENT_KINDS}
+    >>> sets = np.zeros((2, len(COMMITMENT_KINDS)), dtype=bool); sets[1, :2] = True
+    >>> depth_of_sets(sets, p)[:, 0].tolist()
+    [0.0, 0.75]
+    """
+    weights = np.stack([params[f"depth.{k}"] for k in COMMITMENT_KINDS])  # (kind, sample)
     log_keep = np.log1p(-np.clip(weights, 0.0, 1.0 - 1e-12))
-    summed = np.einsum("sk,kgpy->sgpy", log_keep, active.astype(np.float64))
-    depth: FloatArray = 1.0 - np.exp(summed)
-    for gi, g in enumerate(guarantors):
-        if g in proteges:
-            depth[:, gi, list(proteges).index(g), :] = 1.0
+    depth: FloatArray = 1.0 - np.exp(sets.astype(np.float64) @ log_keep)
     return depth
 
 
 def capability(world: World, guarantors: Sequence[str], params: Parameters) -> FloatArray:
-    """Survivable capability (sample, guarantor) from each guarantor's latest forces."""
+    """Survivable capability (guarantor, sample) from each guarantor's latest forces."""
     forces = [f for f in world.records["forces"].values() if isinstance(f, Force)]
-    columns = []
+    rows = []
     for g in guarantors:
         mine = sorted((f for f in forces if f.state == g), key=lambda f: f.year)
         if not mine:
-            columns.append(np.zeros_like(params["capability.sea"]))
+            rows.append(np.zeros_like(params["capability.sea"]))
             continue
         latest = mine[-1]
         keep = np.ones_like(params["capability.sea"])
@@ -113,30 +111,16 @@ def capability(world: World, guarantors: Sequence[str], params: Parameters) -> F
         for leg in ("air", "land"):
             if leg in latest.legs:
                 keep = keep * (1.0 - params[f"capability.{leg}"])
-        columns.append(1.0 - keep)
-    return np.stack(columns, axis=1)
+        rows.append(1.0 - keep)
+    return np.stack(rows)
 
 
 def coordinate(
-    credibility: FloatArray, kappa: FloatArray, pair: tuple[int, int], axis: int
-) -> FloatArray:
-    """Raise two coordinated guarantors' credibility: c_i + kappa (1 - c_i) c_j.
+    first: FloatArray, second: FloatArray, kappa: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """Two coordinated guarantors' credibilities: ``c_i + kappa (1 - c_i) c_j`` each.
 
-    ``credibility`` has the guarantor on ``axis``; ``kappa`` broadcasts against the array
-    without that axis.
+    >>> [round(float(c), 12) for c in coordinate(np.array(0.5), np.array(0.2), np.array(1.0))]
+    [0.6, 0.6]
     """
-    first = np.take(credibility, pair[0], axis=axis)
-    second = np.take(credibility, pair[1], axis=axis)
-    raised = credibility.copy()
-    index: list[slice | int] = [slice(None)] * credibility.ndim
-    index[axis] = pair[0]
-    raised[tuple(index)] = first + kappa * (1.0 - first) * second
-    index[axis] = pair[1]
-    raised[tuple(index)] = second + kappa * (1.0 - second) * first
-    return raised
-
-
-def combine(credibility: FloatArray, axis: int) -> FloatArray:
-    """Probability that at least one guarantor resists: 1 - prod (1 - c_g)."""
-    combined: FloatArray = 1.0 - np.prod(1.0 - credibility, axis=axis)
-    return combined
+    return first + kappa * (1.0 - first) * second, second + kappa * (1.0 - second) * first

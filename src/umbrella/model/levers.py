@@ -8,9 +8,19 @@ its own options with the same vocabulary.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["LEVERS", "Lever"]
+__all__ = [
+    "LEVERS",
+    "PER_GUARANTOR",
+    "Lever",
+    "acts_on_credibility",
+    "guarantor_of",
+    "lever",
+    "lever_names",
+]
 
 
 @dataclass(frozen=True)
@@ -27,20 +37,12 @@ LEVERS: dict[str, Lever] = {
     for lever in (
         Lever(
             "coordination",
-            "coordination of the British and French deterrents "
+            "coordination of the scenario's coordinating pair of guarantors "
             "(0: independent, 1: fully coordinated planning and signalling)",
             0,
             1,
             "share",
         ),
-        Lever(
-            "depth_gbr", "added depth of the UK's commitment to European proteges", 0, 1, "share"
-        ),
-        Lever(
-            "depth_fra", "added depth of France's commitment to European proteges", 0, 1, "share"
-        ),
-        Lever("capability_gbr", "added survivable capability of UK forces", 0, 1, "share"),
-        Lever("capability_fra", "added survivable capability of French forces", 0, 1, "share"),
         Lever(
             "european_force",
             "credibility of a new European nuclear force toward EU and "
@@ -60,4 +62,54 @@ LEVERS: dict[str, Lever] = {
         ),
     )
 }
-"""Every lever, by name."""
+"""The levers every scenario has, by name; :func:`lever` adds those of each guarantor."""
+
+PER_GUARANTOR = {
+    "depth": "added depth of {code}'s commitment to its allied proteges",
+    "capability": "added survivable capability of {code}'s forces",
+}
+"""Levers of one guarantor, named ``<kind>_<iso3 in lower case>``: ``depth_fra``."""
+
+CREDIBILITY = frozenset({"coordination", "european_force"})
+"""The fixed levers that act on credibility (with every per-guarantor lever)."""
+
+_PER_GUARANTOR = re.compile(r"^(depth|capability)_([a-z]{3})$")
+
+
+def lever(name: str) -> Lever | None:
+    """The lever called ``name``, or None if there is none.
+
+    >>> lever("depth_fra").meaning
+    "added depth of FRA's commitment to its allied proteges"
+    >>> lever("depth_france") is None
+    True
+    """
+    if name in LEVERS:
+        return LEVERS[name]
+    match = _PER_GUARANTOR.match(name)
+    if match is None:
+        return None
+    kind, code = match.groups()
+    return Lever(name, PER_GUARANTOR[kind].format(code=code.upper()), 0, 1, "share")
+
+
+def lever_names(guarantors: Sequence[str] = ()) -> list[str]:
+    """Every lever name: those of ``guarantors``, or the per-guarantor ones as patterns."""
+    if not guarantors:
+        return [*LEVERS, *(f"{kind}_<guarantor>" for kind in PER_GUARANTOR)]
+    return [*LEVERS, *(f"{kind}_{g.lower()}" for kind in PER_GUARANTOR for g in guarantors)]
+
+
+def guarantor_of(name: str) -> str | None:
+    """The guarantor (ISO3) a per-guarantor lever belongs to; None for the others.
+
+    >>> guarantor_of("capability_gbr"), guarantor_of("coordination")
+    ('GBR', None)
+    """
+    match = _PER_GUARANTOR.match(name)
+    return None if match is None else match.group(2).upper()
+
+
+def acts_on_credibility(name: str) -> bool:
+    """Whether lever ``name`` changes credibility (and so the game's outcome)."""
+    return name in CREDIBILITY or _PER_GUARANTOR.match(name) is not None

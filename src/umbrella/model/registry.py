@@ -20,7 +20,8 @@ from umbrella.assumptions import Assumption
 from umbrella.data import World
 from umbrella.data.schema import Estimate, Option
 from umbrella.errors import UsageError
-from umbrella.model.levers import LEVERS
+from umbrella.model.levers import lever as find_lever
+from umbrella.model.levers import lever_names
 from umbrella.trust.assumptions import ASSUMPTIONS as TRUST_ASSUMPTIONS
 
 __all__ = [
@@ -43,8 +44,18 @@ _CAPABILITY = (
     "fas-france-notebook-2025-trebuchet); air and land legs are more exposed to a first strike."
 )
 _GAME = (
-    "Rationale: payoff set P1 of docs/games/extended.md; only the challenger's gain "
-    "from an uncontested win is varied."
+    "Rationale: the means are the gaps of payoff set P1 of docs/games/extended.md; every "
+    "gap is exponential around its mean (maximum entropy for a positive quantity of known "
+    "mean), and the ranges move the means by a factor of two either way, since no payoff "
+    "has been measured (docs/model.md, 'The game under payoff uncertainty')."
+)
+_CRISIS = (
+    "Rationale: Russia used force against European states outside NATO four times in "
+    "1992-2025 (Moldova 1992, Georgia 2008, Ukraine 2014 and 2022; event 2014-03-01), about "
+    "0.02 challenges per state and year across the five or six such states; at the model's "
+    "share of crises that end in a challenge for them (about a half) that is some 0.04 "
+    "opportunities a year. The range runs from a quarter to four times that; the rate is "
+    "judged, not fitted."
 )
 
 MODEL_ASSUMPTIONS: tuple[Assumption, ...] = (
@@ -158,13 +169,77 @@ MODEL_ASSUMPTIONS: tuple[Assumption, ...] = (
     ),
     Assumption(
         "game.challenger_gain",
-        "challenger's payoff from an uncontested win "
-        "(status quo 0, conflict -1 for a Hard and -4 for a Soft challenger)",
+        "mean of the challenger's gain from an uncontested win over the status quo "
+        "(c_cw - c_sq; each draw exponential)",
         2.0,
         1.0,
         4.0,
         "payoff",
         _GAME,
+    ),
+    Assumption(
+        "game.challenger_cost",
+        "mean of what backing down after the defender supports the protege costs the "
+        "challenger against the status quo (c_sq - c_dw; each draw exponential)",
+        2.0,
+        1.0,
+        4.0,
+        "payoff",
+        _GAME,
+    ),
+    Assumption(
+        "game.hard_conflict_share",
+        "how much of that cost conflict costs a Hard challenger "
+        "((c_sq - c_cf_hard) / (c_sq - c_dw): 0 conflict as good as the status quo, 1 as bad "
+        "as backing down)",
+        0.5,
+        0.2,
+        0.8,
+        "share",
+        _GAME,
+    ),
+    Assumption(
+        "game.defender_stake_ratio",
+        "mean of what abandoning the protege costs the defender against winning (d_dw - d_cw), "
+        "over the mean of what war costs a Soft defender against abandoning (d_cw - d_cf_soft)",
+        1.0,
+        0.5,
+        2.0,
+        "ratio",
+        _GAME,
+    ),
+    Assumption(
+        "crisis.rate_nato",
+        "crisis opportunities a year against a NATO member: occasions on which the challenger "
+        "weighs a military challenge",
+        0.05,
+        0.01,
+        0.2,
+        "crises per year",
+        _CRISIS
+        + " Opportunities against NATO members (airspace and border incidents, sabotage) are "
+        "taken to arise as often as elsewhere; the game decides how few are taken.",
+    ),
+    Assumption(
+        "crisis.rate_other",
+        "crisis opportunities a year against a European state outside NATO",
+        0.05,
+        0.01,
+        0.2,
+        "crises per year",
+        _CRISIS,
+    ),
+    Assumption(
+        "crisis.rate_ukraine",
+        "crisis opportunities a year against a state already at war with the challenger: "
+        "decisions to open a new offensive or to escalate",
+        1.0,
+        0.5,
+        2.0,
+        "crises per year",
+        "Rationale: during a war each campaign season brings at least one decision to renew "
+        "or widen the offensive (event 2022-02-24); the range runs from one such decision "
+        "every two years to two a year.",
     ),
     Assumption(
         "challenger.resolve_ukraine",
@@ -334,19 +409,21 @@ def catalogue_option(option: Option, start_year: int) -> tuple[OptionSpec, list[
         )
     levers = OPTION_LEVERS.get(option.id, {})
     for lever, (default, low, high) in levers.items():
+        spec = find_lever(lever)
+        if spec is None:
+            raise UsageError(f"option {option.id}: unknown lever '{lever}'")
         entries.append(
             Assumption(
                 f"option.{option.id}.{lever}",
-                f"{LEVERS[lever].meaning} ({option.name})",
+                f"{spec.meaning} ({option.name})",
                 default,
                 low,
                 high,
-                LEVERS[lever].unit,
+                spec.unit,
                 _LEVER_BASIS,
             )
         )
-    spec = OptionSpec(option.id, option.name, option.category, tuple(levers))
-    return spec, entries
+    return OptionSpec(option.id, option.name, option.category, tuple(levers)), entries
 
 
 def inline_option(
@@ -370,16 +447,17 @@ def inline_option(
         for field in OPTION_FIELDS
     ]
     for lever, value in levers.items():
-        if lever not in LEVERS:
-            raise UsageError(f"unknown lever '{lever}'; levers are: {', '.join(LEVERS)}")
+        spec = find_lever(lever)
+        if spec is None:
+            raise UsageError(f"unknown lever '{lever}'; levers are: {', '.join(lever_names())}")
         entries.append(
             Assumption(
                 f"option.{option_id}.{lever}",
-                LEVERS[lever].meaning,
+                spec.meaning,
                 float(value),
                 float(value),
                 float(value),
-                LEVERS[lever].unit,
+                spec.unit,
                 "Set in the scenario file.",
             )
         )

@@ -49,7 +49,8 @@ from umbrella.assumptions import Assumption
 from umbrella.data import World, load_world
 from umbrella.data.schema import Actor, Option
 from umbrella.errors import DataError, ScenarioError, UsageError
-from umbrella.model.levers import LEVERS
+from umbrella.model.levers import guarantor_of, lever_names
+from umbrella.model.levers import lever as find_lever
 from umbrella.model.registry import (
     MODEL_ASSUMPTIONS,
     OPTION_FIELDS,
@@ -63,7 +64,7 @@ from umbrella.model.registry import (
 from umbrella.trust.assumptions import ASSUMPTIONS as TRUST_ASSUMPTIONS
 from umbrella.types import PathLike
 
-__all__ = ["Scenario", "flagship_path", "load_scenario", "parse_scenario"]
+__all__ = ["ProtegeGroup", "Scenario", "flagship_path", "load_scenario", "parse_scenario"]
 
 STATUS_QUO = "status-quo"
 MAX_HORIZON_YEARS = 60
@@ -153,6 +154,16 @@ class _Override(_Strict):
         return self
 
 
+class _ProtegeGroup(_Strict):
+    """A group of proteges the challenger weighs alike: its resolve and its crisis rate."""
+
+    name: Slug
+    members: Annotated[list[str], Field(min_length=1)] | None = None
+    alliance: Text | None = None
+    resolve: Text
+    crisis_rate: Text
+
+
 _OptionItem = Annotated[
     Annotated[Slug, Tag("~id")] | Annotated[_OptionEntry, Tag("~entry")],
     Discriminator(_option_kind),
@@ -180,6 +191,10 @@ class _ScenarioFile(_Strict):
     game: Literal["extended", "rudimentary"] = "extended"
     data: Text | None = None
     population_weights: bool = True
+    protege_groups: Annotated[list[_ProtegeGroup], Field(min_length=1)] | None = None
+    coordination: Annotated[list[str], Field(min_length=2, max_length=2)] | None = None
+    future_evidence: dict[str, Text] = {}
+    supported: str | None = None
     options: Annotated[list[_OptionItem], Field(min_length=1)]
     assumptions: dict[str, Annotated[_Override, BeforeValidator(_number_as_default)]] = {}
 
@@ -200,6 +215,27 @@ class _ScenarioFile(_Strict):
 
 
 # The resolved scenario ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProtegeGroup:
+    """Proteges the challenger weighs alike (``protege_groups`` in docs/scenarios.md).
+
+    A protege belongs to the first group that lists it in ``members`` or whose ``alliance``
+    it is a member of at the scenario's date; a group with neither takes every protege.
+    ``resolve`` and ``crisis_rate`` name the assumptions of the challenger's resolve toward
+    the group and of its rate of crisis opportunities.
+    """
+
+    name: str
+    members: tuple[str, ...]
+    alliance: str | None
+    resolve: str
+    crisis_rate: str
+
+
+DEFAULT_GROUPS = (ProtegeGroup("all", (), None, "challenger.resolve_other", "crisis.rate_other"),)
+"""The groups of a scenario that declares none: every protege alike."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -229,6 +265,25 @@ class Scenario:
     registry: dict[str, Assumption] = field(repr=False)
     world: World = field(repr=False)
     path: Path | None = None
+    protege_groups: tuple[ProtegeGroup, ...] = DEFAULT_GROUPS
+    coordination: tuple[str, str] | None = None
+    future_evidence: Mapping[str, str] = field(default_factory=dict)
+    supported: str | None = None
+
+    def group_of(self, protege: str) -> ProtegeGroup:
+        """The protege group ``protege`` belongs to (the first that matches)."""
+        actor = self.world.actor(protege)
+        for group in self.protege_groups:
+            if protege in group.members:
+                return group
+            if group.alliance is not None and actor.member_of(group.alliance, self.as_of):
+                return group
+            if not group.members and group.alliance is None:
+                return group
+        raise UsageError(
+            f"protege {protege} is in no protege group; add a group without members or "
+            "alliance as the last one"
+        )
 
 
 def flagship_path() -> Path:
@@ -522,9 +577,65 @@ def _check_references(raw: Mapping[str, Any], world: World | None, findings: _Fi
     if world is not None:
         _check_actors(raw, world, findings)
     catalogue = _catalogue(world) if world is not None else None
-    names = _check_options(raw.get("options"), catalogue, findings)
+    guarantors = raw.get("guarantors")
+    names = _check_options(
+        raw.get("options"),
+        catalogue,
+        findings,
+        [g for g in guarantors if isinstance(g, str)] if isinstance(guarantors, list) else [],
+    )
     if catalogue is not None:
         _check_assumptions(raw.get("assumptions"), names, catalogue, findings)
+    _check_roles(raw, world, findings)
+
+
+def _check_roles(raw: Mapping[str, Any], world: World | None, findings: _Findings) -> None:
+    """Protege groups, the coordinating pair, future evidence and the supported protege."""
+    known = {a.name for a in (*TRUST_ASSUMPTIONS, *MODEL_ASSUMPTIONS)}
+    listed = raw.get("guarantors")
+    guarantors = [g for g in listed if isinstance(g, str)] if isinstance(listed, list) else []
+
+    def assumption(where: FieldPath, name: Any) -> None:
+        if isinstance(name, str) and name not in known:
+            close = difflib.get_close_matches(name, sorted(known), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            findings.add(where, f"unknown assumption '{name}'; see `umbrella assumptions`{hint}")
+
+    def guarantor(where: FieldPath, code: Any) -> None:
+        if isinstance(code, str) and code not in guarantors:
+            findings.add(where, f"'{code}' is not one of the guarantors ({', '.join(guarantors)})")
+
+    groups = raw.get("protege_groups")
+    for index, group in enumerate(groups if isinstance(groups, list) else []):
+        if not isinstance(group, dict):
+            continue
+        for key in ("resolve", "crisis_rate"):
+            assumption(("protege_groups", index, key), group.get(key))
+        members = group.get("members")
+        if world is not None and isinstance(members, list):
+            for position, code in enumerate(members):
+                if isinstance(code, str) and code not in world.records["actors"]:
+                    findings.add(
+                        ("protege_groups", index, "members", position),
+                        _unknown_actor(code, world),
+                    )
+    pair = raw.get("coordination")
+    if isinstance(pair, list):
+        for index, code in enumerate(pair):
+            guarantor(("coordination", index), code)
+        if len(pair) == 2 and pair[0] == pair[1]:
+            findings.add(("coordination", 1), "a guarantor cannot coordinate with itself")
+    evidence = raw.get("future_evidence")
+    for code, name in evidence.items() if isinstance(evidence, dict) else []:
+        guarantor(("future_evidence", code), code)
+        assumption(("future_evidence", code), name)
+    supported = raw.get("supported")
+    if (
+        world is not None
+        and isinstance(supported, str)
+        and supported not in world.records["actors"]
+    ):
+        findings.add(("supported",), _unknown_actor(supported, world))
 
 
 def _unknown_actor(code: str, world: World) -> str:
@@ -575,7 +686,10 @@ def _is_number(value: Any) -> bool:
 
 
 def _check_options(
-    options: Any, catalogue: Mapping[str, Option] | None, findings: _Findings
+    options: Any,
+    catalogue: Mapping[str, Option] | None,
+    findings: _Findings,
+    guarantors: list[str],
 ) -> dict[str, set[str]]:
     """Check the options; return each option's assumption suffixes (fields and levers)."""
     names: dict[str, set[str]] = {STATUS_QUO: set(OPTION_FIELDS)}
@@ -614,7 +728,9 @@ def _check_options(
                     )
                     break
         seen.setdefault(option_id, index)
-        levers = _check_levers(entry.get("levers"), ("options", index, "levers"), findings)
+        levers = _check_levers(
+            entry.get("levers"), ("options", index, "levers"), findings, guarantors
+        )
         option = catalogue.get(option_id) if catalogue is not None else None
         _check_effect_years(entry, option, ("options", index), findings)
         pulled = set(OPTION_LEVERS.get(option_id, {})) if option is not None else set()
@@ -622,23 +738,28 @@ def _check_options(
     return names
 
 
-def _check_levers(levers: Any, where: FieldPath, findings: _Findings) -> list[str]:
+def _check_levers(
+    levers: Any, where: FieldPath, findings: _Findings, guarantors: list[str]
+) -> list[str]:
     if not isinstance(levers, dict):
         return []
+    names = lever_names(guarantors)
     for name, value in levers.items():
-        lever = LEVERS.get(str(name))
-        if lever is None:
-            close = difflib.get_close_matches(str(name), list(LEVERS), n=1)
+        lever = find_lever(str(name))
+        owner = guarantor_of(str(name))
+        if lever is None or (owner is not None and owner not in guarantors):
+            close = difflib.get_close_matches(str(name), names, n=1)
             hint = f"did you mean '{close[0]}'? " if close else ""
             findings.add(
-                (*where, name), f"unknown lever '{name}'; {hint}levers are: {', '.join(LEVERS)}"
+                (*where, name),
+                f"unknown lever '{name}'; {hint}levers are: {', '.join(names)}",
             )
         elif _is_number(value) and not lever.low <= value <= lever.high:
             findings.add(
                 (*where, name),
                 f"must lie in {lever.low:g}-{lever.high:g} ({lever.unit}) (got {value:g})",
             )
-    return [str(name) for name in levers if str(name) in LEVERS]
+    return [str(name) for name in levers if find_lever(str(name)) is not None]
 
 
 def _check_effect_years(
@@ -694,7 +815,7 @@ def _check_assumptions(
         given = [
             v for v in (value.values() if isinstance(value, dict) else [value]) if _is_number(v)
         ]
-        lever = LEVERS.get(suffix)
+        lever = find_lever(suffix)
         if lever is not None and any(not lever.low <= v <= lever.high for v in given):
             findings.add(
                 where, f"lever values must lie in {lever.low:g}-{lever.high:g} ({lever.unit})"
@@ -750,9 +871,26 @@ def _resolve(
         population_weights=model.population_weights,
         options=tuple(specs),
         registry=registry,
+        protege_groups=tuple(
+            ProtegeGroup(g.name, tuple(g.members or ()), g.alliance, g.resolve, g.crisis_rate)
+            for g in model.protege_groups
+        )
+        if model.protege_groups
+        else DEFAULT_GROUPS,
+        coordination=None
+        if model.coordination is None
+        else (model.coordination[0], model.coordination[1]),
+        future_evidence=dict(model.future_evidence),
+        supported=_supported(model.supported, proteges),
         world=world,
         path=path,
     )
+
+
+def _supported(code: str | None, proteges: tuple[str, ...]) -> str | None:
+    if code is not None and code not in proteges:
+        raise UsageError(f"supported: '{code}' is not one of the scenario's proteges")
+    return code
 
 
 def _europe(world: World, challenger: str, as_of: dt.date) -> tuple[str, ...]:
@@ -789,7 +927,9 @@ def _option(
         if name in by_name:
             by_name[name] = override(by_name, name, value)
         else:
-            lever = LEVERS[key]
+            lever = find_lever(key)
+            if lever is None:
+                raise UsageError(f"option {item.id}: unknown lever '{key}'")
             by_name[name] = Assumption(
                 name,
                 f"{lever.meaning} ({spec.name})",

@@ -11,13 +11,9 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
+from umbrella.explore.headline import DEFAULT_SAMPLES, DEFAULT_SEED
+
 __all__ = ["DEFAULT_SAMPLES", "DEFAULT_SEED", "FORMATS", "Brief", "write_brief"]
-
-DEFAULT_SAMPLES = 50_000
-"""Futures in a brief's run unless told: the whole brief takes well under a minute."""
-
-DEFAULT_SEED = 2026
-"""Seed of a brief's run unless told."""
 
 FORMATS = ("html", "md", "pdf")
 """What a brief can be written as."""

@@ -213,11 +213,13 @@ def _captions(found: Findings) -> dict[str, str]:
         f"assumptions; vertical lines mark the events of the timeline {run}.",
         "ukraine": "Support to Ukraine under each option, EUR bn a year: mean and 10th–90th "
         f"percentile over the detailed futures {run}.",
-        "options": "Change in the probability that deterrence holds Europe-wide in the last "
-        f"year against the status quo, percentage points, mean and 10th–90th percentile {run}.",
-        "map": "Probability that deterrence holds for each state: under the status quo today, "
-        f"and under the leading option at the horizon {run}.",
-        "drivers": "Sobol indices of the leading option's Europe-wide deterrence: first order "
+        "options": "Change in the probability that deterrence holds Europe-wide from the "
+        "first year through the horizon, against the status quo, percentage points, mean and "
+        f"10th–90th percentile {run}.",
+        "map": "Probability that deterrence holds for each state: through the first year "
+        f"under the status quo, and through the horizon under the leading option {run}.",
+        "drivers": "Sobol indices of the probability that deterrence holds Europe-wide "
+        "through the horizon under the leading option: first order "
         f"(alone) and total (with interactions), with 95% confidence half-widths {run}.",
     }
 
@@ -315,7 +317,7 @@ def _context(found: Findings, words: list[str]) -> dict[str, Any]:
             "positive": money(r["positive"]),
             "negative": money(r["negative"]),
             "change": number(r["total"] - base_support, 1) if option != status_quo else "—",
-            "deterrence": estimate(*spread(o[option], "ukraine_deterrence"), "percent"),
+            "deterrence": estimate(*spread(o[option], "ukraine_fails"), "percent"),
         }
         for option, r in support.items()
     ]
@@ -464,6 +466,7 @@ def _tables(found: Findings) -> dict[str, pd.DataFrame]:
         negative_for=found.events["negative_for"].map(" ".join),
     )
     return {
+        "headline": found.headline.reset_index(),
         "options-table": found.options.reset_index(drop=True),
         "robustness": found.robustness.reset_index(),
         "forces-table": forces,

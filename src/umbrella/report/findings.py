@@ -18,16 +18,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from umbrella.explore.run import Run
+from umbrella.explore.headline import headline
+from umbrella.explore.run import SATISFICING, Run
 from umbrella.explore.sampling import uncertainties
-from umbrella.model.assess import assess
+from umbrella.model.central import labelled
 from umbrella.trust import trajectories
 
 __all__ = ["FAIL_BELOW", "Findings", "findings", "spread"]
 
-FAIL_BELOW = 0.9
-"""An option fails in a future where deterrence holds Europe-wide with less than this
-probability in the last year (the satisficing threshold of the robustness table)."""
+FAIL_BELOW = SATISFICING
+"""An option fails in a future where the probability that deterrence holds through the
+horizon, Europe-wide, is below this (the satisficing threshold of the robustness table)."""
 
 DETAIL_FUTURES = 256
 """Futures of the run evaluated with the full model for the series by year and country."""
@@ -40,6 +41,7 @@ class Findings:
     run: Run
     run_id: str
     provenance: dict[str, str]
+    headline: pd.DataFrame  # the headline table of assess and run, from the same futures
     options: pd.DataFrame  # per option: names, estimates with ranges, ranks
     robustness: pd.DataFrame
     rules: dict[str, str]  # rule -> most robust option
@@ -93,18 +95,20 @@ def findings(run: Run, *, sobol_base: int = 256, detail_futures: int = DETAIL_FU
     wide = outcomes.pivot(index="future", columns="option")
     ids = [o.id for o in scenario.options]
     status_quo = ids[0]
-    robust = run.robustness("deterrence_europe", {"deterrence_europe": (">=", FAIL_BELOW)})
+    robust = run.robustness("holds_europe", {"holds_europe": (">=", FAIL_BELOW)})
     rules = run.most_robust(robust)
-    table = _options_table(scenario, wide, robust, status_quo)
+    figures = headline(outcomes, ids)
+    table = _options_table(scenario, figures, robust)
     ranked = table.drop(index=status_quo).sort_values("deterrence_mean", ascending=False)
     leading, runner_up = str(ranked.index[0]), str(ranked.index[1])
-    europe = wide["deterrence_europe"]
+    europe = wide["holds_europe"]
     lead_share = float(np.mean(europe[leading] > europe[runner_up]))
     detail = _detail(run, futures, detail_futures)
     return Findings(
         run=run,
         run_id=run.run_id or "unstored",
         provenance=_provenance(run),
+        headline=figures,
         options=table,
         robustness=robust,
         rules=rules,
@@ -123,38 +127,38 @@ def findings(run: Run, *, sobol_base: int = 256, detail_futures: int = DETAIL_FU
     )
 
 
-def _options_table(
-    scenario: Any, wide: pd.DataFrame, robust: pd.DataFrame, status_quo: str
-) -> pd.DataFrame:
+def _options_table(scenario: Any, figures: pd.DataFrame, robust: pd.DataFrame) -> pd.DataFrame:
+    """Per option: the headline table's figures (the same as ``assess`` and ``run``)."""
     rows = []
-    europe = wide["deterrence_europe"]
     for option in scenario.options:
         o = option.id
-        change = europe[o] - europe[status_quo]
+        h = figures.loc[o]
         row: dict[str, Any] = {
             "option": o,
             "name": option.name,
             "category": option.category,
             "years_to_first_effect": scenario.registry[f"option.{o}.years_to_first_effect"].default,
             "years_to_full_effect": scenario.registry[f"option.{o}.years_to_full_effect"].default,
-            "change_mean": float(change.mean()),
-            "change_low": float(change.quantile(0.1)),
-            "change_high": float(change.quantile(0.9)),
+            "change_mean": float(h["change_vs_status_quo"]),
+            "change_low": float(h["change_vs_status_quo_p10"]),
+            "change_high": float(h["change_vs_status_quo_p90"]),
             "rank_minimax_regret": int(robust.loc[o, "rank_minimax_regret"]),
             "rank_mean": int(robust.loc[o, "rank_mean"]),
             "satisficing": float(robust.loc[o, "satisficing"]),
         }
         for outcome, short in (
-            ("deterrence_europe", "deterrence"),
-            ("deterrence_ukraine", "ukraine_deterrence"),
+            ("holds_europe", "deterrence"),
+            ("holds_europe_first", "deterrence_first"),
+            ("fails_europe", "fails"),
+            ("holds_ukraine", "ukraine_deterrence"),
+            ("fails_ukraine", "ukraine_fails"),
             ("npv_eur_bn", "npv"),
             ("proliferation", "proliferation"),
             ("ukraine_support_eur_bn", "ukraine_support"),
         ):
-            values = wide[outcome][o]
-            row[f"{short}_mean"] = float(values.mean())
-            row[f"{short}_low"] = float(values.quantile(0.1))
-            row[f"{short}_high"] = float(values.quantile(0.9))
+            row[f"{short}_mean"] = float(h[outcome])
+            row[f"{short}_low"] = float(h[f"{outcome}_p10"])
+            row[f"{short}_high"] = float(h[f"{outcome}_p90"])
         rows.append(row)
     return pd.DataFrame(rows).set_index("option", drop=False)
 
@@ -164,7 +168,7 @@ def _detail(run: Run, futures: pd.DataFrame, n: int) -> Any:
     scenario = run.scenario
     varying = [a.name for a in uncertainties(scenario.registry.values())]
     chosen = futures.sort_values("future").head(n)
-    return assess(scenario, {name: chosen[name].to_numpy() for name in varying}).dataset
+    return labelled(scenario, {name: chosen[name].to_numpy() for name in varying})
 
 
 def _ukraine(detail: Any, table: pd.DataFrame) -> pd.DataFrame:
@@ -197,7 +201,7 @@ def _tiles(scenario: Any, detail: Any, leading: str, table: pd.DataFrame) -> pd.
     )
     rows = []
     for label, option, year in panels:
-        values = detail["deterrence"].sel(option=option, year=year).mean("sample")
+        values = detail["holds"].sel(option=option, year=year).mean("sample")
         for protege in detail.protege.values:
             rows.append(
                 {
@@ -310,8 +314,8 @@ def _quotes(scenario: Any, since: dt.date = dt.date(2025, 1, 1), most: int = 10)
 
 
 def _sobol(run: Run, leading: str, n_base: int) -> pd.DataFrame:
-    indices = run.sobol(n_base=n_base, outcomes=("deterrence_europe",), options=[leading])
-    column = f"deterrence_europe:{leading}"
+    indices = run.sobol(n_base=n_base, outcomes=("holds_europe",), options=[leading])
+    column = f"holds_europe:{leading}"
     table = indices[column].reset_index()
     registry = run.scenario.registry
     table["label"] = [registry[u].meaning for u in table["uncertainty"]]
@@ -319,14 +323,14 @@ def _sobol(run: Run, leading: str, n_base: int) -> pd.DataFrame:
 
 
 def _prim(run: Run, leading: str, wide: pd.DataFrame) -> dict[str, Any]:
-    values = wide["deterrence_europe"][leading]
+    values = wide["holds_europe"][leading]
     threshold, rule = FAIL_BELOW, "below the threshold"
     share = float(np.mean(values < threshold))
     if not 0.01 <= share <= 0.99:
         # Too few (or too many) failures to describe: study its worst tenth of futures.
         threshold, rule = float(values.quantile(0.1)), "in its worst tenth of futures"
         share = float(np.mean(values < threshold))
-    result = run.prim(leading, "deterrence_europe", fail_below=threshold)
+    result = run.prim(leading, "holds_europe", fail_below=threshold)
     registry = run.scenario.registry
     box = result.box.copy()
     box["label"] = [registry[u].meaning for u in box["uncertainty"]]

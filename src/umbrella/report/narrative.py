@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from umbrella.explore.run import SATISFICING
 from umbrella.report.findings import Findings, spread
 from umbrella.report.numbers import estimate, money, number, percent
 
@@ -16,8 +17,8 @@ __all__ = ["conclusion", "lead_strength"]
 _RULES = {
     "best_mean": "the average over all futures",
     "minimax_regret": "minimax regret",
-    "best_satisficing": f"the share of futures in which deterrence holds with at least "
-    f"{percent(0.9)} probability",
+    "best_satisficing": "the share of futures in which deterrence holds through the horizon "
+    f"with at least {percent(SATISFICING)} probability",
 }
 
 
@@ -42,8 +43,10 @@ def conclusion(f: Findings) -> list[str]:
     gain = o[lead]["change_mean"]
     opening = (
         f"**{f.name(lead)}** does most to keep deterrence of {_challenger(f)} credible "
-        f"across Europe. By {horizon} the population-weighted probability that deterrence "
-        f"holds is {estimate(*spread(o[lead], 'deterrence'), 'percent')} with it, against "
+        f"across Europe. The probability that deterrence holds in every crisis from "
+        f"{f.run.scenario.start_year} through {horizon} (no challenge that gains or ends in "
+        "conflict), averaged over Europe's population, is "
+        f"{estimate(*spread(o[lead], 'deterrence'), 'percent')} with it, against "
         f"{estimate(*spread(o[sq], 'deterrence'), 'percent')} under the status quo: "
         f"{estimate(gain, o[lead]['change_low'], o[lead]['change_high'], 'points')}"
         f" {mark}."
@@ -113,16 +116,19 @@ def conclusion(f: Findings) -> list[str]:
             f"; {f.name(best_ukraine)} does most for Ukraine "
             f"({money(o[best_ukraine]['ukraine_support_mean'])} a year)"
         )
-    top_ukraine = max(float(row["ukraine_deterrence_mean"]) for row in o.values())
+    low_ukraine = min(o, key=lambda k: float(o[k]["ukraine_fails_mean"]))
     ukraine += (
-        f". No option makes deterrence hold for Ukraine itself with more than "
-        f"{percent(top_ukraine)} probability on average by {horizon} {mark}."
+        f". Deterrence of a new offensive against Ukraine itself fails in "
+        f"{percent(float(o[low_ukraine]['ukraine_fails_mean']))} of crisis opportunities in "
+        f"{horizon} even under {f.name(low_ukraine)}, the option that lowers it most, against "
+        f"{percent(float(o[sq]['ukraine_fails_mean']))} under the status quo {mark}."
     )
     paragraphs.append(ukraine)
 
     prim = f.prim
     failing = (
-        f"It falls short (deterrence below {percent(prim['threshold'])} in {horizon}) in "
+        f"It falls short (deterrence holds through {horizon} with less than "
+        f"{percent(prim['threshold'])} probability) in "
         f"{percent(prim['share'])} of futures {mark}."
     )
     if len(prim["box"]):

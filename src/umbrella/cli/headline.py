@@ -1,0 +1,157 @@
+"""The headline table as ``umbrella assess`` and ``umbrella run`` print it (one printer)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+from rich import box
+from rich.table import Table
+
+from umbrella.cli.output import console
+from umbrella.explore.headline import HEADLINE
+from umbrella.model.evaluate import SUMMARY_OUTCOMES
+
+__all__ = ["definitions", "headline_payload", "print_headline"]
+
+
+def definitions(first: int, last: int, n_proteges: int) -> dict[str, str]:
+    """One sentence per figure of the headline, for readers and for the JSON output."""
+    where = f"population-weighted over the {n_proteges} European states assessed"
+    return {
+        "holds_europe": "probability that deterrence holds (the challenger neither gains "
+        f"unopposed nor fights) in every crisis opportunity from {first} through {last}, "
+        f"{where}",
+        "holds_europe_first": f"the same for {first} alone",
+        "no_challenge_europe": f"share of crisis opportunities in {last} in which the "
+        f"challenger does not challenge, {where}",
+        "rebuffed_europe": f"share of crisis opportunities in {last} in which the challenger "
+        "challenges and backs down when the protege is supported",
+        "fails_europe": f"share of crisis opportunities in {last} in which deterrence fails: "
+        "the challenger challenges and gains unopposed or fights",
+        "holds_ukraine": "probability that deterrence of a new offensive against Ukraine "
+        f"holds through {last}",
+        "fails_ukraine": f"share of crisis opportunities in {last} in which deterrence of a new "
+        "offensive against Ukraine fails",
+        "change_vs_status_quo": "holds_europe minus the status quo's, in the same future",
+        "p10, p90": "10th and 90th percentiles over the futures",
+        "crisis opportunity": "an occasion on which the challenger weighs a military challenge "
+        "(a rate per year per group of states: `umbrella assumptions --filter crisis`)",
+    }
+
+
+def headline_payload(
+    table: pd.DataFrame,
+    *,
+    scenario: str,
+    samples: int,
+    seed: int,
+    first: int,
+    last: int,
+    n_proteges: int,
+) -> dict[str, Any]:
+    """The headline as JSON-ready data: settings, definitions, one record per option."""
+    rows = []
+    for option, row in table.iterrows():
+        record: dict[str, Any] = {"option": str(option)}
+        for key, value in row.items():
+            record[str(key)] = None if isinstance(value, float) and math.isnan(value) else value
+        rows.append(record)
+    return {
+        "scenario": scenario,
+        "samples": samples,
+        "seed": seed,
+        "first_year": first,
+        "last_year": last,
+        "definitions": definitions(first, last, n_proteges)
+        | {k: v for k, v in SUMMARY_OUTCOMES.items() if k in HEADLINE and k.startswith("npv")},
+        "options": rows,
+    }
+
+
+def _cell(row: pd.Series, name: str, digits: int = 3, signed: bool = False) -> str:
+    value, low, high = row[name], row[f"{name}_p10"], row[f"{name}_p90"]
+    if isinstance(value, float) and math.isnan(value):
+        return "-"
+    sign = "+" if signed else ""
+    return f"{value:{sign}.{digits}f}\n({low:{sign}.{digits}f} to {high:{sign}.{digits}f})"
+
+
+def print_headline(
+    table: pd.DataFrame,
+    *,
+    title: str,
+    samples: int,
+    seed: int,
+    first: int,
+    last: int,
+    n_proteges: int,
+) -> None:
+    """The headline (deterrence, then the three shares per crisis, then costs) and its key."""
+    main = Table(title=title, box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False)
+    main.add_column("option", no_wrap=True)
+    for label in (
+        f"holds\n{first}",
+        f"holds\n{first}-{last}",
+        "vs status\nquo",
+        f"UKR fails\nper crisis {last}",
+    ):
+        main.add_column(label, justify="right")
+    for option, row in table.iterrows():
+        main.add_row(
+            str(option),
+            _cell(row, "holds_europe_first"),
+            _cell(row, "holds_europe"),
+            _cell(row, "change_vs_status_quo", signed=True),
+            _cell(row, "fails_ukraine"),
+        )
+    console.print(main)
+    shares = Table(
+        title="Per crisis opportunity, Europe-wide",
+        box=box.SIMPLE_HEAD,
+        padding=(0, 1),
+        pad_edge=False,
+    )
+    shares.add_column("option", no_wrap=True)
+    for year in (first, last):
+        for label in ("no\nchallenge", "\nrebuffed", "\nfails"):
+            shares.add_column(f"{label}\n{year}", justify="right", min_width=9)
+    for option, row in table.iterrows():
+        shares.add_row(
+            str(option),
+            *(
+                f"{row[name + suffix]:.3f}"
+                for suffix in ("_first", "")
+                for name in ("no_challenge_europe", "rebuffed_europe", "fails_europe")
+            ),
+        )
+    console.print(shares)
+    costs = Table(box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False)
+    costs.add_column("option", no_wrap=True)
+    for label in (
+        "NPV\nEUR bn",
+        f"prolif.\nindex {last}",
+        "UKR support\nEUR bn/y",
+        "years to\neffect",
+    ):
+        costs.add_column(label, justify="right")
+    for option, row in table.iterrows():
+        years = (
+            f"{row['years_to_first_effect']:g}-{row['years_to_full_effect']:g}"
+            if "years_to_first_effect" in row
+            else "-"
+        )
+        costs.add_row(
+            str(option),
+            f"{row['npv_eur_bn']:.0f}",
+            f"{row['proliferation']:.2f}",
+            f"{row['ukraine_support_eur_bn']:.1f}",
+            years,
+        )
+    console.print(costs)
+    console.print(
+        f"Means over {samples:,} futures (seed {seed}), 10th to 90th percentiles in brackets."
+    )
+    for name, sentence in definitions(first, last, n_proteges).items():
+        console.print(f"  {name}: {sentence}.", markup=False)

@@ -1,0 +1,306 @@
+"""The model: every option's outcomes, per protege group, year and future (docs/model.md).
+
+This is the one implementation of the model; ``assess``, ``run``, ``brief`` and the EMA
+Workbench wrapper all call :func:`evaluate` (or :func:`summarise`, its reductions). For each
+option o, year y, protege group r and future s (arrays laid out ``(..., year, sample)``, the
+sample axis last, so that every per-future assumption broadcasts along contiguous memory):
+
+1. trust in each guarantor g at mid-year y: the evidence up to the scenario's date, then the
+   assumed flow of new evidence (:func:`umbrella.trust.projection.project`);
+2. credibility ``trust x depth x capability`` of g toward r, with the option's levers scaled
+   by its ramp; coordination between the scenario's coordinating pair; the guarantors
+   combined as independent chances that at least one resists, and a European force;
+3. the credibility game under payoff uncertainty (:mod:`umbrella.games.expected`), with the
+   combined credibility as the probability that the defender is Hard and the challenger's
+   resolve toward r's group as the probability that it is Hard: per crisis opportunity, the
+   shares of crises with no challenge, a challenge rebuffed, and the challenger gaining or
+   conflict (deterrence fails);
+4. the chance that deterrence holds through year y,
+   ``exp(-sum over years up to y of rate x P(fails) x years)``, with ``rate`` the crisis
+   opportunities a year of r's group;
+5. the option's spending, net present value, proliferation index and support to Ukraine
+   (:mod:`umbrella.model.options`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from umbrella.games import expected
+from umbrella.model import credibility as cred
+from umbrella.model import options as opt
+from umbrella.model.layout import Layout
+from umbrella.model.levers import acts_on_credibility
+from umbrella.model.registry import OptionSpec
+from umbrella.model.scenario import Scenario
+from umbrella.trust import trust_state
+from umbrella.trust.projection import project
+
+__all__ = ["OUTCOMES", "SUMMARY_OUTCOMES", "Evaluation", "OptionOutcomes", "evaluate", "summarise"]
+
+FloatArray = npt.NDArray[np.float64]
+
+OUTCOMES = {
+    "no_challenge": "share of crisis opportunities in which the challenger does not challenge",
+    "rebuffed": "share of crisis opportunities in which the challenger challenges and then "
+    "backs down in the face of support",
+    "fails": "share of crisis opportunities in which deterrence fails: the challenger "
+    "challenges and either gains unopposed or meets resistance and fights",
+    "holds": "probability that deterrence has not failed in any crisis opportunity from the "
+    "start year through this year",
+}
+"""The per-protege, per-year outcomes of the model, with their definitions."""
+
+SUMMARY_OUTCOMES = {
+    "holds_europe": "probability that deterrence holds from the start year through the "
+    "horizon, averaged over Europe's population (the headline)",
+    "holds_europe_first": "the same through the first year only",
+    "no_challenge_europe": "share of crisis opportunities in the last year with no challenge, "
+    "Europe-wide",
+    "no_challenge_europe_first": "the same in the first year",
+    "rebuffed_europe": "share of crisis opportunities in the last year with a challenge "
+    "rebuffed, Europe-wide",
+    "rebuffed_europe_first": "the same in the first year",
+    "fails_europe": "share of crisis opportunities in the last year in which deterrence fails, "
+    "Europe-wide",
+    "fails_europe_first": "the same in the first year",
+    "holds_ukraine": "probability that deterrence of a new offensive against the supported "
+    "protege (Ukraine) holds through the horizon",
+    "fails_ukraine": "share of crisis opportunities in the last year in which deterrence of the "
+    "supported protege fails",
+    "npv_eur_bn": "net present value of spending, EUR bn",
+    "proliferation": "non-proliferation risk index in the last year",
+    "ukraine_support_eur_bn": "support to Ukraine, EUR bn per year, averaged over the years",
+}
+"""The per-future, per-option outcomes an ensemble keeps."""
+
+
+@dataclass(frozen=True)
+class OptionOutcomes:
+    """One option's outcomes; deterrence arrays (group, year, sample), others (year, sample).
+
+    ``credibility`` (guarantor, group, year, sample) is kept only when asked for.
+    """
+
+    no_challenge: FloatArray
+    rebuffed: FloatArray
+    fails: FloatArray
+    holds: FloatArray
+    combined: FloatArray
+    credibility: FloatArray | None
+    share: FloatArray
+    spending: FloatArray
+    npv: FloatArray
+    proliferation: FloatArray
+    support: tuple[FloatArray, FloatArray, FloatArray]
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Every option's outcomes on a set of futures, and the trust they share."""
+
+    trust: FloatArray  # (guarantor, group, year, sample)
+    options: tuple[OptionOutcomes, ...]
+
+
+def evaluate(
+    scenario: Scenario, grid: Layout, params: Mapping[str, FloatArray], *, detail: bool = False
+) -> Evaluation:
+    """Every option of ``scenario`` on the futures of ``params`` (one value per sample).
+
+    ``grid`` is :func:`umbrella.model.layout.layout` of the scenario. With ``detail`` each
+    option keeps its credibility per guarantor.
+    """
+    base = _base(scenario, grid, params)
+    results: list[OptionOutcomes] = []
+    still: dict[str, FloatArray] | None = None  # deterrence when no credibility lever moves
+    for option in scenario.options:
+        share = opt.ramp(params, option, grid.years)
+        moving = any(acts_on_credibility(lever) for lever in option.levers)
+        if moving or still is None or detail:
+            credibility = _credibility(option, share, base)
+            combined = _combined(option, share, credibility, base)
+            deterrence = _deterrence(combined, base)
+            deterrence["combined"] = combined
+            if not moving:
+                still = deterrence
+        else:
+            credibility, deterrence = None, still
+        spent = opt.spending(params, option, grid.years)
+        results.append(
+            OptionOutcomes(
+                no_challenge=deterrence["SQ"],
+                rebuffed=deterrence["DW"],
+                fails=deterrence["fails"],
+                holds=deterrence["holds"],
+                combined=deterrence["combined"],
+                credibility=np.stack(credibility) if detail and credibility else None,
+                share=share,
+                spending=spent,
+                npv=opt.npv(spent, grid.years, scenario.start_year, params["discount_rate"]),
+                proliferation=opt.proliferation(params, option, share),
+                support=opt.ukraine_support(params, option, share, spent),
+            )
+        )
+    return Evaluation(trust=base.trust, options=tuple(results))
+
+
+def summarise(
+    scenario: Scenario, grid: Layout, params: Mapping[str, FloatArray]
+) -> dict[str, FloatArray]:
+    """The summary outcomes (:data:`SUMMARY_OUTCOMES`), each (sample, option)."""
+    evaluation = evaluate(scenario, grid, params)
+    columns: dict[str, list[FloatArray]] = {name: [] for name in SUMMARY_OUTCOMES}
+    weights = grid.group_weights
+    supported = grid.supported
+    n = next(iter(params.values())).shape[0]
+    missing = np.full(n, np.nan)
+    for result in evaluation.options:
+        for name, values in (
+            ("holds", result.holds),
+            ("no_challenge", result.no_challenge),
+            ("rebuffed", result.rebuffed),
+            ("fails", result.fails),
+        ):
+            columns[f"{name}_europe"].append(weights @ values[:, -1])
+            columns[f"{name}_europe_first"].append(weights @ values[:, 0])
+        columns["holds_ukraine"].append(
+            missing if supported is None else result.holds[supported, -1]
+        )
+        columns["fails_ukraine"].append(
+            missing if supported is None else result.fails[supported, -1]
+        )
+        columns["npv_eur_bn"].append(result.npv)
+        columns["proliferation"].append(result.proliferation[-1])
+        columns["ukraine_support_eur_bn"].append(result.support[0].mean(axis=0))
+    return {name: np.stack(values, axis=1) for name, values in columns.items()}
+
+
+@dataclass(frozen=True)
+class _Base:
+    """What every option starts from (sample axis last)."""
+
+    params: Mapping[str, FloatArray]
+    guarantors: tuple[str, ...]
+    trust: FloatArray  # (g, r, y, s)
+    depth: FloatArray  # (g, r, y, s)
+    capability: FloatArray  # (g, s)
+    credibility: FloatArray  # (g, r, y, s), the status quo's
+    ally: FloatArray  # (r, 1, 1): 1 for an ally (NATO or EU member), else 0
+    pair: tuple[int, int] | None
+    p_ch: FloatArray  # (r, 1, s)
+    rate: FloatArray  # (r, 1, s), crisis opportunities a year
+    steps: FloatArray  # (y, 1), years each assessed year closes
+    game: str
+
+
+def _base(scenario: Scenario, grid: Layout, params: Mapping[str, FloatArray]) -> _Base:
+    trust = _trust(scenario, grid, params)
+    depth: FloatArray = np.take(cred.depth_of_sets(grid.patterns, params), grid.pattern, axis=0)
+    capability = cred.capability(scenario.world, grid.guarantors, params)
+    for gi, g in enumerate(grid.guarantors):
+        if g in grid.reps:  # a guarantor defends its own territory: depth 1, trust 1
+            depth[gi, grid.reps.index(g)] = 1.0
+    pair = scenario.coordination
+    return _Base(
+        params=params,
+        guarantors=grid.guarantors,
+        trust=trust,
+        depth=depth,
+        capability=capability,
+        credibility=trust * depth * capability[:, None, None, :],
+        ally=grid.allies[:, None, None].astype(np.float64),
+        pair=None
+        if pair is None
+        else (grid.guarantors.index(pair[0]), grid.guarantors.index(pair[1])),
+        p_ch=np.stack([params[k] for k in grid.resolve_keys])[:, None, :],
+        rate=np.stack([params[k] for k in grid.rate_keys])[:, None, :],
+        steps=grid.steps[:, None],
+        game=scenario.game,
+    )
+
+
+def _trust(scenario: Scenario, grid: Layout, params: Mapping[str, FloatArray]) -> FloatArray:
+    """Trust (g, r, y, s); computed once per view of the evidence, then per group."""
+    distinct = list(dict.fromkeys(grid.views))
+    readers = [grid.reps[grid.views.index(v)] for v in distinct]
+    state = trust_state(scenario.world, params, scenario.as_of, scenario.guarantors, readers)
+    none = np.zeros_like(state.monthly_decay)
+    flow = np.stack(
+        [
+            params[scenario.future_evidence[g]] if g in scenario.future_evidence else none
+            for g in scenario.guarantors
+        ]
+    )
+    per_view = project(state, flow, params["trust.negative_multiplier"], grid.years)
+    trust: FloatArray = np.take(per_view, [distinct.index(v) for v in grid.views], axis=1)
+    for gi, g in enumerate(grid.guarantors):
+        if g in grid.reps:
+            trust[gi, grid.reps.index(g)] = 1.0
+    return trust
+
+
+def _credibility(option: OptionSpec, share: FloatArray, base: _Base) -> list[FloatArray]:
+    """Each guarantor's credibility (r, y, s) under ``option``: its levers, ramped."""
+    params, pulled = base.params, set(option.levers)
+    result = []
+    for gi, g in enumerate(base.guarantors):
+        code = g.lower()
+        deeper, stronger = f"depth_{code}" in pulled, f"capability_{code}" in pulled
+        if not deeper and not stronger:
+            result.append(base.credibility[gi])
+            continue
+        depth = base.depth[gi]
+        if deeper:  # the lever reaches allies only; the depth still missing is what it adds
+            added = opt.lever(params, option, f"depth_{code}") * share * base.ally
+            depth = depth + added * (1.0 - depth)
+        capability: Any = base.capability[gi]
+        if stronger:
+            extra = opt.lever(params, option, f"capability_{code}") * share
+            capability = capability + extra * (1.0 - capability)
+        result.append(base.trust[gi] * depth * capability)
+    if base.pair is not None and "coordination" in pulled:
+        kappa = opt.lever(params, option, "coordination") * share
+        i, j = base.pair
+        result[i], result[j] = cred.coordinate(result[i], result[j], kappa)
+    return result
+
+
+def _combined(
+    option: OptionSpec, share: FloatArray, credibility: list[FloatArray], base: _Base
+) -> FloatArray:
+    """Probability that at least one guarantor (or a European force) resists, (r, y, s)."""
+    keep = 1.0 - credibility[0]
+    for value in credibility[1:]:
+        keep = keep * (1.0 - value)
+    if "european_force" in option.levers:
+        force = opt.lever(base.params, option, "european_force") * share * base.ally
+        keep = keep * (1.0 - force)
+    combined: FloatArray = 1.0 - keep
+    return combined
+
+
+def _deterrence(combined: FloatArray, base: _Base) -> dict[str, FloatArray]:
+    """The game's expected outcome per crisis, and the chance deterrence holds through y."""
+    params = base.params
+    payoffs = {
+        "gain": params["game.challenger_gain"],
+        "cost": params["game.challenger_cost"],
+        "hard_share": params["game.hard_conflict_share"],
+    }
+    if base.game == "rudimentary":
+        outcome = expected.rudimentary(p_def=combined, p_ch=base.p_ch, **payoffs)
+    else:
+        outcome = expected.extended(
+            p_def=combined,
+            p_ch=base.p_ch,
+            stake_ratio=params["game.defender_stake_ratio"],
+            **payoffs,
+        )
+    hazard = np.cumsum(base.rate * outcome["fails"] * base.steps, axis=1)
+    return {**outcome, "holds": np.exp(-hazard)}

@@ -1,0 +1,249 @@
+"""The one model: known answers by hand, smoothness at the flagship, monotonicity, roles."""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pytest
+import xarray as xr
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from umbrella.assumptions import resolve
+from umbrella.games import expected
+from umbrella.games.extended import P1
+from umbrella.model import Layout, central, evaluate, layout, load_scenario
+from umbrella.model.scenario import Scenario
+
+SELF_DEFENCE = """
+name: self-defence
+title: France alone, defending itself
+as_of: 2026-11-01
+start_year: 2026
+horizon: 2030
+challenger: RUS
+guarantors: [FRA]
+proteges: [FRA]
+game: {game}
+protege_groups:
+  - {{name: nato, alliance: NATO, resolve: challenger.resolve_nato,
+     crisis_rate: crisis.rate_nato}}
+options: [status-quo]
+"""
+
+
+def _scenario(tmp_path: Path, text: str, name: str = "scenario.yaml") -> Scenario:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return load_scenario(path)
+
+
+@pytest.mark.parametrize("game", ["extended", "rudimentary"])
+def test_france_defending_itself_by_hand(tmp_path: Path, game: str) -> None:
+    """From forces to the chance deterrence holds, every step worked out by hand.
+
+    France defends itself: trust 1 and depth 1, so its credibility is its capability, a sea
+    leg of four SSBNs and an air leg: 1 - (1 - 0.7)(1 - 0.3) = 0.79. It is a NATO member:
+    resolve 0.2 and 0.05 crisis opportunities a year. The payoff means are P1's gaps
+    (gain 2, cost 2, hard share 1/2, stake ratio 1).
+    """
+    scenario = _scenario(tmp_path, SELF_DEFENCE.format(game=game))
+    grid = layout(scenario)
+    params = resolve(scenario.registry.values(), None)
+    result = evaluate(scenario, grid, params).options[0]
+    x, pc, rate = 0.79, 0.2, 0.05
+    np.testing.assert_allclose(result.combined[0, :, 0], x, atol=1e-12)
+    if game == "extended":
+        deter = x / (x + 2 * (1 - x))  # P(sigma_hard <= x), c_hard = 2
+        above, low = x, 1 - x  # sigma_soft uniform
+        odds = pc * math.log(1 / pc)  # E[(p_ch / mu*) 1{mu* > p_ch}], mu* uniform
+        moment = (1 - x * x) / 2  # E[sigma_soft 1{sigma_soft > x}]
+        sq = deter + (above - deter) * (1 - pc) + low * ((1 - pc) - odds)
+        dw = low * pc * (1 - pc) * x + (odds - pc * (1 - pc)) * moment
+    else:
+        c = 2.0 / ((pc * 0.5 + 2 * (1 - pc)) * 2.0)
+        sq, dw = x / (x + c * (1 - x)), 0.0
+    fails = 1 - sq - dw
+    assert float(result.no_challenge[0, 0, 0]) == pytest.approx(sq, abs=1e-12)
+    assert float(result.rebuffed[0, 0, 0]) == pytest.approx(dw, abs=1e-12)
+    assert float(result.fails[0, 0, 0]) == pytest.approx(fails, abs=1e-12)
+    held = [math.exp(-rate * fails * k) for k in range(1, 6)]
+    np.testing.assert_allclose(result.holds[0, :, 0], held, rtol=1e-12)
+
+
+def test_the_payoff_means_are_those_of_p1() -> None:
+    registry = load_scenario().registry
+    assert registry["game.challenger_gain"].default == P1["c_cw"] - P1["c_sq"]  # 2
+    assert registry["game.challenger_cost"].default == P1["c_sq"] - P1["c_dw"]  # 2
+    share = (P1["c_sq"] - P1["c_cf_hard"]) / (P1["c_sq"] - P1["c_dw"])  # 1/2
+    assert registry["game.hard_conflict_share"].default == share
+    ratio = (P1["d_dw"] - P1["d_cw"]) / (P1["d_cw"] - P1["d_cf_soft"])  # 1
+    assert registry["game.defender_stake_ratio"].default == ratio
+
+
+def test_crisis_rates_and_resolve_follow_the_groups() -> None:
+    ds = central(load_scenario())
+    assert float(ds.resolve.sel(protege="UKR")) == 0.7
+    assert float(ds.resolve.sel(protege="POL")) == 0.2
+    assert float(ds.resolve.sel(protege="CHE")) == 0.4
+    assert float(ds.crisis_rate.sel(protege="UKR")) == 1.0
+    assert float(ds.crisis_rate.sel(protege="EST")) == 0.05
+    assert ds.group.sel(protege="AUT").item() == "other"
+
+
+@lru_cache(maxsize=1)
+def _flagship() -> xr.Dataset:
+    return central(load_scenario())
+
+
+def test_central_future_is_labelled_per_protege() -> None:
+    ds = _flagship()
+    for name in ("no_challenge", "rebuffed", "fails", "holds"):
+        assert ds[name].dims == ("option", "protege", "year")
+        values = ds[name].values
+        assert np.all((values >= 0) & (values <= 1)), name
+    total = ds["no_challenge"] + ds["rebuffed"] + ds["fails"]
+    np.testing.assert_allclose(total.values, 1.0, atol=1e-12)
+    assert ds.sizes["protege"] == 38
+    assert "margin_hard" in ds
+    assert "point_class" in ds
+
+
+@pytest.mark.parametrize("outcome", ["no_challenge", "fails"])
+def test_no_protege_pinned_or_pooled_at_the_flagship(outcome: str) -> None:
+    """Fewer than 3 proteges at exactly 0 or 1 or sharing a value (6 decimals) with 3 or
+    more others of different credibility, in the first year of the central future."""
+    ds = _flagship().sel(option="status-quo").isel(year=0)
+    values = np.round(ds[outcome].values, 6)
+    credibility = np.round(ds["combined_credibility"].values, 9)
+    flagged = 0
+    for i, value in enumerate(values):
+        others = {credibility[j] for j in np.flatnonzero(values == value) if j != i}
+        others.discard(credibility[i])
+        if value in (0.0, 1.0) or len(others) >= 3:
+            flagged += 1
+    assert flagged < 3
+
+
+def test_every_guaranteed_protege_responds_to_credibility() -> None:
+    """dP/dcredibility is non-zero, and a 1% change moves P(fails) by at least 1e-4, for at
+    least 30 of the 38 proteges (the central future, every year)."""
+    scenario = load_scenario()
+    ds = _flagship().sel(option="status-quo")
+    registry = {a.name: a.default for a in scenario.registry.values()}
+    payoffs = {
+        "gain": registry["game.challenger_gain"],
+        "cost": registry["game.challenger_cost"],
+        "hard_share": registry["game.hard_conflict_share"],
+        "stake_ratio": registry["game.defender_stake_ratio"],
+    }
+    x = ds["combined_credibility"].values  # (protege, year)
+    p_ch = ds["resolve"].values[:, None]
+    base = expected.extended(p_def=x, p_ch=p_ch, **payoffs)["fails"]
+    moved = expected.extended(p_def=np.minimum(x * 1.01, 1.0), p_ch=p_ch, **payoffs)["fails"]
+    np.testing.assert_allclose(base, ds["fails"].values, atol=1e-12)  # the model's own value
+    responsive = np.all(np.abs(moved - base) >= 1e-4, axis=1)
+    assert responsive.sum() >= 30
+    # Those that do not respond have no guarantor at all (credibility 0): a floor that is a
+    # finding (no commitment from any guarantor), not an artefact.
+    assert np.all(x[~responsive] == 0.0)
+
+
+MONOTONE = {
+    "trust.prior_mean_usa": (0.4, 0.95),
+    "trust.prior_mean_fra": (0.4, 0.9),
+    "trust.future_evidence_usa": (-4.0, 2.0),
+    "trust.future_evidence_europe": (-1.0, 2.0),
+    "depth.collective_defence": (0.3, 0.7),
+    "depth.extended_nuclear_deterrence": (0.1, 0.5),
+    "depth.eu_mutual_assistance": (0.05, 0.4),
+    "capability.sea": (0.5, 0.9),
+    "capability.air": (0.1, 0.5),
+    "option.uk-france-coordination.coordination": (0.2, 0.8),
+    "option.shared-responsibility.depth_fra": (0.2, 0.6),
+}
+
+
+@lru_cache(maxsize=1)
+def _prepared() -> tuple[Scenario, Layout]:
+    scenario = load_scenario()
+    return scenario, layout(scenario)
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.sampled_from(sorted(MONOTONE)), st.floats(0, 1), st.floats(0, 1))
+def test_failures_never_rise_with_trust_depth_capability_or_coordination(
+    name: str, a: float, b: float
+) -> None:
+    scenario, grid = _prepared()
+    low, high = MONOTONE[name]
+    values = np.array(sorted((low + a * (high - low), low + b * (high - low))))
+    params = resolve(scenario.registry.values(), {name: values})
+    result = evaluate(scenario, grid, params)
+    for option in result.options:
+        assert np.all(option.fails[..., 1] <= option.fails[..., 0] + 1e-12), name
+        assert np.all(option.combined[..., 1] >= option.combined[..., 0] - 1e-12), name
+
+
+INVENTED = """
+name: invented-pair
+title: An invented pair of guarantors
+as_of: 2026-11-01
+start_year: 2026
+horizon: 2032
+challenger: RUS
+guarantors: [FRA, USA]
+proteges: [POL, EST, AUT]
+coordination: [USA, FRA]
+future_evidence: {USA: trust.future_evidence_europe}
+protege_groups:
+  - {name: nato, alliance: NATO, resolve: challenger.resolve_nato, crisis_rate: crisis.rate_nato}
+  - {name: rest, resolve: challenger.resolve_other, crisis_rate: crisis.rate_other}
+options:
+  - status-quo
+  - id: transatlantic-pact
+    name: A Franco-American pact
+    category: nuclear
+    start_year: 2026
+    years_to_first_effect: 0
+    years_to_full_effect: 2
+    capex_eur_bn: 1
+    opex_eur_bn_per_year: 0.1
+    levers: {coordination: 0.8, depth_usa: 0.3}
+"""
+
+
+def test_a_scenario_with_an_invented_pair_runs(tmp_path: Path) -> None:
+    scenario = _scenario(tmp_path, INVENTED)
+    assert scenario.coordination == ("USA", "FRA")
+    ds = central(scenario)
+    gain = ds["combined_credibility"].sel(option="transatlantic-pact") - ds[
+        "combined_credibility"
+    ].sel(option="status-quo")
+    assert float(gain.sel(protege="POL").isel(year=-1)) > 0.01
+    assert float(gain.min()) >= -1e-12
+    # The pact's depth lever reaches allies only (AUT is an EU member, so it is reached).
+    assert float(ds["fails"].sel(option="transatlantic-pact", protege="POL").isel(year=-1)) < (
+        float(ds["fails"].sel(option="status-quo", protege="POL").isel(year=-1))
+    )
+
+
+def test_a_coordination_pair_must_be_guarantors(tmp_path: Path) -> None:
+    from umbrella.errors import ScenarioError
+
+    bad = INVENTED.replace("coordination: [USA, FRA]", "coordination: [USA, GBR]")
+    with pytest.raises(ScenarioError, match="coordination"):
+        _scenario(tmp_path, bad)
+
+
+def test_the_model_names_no_country_in_code() -> None:
+    """Which guarantors coordinate, which protege is supported, whose evidence flows where:
+    all declared in the scenario, none in the model's code."""
+    source = Path(__file__).parents[2] / "src" / "umbrella" / "model"
+    for module in ("evaluate.py", "layout.py", "central.py", "credibility.py", "options.py"):
+        text = (source / module).read_text(encoding="utf-8")
+        for code in ('"USA"', '"GBR"', '"FRA"', '"UKR"'):
+            assert code not in text, (module, code)
