@@ -247,3 +247,51 @@ def test_the_model_names_no_country_in_code() -> None:
         text = (source / module).read_text(encoding="utf-8")
         for code in ('"USA"', '"GBR"', '"FRA"', '"UKR"'):
             assert code not in text, (module, code)
+
+
+TWO_GUARANTORS = """
+name: two-guarantors
+title: France defended by itself and the United Kingdom
+as_of: 2026-11-01
+start_year: 2026
+horizon: 2028
+challenger: RUS
+guarantors: [FRA, GBR]
+proteges: [FRA]
+coordination: [FRA, GBR]
+protege_groups:
+  - {name: all, resolve: challenger.resolve_nato, crisis_rate: crisis.rate_nato}
+options:
+  - status-quo
+  - id: full-coordination
+    name: Coordination at once
+    category: nuclear
+    start_year: 2026
+    years_to_first_effect: 0
+    years_to_full_effect: 0
+    capex_eur_bn: 0
+    opex_eur_bn_per_year: 0
+    levers: {coordination: 0.5}
+assumptions:
+  trust.prior_strength: {default: 1000000000, low: 1, high: 1000000000}
+"""
+
+
+def test_two_guarantors_combined_and_coordinated_by_hand(tmp_path: Path) -> None:
+    """A prior of 10^9 observations pins trust at its mean, 0.75, to 1e-8.
+
+    The UK toward France: NATO Article 5 (0.5), extended nuclear deterrence (0.3, counted
+    once), the Northwood coordination (0.1): depth 1 - 0.5 x 0.7 x 0.9 = 0.685; a sea leg
+    of four SSBNs: capability 0.7. So 0.75 x 0.685 x 0.7 = 0.359625. France itself: 0.79.
+    """
+    scenario = _scenario(tmp_path, TWO_GUARANTORS)
+    grid = layout(scenario)
+    result = evaluate(scenario, grid, resolve(scenario.registry.values(), None))
+    own, ally = 0.79, 0.75 * 0.685 * 0.7
+    alone = 1 - (1 - own) * (1 - ally)
+    np.testing.assert_allclose(result.options[0].combined[0, :, 0], alone, atol=1e-7)
+    kappa = 0.5
+    raised_own = own + kappa * (1 - own) * ally
+    raised_ally = ally + kappa * (1 - ally) * own
+    together = 1 - (1 - raised_own) * (1 - raised_ally)
+    np.testing.assert_allclose(result.options[1].combined[0, :, 0], together, atol=1e-7)
