@@ -53,7 +53,7 @@ def test_france_defending_itself_by_hand(tmp_path: Path, game: str) -> None:
     scenario = _scenario(tmp_path, SELF_DEFENCE.format(game=game))
     grid = layout(scenario)
     params = resolve(scenario.registry.values(), None)
-    result = evaluate(scenario, grid, params).options[0]
+    result = evaluate(scenario, grid, params, detail=True).options[0]
     x, pc, rate = 0.79, 0.2, 0.05
     np.testing.assert_allclose(result.combined[0, :, 0], x, atol=1e-12)
     if game == "extended":
@@ -71,6 +71,7 @@ def test_france_defending_itself_by_hand(tmp_path: Path, game: str) -> None:
     assert float(result.rebuffed[0, 0, 0]) == pytest.approx(dw, abs=1e-12)
     assert float(result.fails[0, 0, 0]) == pytest.approx(fails, abs=1e-12)
     held = [math.exp(-rate * fails * k) for k in range(1, 6)]
+    assert result.holds is not None  # kept with detail
     np.testing.assert_allclose(result.holds[0, :, 0], held, rtol=1e-12)
 
 

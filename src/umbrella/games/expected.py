@@ -33,19 +33,46 @@ The exact equilibria of :mod:`umbrella.games.extended` stay the reference: the t
 these expectations against the exact solver averaged over sampled payoffs.
 
 All functions are elementwise and broadcast their arguments, so a whole ensemble, laid out
-with the sample axis last, is one call.
+with the sample axis last, is one call. The per-credibility arithmetic runs as two compiled
+NumPy ufuncs (numba): each is one pass over an ensemble's (group, year, sample) array
+instead of some thirty NumPy passes and temporaries, which halves the cost of the model.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import numba
 import numpy as np
 import numpy.typing as npt
 
 __all__ = ["extended", "ratio_law", "rudimentary"]
 
 FloatArray = npt.NDArray[np.float64]
+Kernel = TypeVar("Kernel", bound=Callable[..., float])
+_NUMBA: Any = numba  # numba ships no type information
 
-# Below this |y| the partial moment uses its series (the closed form loses digits there).
+
+def _inline(kernel: Kernel) -> Kernel:
+    """``kernel`` compiled for use inside the ufuncs below (cached on disk)."""
+    compiled: Kernel = _NUMBA.njit(cache=True)(kernel)
+    return compiled
+
+
+def _ufunc(signature: str) -> Callable[[Callable[..., float]], Callable[..., FloatArray]]:
+    """A compiled NumPy ufunc of a scalar kernel (broadcasting, any shape; cached on disk)."""
+
+    def compile_kernel(kernel: Callable[..., float]) -> Callable[..., FloatArray]:
+        compiled: Callable[..., FloatArray] = _NUMBA.vectorize([signature], cache=True)(kernel)
+        return compiled
+
+    return compile_kernel
+
+
+# Where |y| is below this the partial moment uses its series (the closed form loses
+# digits there).
 _SERIES_BELOW = 1e-2
 
 
@@ -63,22 +90,48 @@ def ratio_law(x: npt.ArrayLike, c: npt.ArrayLike) -> FloatArray:
     return law
 
 
-def _upper_moment(x: FloatArray, c: FloatArray) -> FloatArray:
+@_inline
+def _upper_moment(x: float, c: float) -> float:  # pragma: no cover - compiled
     """``E[r 1{r > x}]`` for ``r`` with :func:`ratio_law` ``c``.
 
-    With ``d = 1 - c`` and ``y = d (1 - x)``:
-    ``c ((1 - x)^2 phi(y) + x (1 - x) / (1 - y))``, ``phi(y) = (-log(1 - y) - y) / y^2``,
-    which is smooth through ``y = 0`` (``phi(0) = 1/2``): near 0 its series is used.
+    With ``y = (1 - c)(1 - x)``, so that ``1 - y = x + c (1 - x)``:
+    ``c (1 - x) ((1 - x) phi(y) + x / (1 - y))``, where ``phi(y) = (-log(1 - y) - y) / y^2``
+    is smooth through ``y = 0`` (``phi(0) = 1/2``); the closed form loses digits as ``y``
+    nears 0 (by about 1e-16 / y^2), so below ``|y| = 1e-2`` its series is used, to y^7
+    (exact to 1e-17).
     """
-    y = (1.0 - c) * (1.0 - x)
-    small = np.abs(y) < _SERIES_BELOW
-    safe = np.where(small, 0.5, y)
-    direct = (-np.log1p(-safe) - safe) / (safe * safe)
-    series = 0.5 + y * (1 / 3 + y * (1 / 4 + y * (1 / 5 + y * (1 / 6 + y / 7))))
-    phi = np.where(small, series, direct)
     rest = 1.0 - x
-    moment: FloatArray = c * (rest * rest * phi + x * rest / (1.0 - y))
-    return moment
+    y = (1.0 - c) * rest
+    small = abs(y) < _SERIES_BELOW
+    # Compiled code may evaluate both branches: the closed form gets a harmless y where the
+    # series is used, so that no 0/0 is ever computed (and no floating-point flag raised).
+    safe = 0.5 if small else y
+    closed = -(math.log(1.0 - safe) + safe) / (safe * safe)
+    series = 0.5 + y * (
+        1 / 3 + y * (1 / 4 + y * (1 / 5 + y * (1 / 6 + y * (1 / 7 + y * (1 / 8 + y / 9)))))
+    )
+    phi = series if small else closed
+    return c * rest * (rest * phi + x / (1.0 - y))
+
+
+@_ufunc("float64(float64, float64, float64, float64, float64)")
+def _no_challenge(
+    x: float, p_ch: float, c_hard: float, c_soft: float, quiet: float
+) -> float:  # pragma: no cover - compiled
+    """``deter + (above_soft - deter)(1 - p_ch) + (1 - above_soft) quiet`` per element."""
+    rest = 1.0 - x
+    deter = x / (x + c_hard * rest)  # P(sigma_hard <= p_def)
+    above_soft = x / (x + c_soft * rest)  # P(sigma_soft <= p_def)
+    return deter * p_ch + above_soft * (1.0 - p_ch - quiet) + quiet
+
+
+@_ufunc("float64(float64, float64, float64, float64)")
+def _rebuffed(
+    x: float, c_soft: float, pooled: float, weight: float
+) -> float:  # pragma: no cover - compiled
+    """``(1 - above_soft) p_def pooled + weight E[sigma_soft 1{sigma_soft > p_def}]``."""
+    above_soft = x / (x + c_soft * (1.0 - x))
+    return (1.0 - above_soft) * x * pooled + weight * _upper_moment(x, c_soft)
 
 
 def _inverse_moment(p: FloatArray, rho: FloatArray) -> FloatArray:
@@ -140,19 +193,18 @@ def extended(
     pooling = ratio_law(pc, rho)  # P(mu* <= p_ch): both challenger types challenge
     bluffing = 1.0 - pooling  # P(mu* > p_ch)
     odds = pc * _inverse_moment(pc, rho)  # E[(p_ch / mu*) 1{bluff}]
-    # Per credibility: the challenger's side.
-    deter = ratio_law(x, c_hard)  # P(sigma_hard <= p_def)
-    above_soft = ratio_law(x, c_soft)  # P(sigma_soft <= p_def)
-    separating = above_soft - deter
-    low = 1.0 - above_soft  # P(p_def < sigma_soft): pooling or bluff
-    moment = _upper_moment(x, c_soft)  # E[sigma_soft 1{p_def < sigma_soft}]
-    # Class by class (docs/games/extended.md): separating SQ 1 - p_ch, CW p_ch (1 - p_def),
-    # CF p_ch p_def; pooling CW 1 - p_def, DW (1 - p_ch) p_def, CF p_ch p_def; bluff
-    # SQ 1 - p_ch / mu*, CW (p_ch / mu*)(1 - sigma_soft), DW (p_ch / mu* - p_ch) sigma_soft,
-    # CF p_ch sigma_soft.
-    no_challenge = deter + separating * (1.0 - pc) + low * (bluffing - odds)
-    rebuffed = low * pooling * (1.0 - pc) * x + (odds - pc * bluffing) * moment
-    fails = 1.0 - no_challenge - rebuffed
+    # Per credibility (the challenger's side), class by class (docs/games/extended.md):
+    # separating SQ 1 - p_ch, CW p_ch (1 - p_def), CF p_ch p_def; pooling CW 1 - p_def,
+    # DW (1 - p_ch) p_def, CF p_ch p_def; bluff SQ 1 - p_ch / mu*, CW (p_ch / mu*)
+    # (1 - sigma_soft), DW (p_ch / mu* - p_ch) sigma_soft, CF p_ch sigma_soft. Weighted by
+    # the classes' probabilities, with F_h, F_s the laws of sigma_hard and sigma_soft at x:
+    #   SQ = F_h + (F_s - F_h)(1 - p_ch) + (1 - F_s)(bluffing - odds)
+    #   DW = (1 - F_s) pooling (1 - p_ch) x + (odds - p_ch bluffing) E[sigma_soft 1{> x}]
+    # Each is one compiled pass over the (group, year, sample) array of an ensemble.
+    no_challenge = np.asarray(_no_challenge(x, pc, c_hard, c_soft, bluffing - odds))
+    rebuffed = np.asarray(_rebuffed(x, c_soft, pooling * (1.0 - pc), odds - pc * bluffing))
+    fails = 1.0 - no_challenge
+    fails -= rebuffed
     return {"SQ": no_challenge, "DW": rebuffed, "fails": fails}
 
 

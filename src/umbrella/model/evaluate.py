@@ -25,7 +25,7 @@ sample axis last, so that every per-future assumption broadcasts along contiguou
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -41,7 +41,15 @@ from umbrella.model.scenario import Scenario
 from umbrella.trust import trust_state
 from umbrella.trust.projection import project
 
-__all__ = ["OUTCOMES", "SUMMARY_OUTCOMES", "Evaluation", "OptionOutcomes", "evaluate", "summarise"]
+__all__ = [
+    "OUTCOMES",
+    "SUMMARY_OUTCOMES",
+    "Evaluation",
+    "OptionOutcomes",
+    "evaluate",
+    "held",
+    "summarise",
+]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -84,13 +92,14 @@ SUMMARY_OUTCOMES = {
 class OptionOutcomes:
     """One option's outcomes; deterrence arrays (group, year, sample), others (year, sample).
 
-    ``credibility`` (guarantor, group, year, sample) is kept only when asked for.
+    ``credibility`` (guarantor, group, year, sample) and ``holds`` (every year) are kept
+    only when asked for; :func:`held` gives ``holds`` through any one year.
     """
 
     no_challenge: FloatArray
     rebuffed: FloatArray
     fails: FloatArray
-    holds: FloatArray
+    holds: FloatArray | None
     combined: FloatArray
     credibility: FloatArray | None
     share: FloatArray
@@ -106,6 +115,8 @@ class Evaluation:
 
     trust: FloatArray  # (guarantor, group, year, sample)
     options: tuple[OptionOutcomes, ...]
+    rate: FloatArray  # (group, 1, sample): crisis opportunities a year
+    steps: FloatArray  # (year,): years each assessed year closes
 
 
 def evaluate(
@@ -117,37 +128,68 @@ def evaluate(
     option keeps its credibility per guarantor.
     """
     base = _base(scenario, grid, params)
+    discount = opt.discount_factors(grid.years, scenario.start_year, params["discount_rate"])
     results: list[OptionOutcomes] = []
     still: dict[str, FloatArray] | None = None  # deterrence when no credibility lever moves
     for option in scenario.options:
         share = opt.ramp(params, option, grid.years)
         moving = any(acts_on_credibility(lever) for lever in option.levers)
-        if moving or still is None or detail:
+        credibility: list[FloatArray] | None = None
+        if detail or still is None:
             credibility = _credibility(option, share, base)
-            combined = _combined(option, share, credibility, base)
-            deterrence = _deterrence(combined, base)
-            deterrence["combined"] = combined
+            deterrence = _outcome(option, share, credibility, base)
             if not moving:
                 still = deterrence
+        elif not moving:
+            deterrence = still
         else:
-            credibility, deterrence = None, still
+            # Before any future sees the option act, deterrence is the status quo's, exactly
+            # (a lever times a share of 0 adds 0): only the later years are evaluated.
+            acting = np.flatnonzero(share.any(axis=1))
+            first = int(acting[0]) if len(acting) else len(grid.years)
+            later = _from_year(base, first)
+            tail = _outcome(
+                option, share[first:], _credibility(option, share[first:], later), later
+            )
+            deterrence = {
+                name: np.concatenate([values[:, :first], tail[name]], axis=1)
+                for name, values in still.items()
+            }
         spent = opt.spending(params, option, grid.years)
         results.append(
             OptionOutcomes(
                 no_challenge=deterrence["SQ"],
                 rebuffed=deterrence["DW"],
                 fails=deterrence["fails"],
-                holds=deterrence["holds"],
+                holds=held(deterrence["fails"], base.rate, grid.steps) if detail else None,
                 combined=deterrence["combined"],
                 credibility=np.stack(credibility) if detail and credibility else None,
                 share=share,
                 spending=spent,
-                npv=opt.npv(spent, grid.years, scenario.start_year, params["discount_rate"]),
+                npv=opt.present_value(spent, discount),
                 proliferation=opt.proliferation(params, option, share),
                 support=opt.ukraine_support(params, option, share, spent),
             )
         )
-    return Evaluation(trust=base.trust, options=tuple(results))
+    return Evaluation(trust=base.trust, options=tuple(results), rate=base.rate, steps=grid.steps)
+
+
+def held(
+    fails: FloatArray, rate: FloatArray, steps: FloatArray, through: int | None = None
+) -> FloatArray:
+    """The probability that deterrence holds in every crisis up to a year, crises arriving
+    at ``rate`` a year as a Poisson process: ``exp(-sum_{t <= Y} rate fails_t dt_t)``.
+
+    ``fails`` is (group, year, sample), ``rate`` (group, 1, sample), ``steps`` (year,).
+    Every year (group, year, sample), or through year index ``through`` (group, sample).
+    """
+    if through is None:
+        hazard: FloatArray = np.cumsum(fails * (rate * steps[:, None]), axis=1)
+        return np.exp(-hazard)
+    last = len(steps) if through == -1 else through + 1
+    exposure: FloatArray = np.einsum("rys,y->rs", fails[:, :last], steps[:last])
+    exposure *= rate[:, 0]
+    return np.exp(-exposure)
 
 
 def summarise(
@@ -160,9 +202,11 @@ def summarise(
     supported = grid.supported
     n = next(iter(params.values())).shape[0]
     missing = np.full(n, np.nan)
+    rate, steps = evaluation.rate, evaluation.steps
     for result in evaluation.options:
+        columns["holds_europe"].append(weights @ held(result.fails, rate, steps, -1))
+        columns["holds_europe_first"].append(weights @ held(result.fails, rate, steps, 0))
         for name, values in (
-            ("holds", result.holds),
             ("no_challenge", result.no_challenge),
             ("rebuffed", result.rebuffed),
             ("fails", result.fails),
@@ -170,7 +214,11 @@ def summarise(
             columns[f"{name}_europe"].append(weights @ values[:, -1])
             columns[f"{name}_europe_first"].append(weights @ values[:, 0])
         columns["holds_ukraine"].append(
-            missing if supported is None else result.holds[supported, -1]
+            missing
+            if supported is None
+            else held(
+                result.fails[supported : supported + 1], rate[supported : supported + 1], steps, -1
+            )[0]
         )
         columns["fails_ukraine"].append(
             missing if supported is None else result.fails[supported, -1]
@@ -195,7 +243,6 @@ class _Base:
     pair: tuple[int, int] | None
     p_ch: FloatArray  # (r, 1, s)
     rate: FloatArray  # (r, 1, s), crisis opportunities a year
-    steps: FloatArray  # (y, 1), years each assessed year closes
     game: str
 
 
@@ -220,7 +267,6 @@ def _base(scenario: Scenario, grid: Layout, params: Mapping[str, FloatArray]) ->
         else (grid.guarantors.index(pair[0]), grid.guarantors.index(pair[1])),
         p_ch=np.stack([params[k] for k in grid.resolve_keys])[:, None, :],
         rate=np.stack([params[k] for k in grid.rate_keys])[:, None, :],
-        steps=grid.steps[:, None],
         game=scenario.game,
     )
 
@@ -271,6 +317,26 @@ def _credibility(option: OptionSpec, share: FloatArray, base: _Base) -> list[Flo
     return result
 
 
+def _outcome(
+    option: OptionSpec, share: FloatArray, credibility: list[FloatArray], base: _Base
+) -> dict[str, FloatArray]:
+    """Combined credibility and the game's expected outcome, (r, y, s) each."""
+    combined = _combined(option, share, credibility, base)
+    return {**_deterrence(combined, base), "combined": combined}
+
+
+def _from_year(base: _Base, first: int) -> _Base:
+    """``base`` from year index ``first`` on (views, no copies)."""
+    if not first:
+        return base
+    return replace(
+        base,
+        trust=base.trust[:, :, first:],
+        depth=base.depth[:, :, first:],
+        credibility=base.credibility[:, :, first:],
+    )
+
+
 def _combined(
     option: OptionSpec, share: FloatArray, credibility: list[FloatArray], base: _Base
 ) -> FloatArray:
@@ -286,7 +352,7 @@ def _combined(
 
 
 def _deterrence(combined: FloatArray, base: _Base) -> dict[str, FloatArray]:
-    """The game's expected outcome per crisis, and the chance deterrence holds through y."""
+    """The game's expected outcome per crisis opportunity, (r, y, s)."""
     params = base.params
     payoffs = {
         "gain": params["game.challenger_gain"],
@@ -302,5 +368,4 @@ def _deterrence(combined: FloatArray, base: _Base) -> dict[str, FloatArray]:
             stake_ratio=params["game.defender_stake_ratio"],
             **payoffs,
         )
-    hazard = np.cumsum(base.rate * outcome["fails"] * base.steps, axis=1)
-    return {**outcome, "holds": np.exp(-hazard)}
+    return outcome
