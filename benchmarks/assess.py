@@ -1,4 +1,5 @@
-"""How long the deterministic assessment of the flagship takes (target: under 2 s).
+"""How long `umbrella assess` takes on the flagship: its central future and the default
+ensemble of 10,000 futures (target: under 10 s from a fresh process on two cores).
 
 Run: ``python benchmarks/assess.py``. Reports the whole ``umbrella assess`` command in a
 fresh process (imports, data, scenario, model, printing) and ``umbrella.assess()`` in

@@ -373,7 +373,8 @@ def _center_context(found: Findings) -> dict[str, Any]:
                 "cite": found.cite(*r["sources"]),
             }
         )
-    pair = [forces[s] for s in ("GBR", "FRA") if s in forces]
+    coordinating = found.run.scenario.coordination or ()
+    pair = [forces[s] for s in coordinating if s in forces]
     uk_fr = sum(float(r["spending_usd_bn"]) for r in pair) if pair else float("nan")
     pair_sources = [s for r in pair for s in r["sources"] if "ican" in s]
     usa = forces.get("USA")
