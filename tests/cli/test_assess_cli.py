@@ -133,3 +133,20 @@ def test_every_assumption_is_documented_with_its_range() -> None:
         assert f"| `{a.name}` | {a.meaning} | {a.default:g} | {a.low:g}-{a.high:g} |" in docs, (
             a.name
         )
+
+
+def test_an_aimed_option_runs_through_assess_run_and_brief(tmp_path: Path) -> None:
+    from umbrella.report import write_brief
+
+    scenario = str(Path(__file__).parents[2] / "scenarios" / "french-umbrella-frontline.yaml")
+    assessed = runner.invoke(app, ["assess", scenario, "-n", "200", "--json"])
+    assert assessed.exit_code == 0, assessed.output
+    rows = {r["option"]: r for r in json.loads(assessed.stdout)["options"]}
+    assert rows["french-umbrella-frontline"]["change_vs_status_quo"] > 0
+    ran = runner.invoke(
+        app, ["run", scenario, "-n", "1000", "--store", str(tmp_path / "runs"), "--quiet"]
+    )
+    assert ran.exit_code == 0, ran.output
+    brief = write_brief(scenario, samples=1000, out=tmp_path / "brief", store=None, sobol_base=64)
+    headline = pd.read_csv(brief.folder / "data" / "headline.csv")
+    assert "french-umbrella-frontline" in set(headline["option"])

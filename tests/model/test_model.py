@@ -174,6 +174,16 @@ def _prepared() -> tuple[Scenario, Layout]:
     return scenario, layout(scenario)
 
 
+@settings(max_examples=10, deadline=None)
+@given(st.floats(0, 0.8), st.floats(0, 0.8))
+def test_failures_never_fall_as_guarantees_become_correlated(a: float, b: float) -> None:
+    scenario, grid = _prepared()
+    values = np.array(sorted((a, b)))
+    params = resolve(scenario.registry.values(), {"combine.correlation": values})
+    for option in evaluate(scenario, grid, params).options:
+        assert np.all(option.fails[..., 1] >= option.fails[..., 0] - 1e-12)
+
+
 @settings(max_examples=15, deadline=None)
 @given(st.sampled_from(sorted(MONOTONE)), st.floats(0, 1), st.floats(0, 1))
 def test_failures_never_rise_with_trust_depth_capability_or_coordination(
@@ -288,11 +298,28 @@ def test_two_guarantors_combined_and_coordinated_by_hand(tmp_path: Path) -> None
     scenario = _scenario(tmp_path, TWO_GUARANTORS)
     grid = layout(scenario)
     result = evaluate(scenario, grid, resolve(scenario.registry.values(), None))
-    own, ally = 0.79, 0.75 * 0.685 * 0.7
-    alone = 1 - (1 - own) * (1 - ally)
+    own, ally, rho = 0.79, 0.75 * 0.685 * 0.7, 0.25  # rho: combine.correlation
+    alone = (1 - rho) * (1 - (1 - own) * (1 - ally)) + rho * own
     np.testing.assert_allclose(result.options[0].combined[0, :, 0], alone, atol=1e-7)
     kappa = 0.5
     raised_own = own + kappa * (1 - own) * ally
     raised_ally = ally + kappa * (1 - ally) * own
-    together = 1 - (1 - raised_own) * (1 - raised_ally)
+    independent = 1 - (1 - raised_own) * (1 - raised_ally)
+    together = (1 - rho) * independent + rho * max(raised_own, raised_ally)
     np.testing.assert_allclose(result.options[1].combined[0, :, 0], together, atol=1e-7)
+
+
+def test_an_aimed_option_acts_on_its_targets_only() -> None:
+    path = Path(__file__).parents[2] / "scenarios" / "french-umbrella-frontline.yaml"
+    scenario = load_scenario(path)
+    ds = central(scenario)
+    aimed = ds.sel(option="french-umbrella-frontline")
+    status_quo = ds.sel(option="status-quo")
+    change = abs(aimed["fails"] - status_quo["fails"]).max("year")
+    targets = ["POL", "LTU", "LVA", "EST"]
+    assert float(change.sel(protege=targets).min()) > 1e-3
+    others = [p for p in ds.protege.values if p not in targets]
+    assert float(change.sel(protege=others).max()) == 0.0
+    # The catalogue's expanded umbrella keeps its reach: every ally.
+    broad = abs(ds["fails"].sel(option="expanded-umbrella") - status_quo["fails"]).max("year")
+    assert int((broad > 1e-6).sum()) > 20

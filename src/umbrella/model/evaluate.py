@@ -240,6 +240,7 @@ class _Base:
     capability: FloatArray  # (g, s)
     credibility: FloatArray  # (g, r, y, s), the status quo's
     ally: FloatArray  # (r, 1, 1): 1 for an ally (NATO or EU member), else 0
+    targeted: dict[str, FloatArray]  # option -> (r, 1, 1): 1 for a protege it aims at
     pair: tuple[int, int] | None
     p_ch: FloatArray  # (r, 1, s)
     rate: FloatArray  # (r, 1, s), crisis opportunities a year
@@ -262,6 +263,7 @@ def _base(scenario: Scenario, grid: Layout, params: Mapping[str, FloatArray]) ->
         capability=capability,
         credibility=trust * depth * capability[:, None, None, :],
         ally=grid.allies[:, None, None].astype(np.float64),
+        targeted={k: v[:, None, None].astype(np.float64) for k, v in grid.targeted.items()},
         pair=None
         if pair is None
         else (grid.guarantors.index(pair[0]), grid.guarantors.index(pair[1])),
@@ -292,8 +294,15 @@ def _trust(scenario: Scenario, grid: Layout, params: Mapping[str, FloatArray]) -
 
 
 def _credibility(option: OptionSpec, share: FloatArray, base: _Base) -> list[FloatArray]:
-    """Each guarantor's credibility (r, y, s) under ``option``: its levers, ramped."""
+    """Each guarantor's credibility (r, y, s) under ``option``: its levers, ramped.
+
+    Depth levers reach allies (NATO or EU members) unless the option is aimed at chosen
+    proteges; an aimed option's every lever reaches those proteges only.
+    """
     params, pulled = base.params, set(option.levers)
+    aim = base.targeted.get(option.id)
+    reach = base.ally if aim is None else aim
+    scope: Any = 1.0 if aim is None else aim
     result = []
     for gi, g in enumerate(base.guarantors):
         code = g.lower()
@@ -303,15 +312,15 @@ def _credibility(option: OptionSpec, share: FloatArray, base: _Base) -> list[Flo
             continue
         depth = base.depth[gi]
         if deeper:  # the lever reaches allies only; the depth still missing is what it adds
-            added = opt.lever(params, option, f"depth_{code}") * share * base.ally
+            added = opt.lever(params, option, f"depth_{code}") * share * reach
             depth = depth + added * (1.0 - depth)
         capability: Any = base.capability[gi]
         if stronger:
-            extra = opt.lever(params, option, f"capability_{code}") * share
+            extra = opt.lever(params, option, f"capability_{code}") * share * scope
             capability = capability + extra * (1.0 - capability)
         result.append(base.trust[gi] * depth * capability)
     if base.pair is not None and "coordination" in pulled:
-        kappa = opt.lever(params, option, "coordination") * share
+        kappa = opt.lever(params, option, "coordination") * share * scope
         i, j = base.pair
         result[i], result[j] = cred.coordinate(result[i], result[j], kappa)
     return result
@@ -340,14 +349,25 @@ def _from_year(base: _Base, first: int) -> _Base:
 def _combined(
     option: OptionSpec, share: FloatArray, credibility: list[FloatArray], base: _Base
 ) -> FloatArray:
-    """Probability that at least one guarantor (or a European force) resists, (r, y, s)."""
-    keep = 1.0 - credibility[0]
-    for value in credibility[1:]:
-        keep = keep * (1.0 - value)
+    """Probability that at least one guarantor (or a European force) resists, (r, y, s).
+
+    A common shock (a threat that deters every guarantor at once) decides all of them
+    together with probability ``rho`` (``combine.correlation``): then the challenger faces
+    the most credible alone. Otherwise they resist independently:
+    ``(1 - rho)(1 - prod (1 - c)) + rho max c``, which never rises with ``rho``.
+    """
+    entries = list(credibility)
     if "european_force" in option.levers:
-        force = opt.lever(base.params, option, "european_force") * share * base.ally
-        keep = keep * (1.0 - force)
-    combined: FloatArray = 1.0 - keep
+        aim = base.targeted.get(option.id)
+        reach = base.ally if aim is None else aim
+        entries.append(opt.lever(base.params, option, "european_force") * share * reach)
+    keep = 1.0 - entries[0]
+    top = entries[0]
+    for value in entries[1:]:
+        keep = keep * (1.0 - value)
+        top = np.maximum(top, value)
+    rho = base.params["combine.correlation"]
+    combined: FloatArray = (1.0 - rho) * (1.0 - keep) + rho * top
     return combined
 
 

@@ -34,7 +34,8 @@ class Layout:
     (the assumptions of the challenger's resolve and crisis rate) and ``views`` (the view of
     the evidence it reads). ``patterns`` are the distinct sets of commitments in force and
     ``pattern`` the set of each (guarantor, group, year). ``steps`` is the length in years
-    of the period each assessed year closes (1 for the first).
+    of the period each assessed year closes (1 for the first). ``targeted`` holds, for each
+    option aimed at chosen proteges, which groups it reaches.
     """
 
     years: tuple[int, ...]
@@ -52,6 +53,7 @@ class Layout:
     pattern: npt.NDArray[np.int64]  # (guarantor, group, year)
     steps: FloatArray  # (year,)
     supported: int | None  # the group of the scenario's supported protege
+    targeted: dict[str, npt.NDArray[np.bool_]]  # option -> (group,): the proteges it aims at
 
 
 def layout(scenario: Scenario) -> Layout:
@@ -71,6 +73,7 @@ def layout(scenario: Scenario) -> Layout:
             view_of(protege, views),
             protege if protege in guarantors else "",
             protege == scenario.supported,
+            tuple(protege in (o.targets or ()) for o in scenario.options),
         )
         if key not in keys:
             keys[key] = len(reps)
@@ -100,6 +103,11 @@ def layout(scenario: Scenario) -> Layout:
         pattern=pattern.reshape(in_force.shape[1:]).astype(np.int64),
         steps=steps,
         supported=None if scenario.supported is None else reps.index(scenario.supported),
+        targeted={
+            o.id: np.array([r in o.targets for r in reps])
+            for o in scenario.options
+            if o.targets is not None
+        },
     )
 
 

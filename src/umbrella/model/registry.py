@@ -209,6 +209,19 @@ MODEL_ASSUMPTIONS: tuple[Assumption, ...] = (
         _GAME,
     ),
     Assumption(
+        "combine.correlation",
+        "probability that a common shock decides every guarantor together (0: they fail "
+        "independently; 1: only the most credible counts)",
+        0.25,
+        0.0,
+        0.8,
+        "probability",
+        "Rationale: the guarantors' resolve answers to common shocks (the same Russian "
+        "escalation threat, events 2022-02-27 and 2024-11-19; the same crisis of NATO "
+        "cohesion, event 2026-04-01), so their failures are not independent; the range runs "
+        "from independence to a single shock deciding four times in five. Judged, not fitted.",
+    ),
+    Assumption(
         "crisis.rate_nato",
         "crisis opportunities a year against a NATO member: occasions on which the challenger "
         "weighs a military challenge",
@@ -377,6 +390,7 @@ class OptionSpec:
     name: str
     category: str
     levers: tuple[str, ...]
+    targets: tuple[str, ...] | None = None  # proteges its levers reach; None: the default
 
 
 def catalogue_option(option: Option, start_year: int) -> tuple[OptionSpec, list[Assumption]]:

@@ -129,6 +129,7 @@ class _OptionEntry(_Strict):
     capex_eur_bn: NonNegative | None = None
     opex_eur_bn_per_year: NonNegative | None = None
     levers: dict[str, float] | None = None
+    targets: Annotated[list[str], Field(min_length=1)] | None = None
 
     def given(self) -> dict[str, float]:
         """The numeric fields this entry sets."""
@@ -619,6 +620,14 @@ def _check_roles(raw: Mapping[str, Any], world: World | None, findings: _Finding
                         ("protege_groups", index, "members", position),
                         _unknown_actor(code, world),
                     )
+    options = raw.get("options")
+    for index, entry in enumerate(options if isinstance(options, list) else []):
+        targets = entry.get("targets") if isinstance(entry, dict) else None
+        if world is None or not isinstance(targets, list):
+            continue
+        for position, code in enumerate(targets):
+            if isinstance(code, str) and code not in world.records["actors"]:
+                findings.add(("options", index, "targets", position), _unknown_actor(code, world))
     pair = raw.get("coordination")
     if isinstance(pair, list):
         for index, code in enumerate(pair):
@@ -854,6 +863,12 @@ def _resolve(
         if isinstance(model.proteges, list)
         else _europe(world, model.challenger, model.as_of)
     )
+    for spec in specs:
+        outside = sorted(set(spec.targets or ()) - set(proteges))
+        if outside:
+            raise UsageError(
+                f"option {spec.id}: targets {', '.join(outside)} are not among the proteges"
+            )
     return Scenario(
         name=model.name,
         title=model.title,
@@ -871,6 +886,8 @@ def _resolve(
         population_weights=model.population_weights,
         options=tuple(specs),
         registry=registry,
+        world=world,
+        path=path,
         protege_groups=tuple(
             ProtegeGroup(g.name, tuple(g.members or ()), g.alliance, g.resolve, g.crisis_rate)
             for g in model.protege_groups
@@ -882,8 +899,6 @@ def _resolve(
         else (model.coordination[0], model.coordination[1]),
         future_evidence=dict(model.future_evidence),
         supported=_supported(model.supported, proteges),
-        world=world,
-        path=path,
     )
 
 
@@ -911,10 +926,12 @@ def _option(
 ) -> tuple[OptionSpec, list[Assumption]]:
     if isinstance(item, str):
         return catalogue_option(catalogue[item], start_year)
+    targets = None if item.targets is None else tuple(item.targets)
     if item.id not in catalogue:
         if item.name is None or item.category is None or item.levers is None:
             raise UsageError(f"option {item.id}: not in the catalogue, so every field is needed")
-        return inline_option(item.id, item.name, item.category, item.given(), item.levers)
+        spec, entries = inline_option(item.id, item.name, item.category, item.given(), item.levers)
+        return replace(spec, targets=targets), entries
     # A catalogue option with some fields changed: each becomes the new default, its range
     # kept and widened if needed, as for a number under `assumptions:`.
     option = catalogue[item.id]
@@ -941,6 +958,10 @@ def _option(
             )
     levers = (*spec.levers, *(k for k in item.levers or {} if k not in spec.levers))
     spec = replace(
-        spec, name=item.name or spec.name, category=item.category or spec.category, levers=levers
+        spec,
+        name=item.name or spec.name,
+        category=item.category or spec.category,
+        levers=levers,
+        targets=targets,
     )
     return spec, list(by_name.values())
