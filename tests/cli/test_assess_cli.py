@@ -108,6 +108,8 @@ def test_out_writes_the_central_future_per_protege(tmp_path: Path) -> None:
     [
         (["missing.yaml"], "missing.yaml"),
         (["-n", "10"], "--samples 10"),
+        (["--stress", "moon-landing:2030"], "--stress moon-landing: unknown stress"),
+        (["--stress", "us-exit"], "write ID:YEAR"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(args: list[str], message: str) -> None:
@@ -128,7 +130,7 @@ def test_assumptions_cli_lists_the_registry() -> None:
 def test_every_assumption_is_documented_with_its_range() -> None:
     docs = (Path(__file__).parents[2] / "docs" / "model.md").read_text(encoding="utf-8")
     for a in load_scenario().registry.values():
-        if a.name.startswith("option."):
+        if a.name.startswith(("option.", "stress.")):
             continue
         assert f"| `{a.name}` | {a.meaning} | {a.default:g} | {a.low:g}-{a.high:g} |" in docs, (
             a.name
@@ -150,3 +152,17 @@ def test_an_aimed_option_runs_through_assess_run_and_brief(tmp_path: Path) -> No
     brief = write_brief(scenario, samples=1000, out=tmp_path / "brief", store=None, sobol_base=64)
     headline = pd.read_csv(brief.folder / "data" / "headline.csv")
     assert "french-umbrella-frontline" in set(headline["option"])
+
+
+def test_stress_on_the_command_line(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["assess", "-n", "200", "--stress", "us-exit:2030", "--json"])
+    assert result.exit_code == 0, result.output
+    plain = runner.invoke(app, ["assess", "-n", "200", "--json"])
+    stressed = {r["option"]: r for r in json.loads(result.stdout)["options"]}
+    base = {r["option"]: r for r in json.loads(plain.stdout)["options"]}
+    assert stressed["status-quo"]["holds_europe"] < base["status-quo"]["holds_europe"]
+    ran = runner.invoke(
+        app,
+        ["run", "-n", "1000", "--stress", "us-exit:2030", "--store", str(tmp_path), "--quiet"],
+    )
+    assert ran.exit_code == 0, ran.output

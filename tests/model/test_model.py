@@ -323,3 +323,46 @@ def test_an_aimed_option_acts_on_its_targets_only() -> None:
     # The catalogue's expanded umbrella keeps its reach: every ally.
     broad = abs(ds["fails"].sel(option="expanded-umbrella") - status_quo["fails"]).max("year")
     assert int((broad > 1e-6).sum()) > 20
+
+
+def test_a_us_exit_lowers_the_status_quo_and_raises_an_option_margin() -> None:
+    import umbrella
+    from umbrella.model.scenario import with_stresses
+
+    flagship = load_scenario()
+    exit_2030 = with_stresses(flagship, {"us-exit": 2030})
+    assert exit_2030.registry["stress.us-exit.year"].default == 2030
+    plain = central(flagship)
+    stressed = central(exit_2030)
+    # Before 2030 nothing changes; from 2030 the US commitments of the three kinds are gone.
+    before = plain["combined_credibility"].sel(year=2029)
+    np.testing.assert_array_equal(stressed["combined_credibility"].sel(year=2029), before)
+    drop = plain["combined_credibility"] - stressed["combined_credibility"]
+    assert float(drop.sel(option="status-quo", protege="POL", year=2030)) > 0.01
+    assert float(drop.min()) >= -1e-12
+    headline = umbrella.assess(flagship, samples=1000).headline()
+    under = umbrella.assess(exit_2030, samples=1000).headline()
+    before = float(headline.loc["status-quo", "holds_europe"])
+    assert float(under.loc["status-quo", "holds_europe"]) < before
+    margin = under["change_vs_status_quo"] - headline["change_vs_status_quo"]
+    assert float(margin.max()) > 0.0
+
+
+def test_a_stress_year_with_a_range_is_sampled(tmp_path: Path) -> None:
+    from umbrella.explore.sampling import uncertainties
+
+    text = load_scenario().text
+    assert text is not None
+    ranged = text.replace("    year: 2041\n", "    year: {default: 2041, low: 2028, high: 2041}\n")
+    scenario = _scenario(tmp_path, ranged)
+    assert "stress.us-exit.year" in {a.name for a in uncertainties(scenario.registry.values())}
+
+
+def test_an_unknown_kind_of_commitment_is_refused(tmp_path: Path) -> None:
+    from umbrella.errors import ScenarioError
+
+    text = load_scenario().text
+    assert text is not None
+    bad = text.replace("ends: [collective_defence,", "ends: [article_five,")
+    with pytest.raises(ScenarioError, match="unknown kind of commitment 'article_five'"):
+        _scenario(tmp_path, bad)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.table import Table
@@ -17,6 +18,26 @@ from umbrella.explore.headline import DEFAULT_SAMPLES, DEFAULT_SEED
 SCENARIO_ARGUMENT = typer.Argument(
     None, metavar="[SCENARIO]", help="A scenario file (default: the flagship europe-2026)."
 )
+STRESS_OPTION = typer.Option(
+    None,
+    "--stress",
+    help="Fix a stress of the scenario at a year, as ID:YEAR (us-exit:2030); repeatable.",
+)
+
+
+def stressed(scenario: Any, given: list[str] | None) -> Any:
+    """``scenario`` with the stresses given as ``ID:YEAR`` fixed; one-line errors."""
+    from umbrella.model.scenario import with_stresses
+
+    if not given:
+        return scenario
+    years: dict[str, int] = {}
+    for item in given:
+        name, _, year = item.partition(":")
+        if not name or not year.strip().isdigit():
+            raise UsageError(f"--stress {item!r}: write ID:YEAR, e.g. us-exit:2030")
+        years[name] = int(year)
+    return with_stresses(scenario, years)
 
 
 @reports_errors
@@ -26,6 +47,7 @@ def assess_command(
         DEFAULT_SAMPLES, "--samples", "-n", help="Futures in the ensemble (at least 100)."
     ),
     seed: int = typer.Option(DEFAULT_SEED, "--seed", help="Seed of every random draw."),
+    stress: list[str] | None = STRESS_OPTION,
     as_json: bool = typer.Option(False, "--json", help="Print the headline table as JSON."),
     out: Path | None = typer.Option(
         None, "--out", help="Write the central future (NetCDF) and the tables (CSV) here."
@@ -33,12 +55,14 @@ def assess_command(
 ) -> None:
     """Assess every option of a scenario: the chance deterrence holds, cost, time, Ukraine."""
     from umbrella.explore.assessment import assess
+    from umbrella.model import load_scenario
 
     if samples < 100:
         raise UsageError(f"--samples {samples}: use at least 100 futures")
     if out is not None and out.exists() and not out.is_dir():
         raise UsageError(f"{out}: exists and is not a folder; --out needs a folder")
-    assessment = assess(scenario, samples=samples, seed=seed)
+    loaded = stressed(load_scenario(scenario), stress)
+    assessment = assess(loaded, samples=samples, seed=seed)
     table = assessment.headline()
     ds = assessment.dataset
     first, last = int(ds.year.values[0]), int(ds.year.values[-1])
@@ -57,7 +81,8 @@ def assess_command(
         return
     print_headline(
         table,
-        title=f"{assessment.scenario.title} (as of {assessment.scenario.as_of})",
+        title=f"{assessment.scenario.title} (as of {assessment.scenario.as_of}"
+        + (f"; stress {', '.join(stress)})" if stress else ")"),
         **settings,
     )
     central = ds["holds_europe"].sel(year=last)

@@ -20,6 +20,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from umbrella.cli.assess import STRESS_OPTION, stressed
 from umbrella.cli.headline import headline_payload, print_headline
 from umbrella.cli.output import console, reports_errors
 from umbrella.errors import UsageError
@@ -73,6 +74,7 @@ def run_command(
     chunk_size: int = typer.Option(CHUNK_SIZE, "--chunk-size", help="Futures per chunk."),
     sampler: str = typer.Option("lhs", "--sampler", help="lhs or sobol."),
     resume: str | None = typer.Option(None, "--resume", help="Finish an interrupted run."),
+    stress: list[str] | None = STRESS_OPTION,
     quiet: bool = typer.Option(False, "--quiet", help="No progress bar."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
@@ -93,7 +95,7 @@ def run_command(
     else:
         from umbrella.model import load_scenario
 
-        scenario_obj = load_scenario(scenario)
+        scenario_obj = stressed(load_scenario(scenario), stress)
     with progress_bar("futures", not quiet and not as_json) as progress:
         result = run(
             scenario_obj,

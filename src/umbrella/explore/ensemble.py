@@ -135,6 +135,8 @@ class RunSummary:
 
 def scenario_text(scenario: Scenario) -> str:
     """The scenario file's text (the flagship's when it came from the package)."""
+    if scenario.text is not None:
+        return scenario.text
     if scenario.path is None:
         raise UsageError("a run needs a scenario loaded from a file")
     return Path(scenario.path).read_text(encoding="utf-8")

@@ -250,6 +250,16 @@ class _Base:
 def _base(scenario: Scenario, grid: Layout, params: Mapping[str, FloatArray]) -> _Base:
     trust = _trust(scenario, grid, params)
     depth: FloatArray = np.take(cred.depth_of_sets(grid.patterns, params), grid.pattern, axis=0)
+    years = np.asarray(grid.years, dtype=np.float64)[:, None]  # (y, 1)
+    for stress in scenario.stresses:
+        # From the stress's year on, the guarantor's commitments of the kinds it ends are
+        # no longer in force: depth from the same sets without those kinds.
+        gi = grid.guarantors.index(stress.guarantor)
+        ended = np.isin(cred.COMMITMENT_KINDS, stress.ends)
+        after = cred.depth_of_sets(grid.patterns & ~ended, params)
+        after_exit = np.take(after, grid.pattern[gi], axis=0)  # (r, y, s)
+        over = years >= params[stress.year]  # (y, s)
+        depth[gi] = np.where(over, after_exit, depth[gi])
     capability = cred.capability(scenario.world, grid.guarantors, params)
     for gi, g in enumerate(grid.guarantors):
         if g in grid.reps:  # a guarantor defends its own territory: depth 1, trust 1

@@ -49,6 +49,7 @@ from umbrella.assumptions import Assumption
 from umbrella.data import World, load_world
 from umbrella.data.schema import Actor, Option
 from umbrella.errors import DataError, ScenarioError, UsageError
+from umbrella.model.credibility import COMMITMENT_KINDS
 from umbrella.model.levers import guarantor_of, lever_names
 from umbrella.model.levers import lever as find_lever
 from umbrella.model.registry import (
@@ -64,7 +65,15 @@ from umbrella.model.registry import (
 from umbrella.trust.assumptions import ASSUMPTIONS as TRUST_ASSUMPTIONS
 from umbrella.types import PathLike
 
-__all__ = ["ProtegeGroup", "Scenario", "flagship_path", "load_scenario", "parse_scenario"]
+__all__ = [
+    "ProtegeGroup",
+    "Scenario",
+    "Stress",
+    "flagship_path",
+    "load_scenario",
+    "parse_scenario",
+    "with_stresses",
+]
 
 STATUS_QUO = "status-quo"
 MAX_HORIZON_YEARS = 60
@@ -165,6 +174,18 @@ class _ProtegeGroup(_Strict):
     crisis_rate: Text
 
 
+class _Stress(_Strict):
+    """A stress: a guarantor's commitments of some kinds end from a year (``kind: exit``)."""
+
+    id: Slug
+    kind: Literal["exit"] = "exit"
+    description: Text
+    basis: Text
+    guarantor: str
+    ends: Annotated[list[str], Field(min_length=1)]
+    year: Annotated[_Override, BeforeValidator(_number_as_default)]
+
+
 _OptionItem = Annotated[
     Annotated[Slug, Tag("~id")] | Annotated[_OptionEntry, Tag("~entry")],
     Discriminator(_option_kind),
@@ -196,6 +217,7 @@ class _ScenarioFile(_Strict):
     coordination: Annotated[list[str], Field(min_length=2, max_length=2)] | None = None
     future_evidence: dict[str, Text] = {}
     supported: str | None = None
+    stresses: list[_Stress] = []
     options: Annotated[list[_OptionItem], Field(min_length=1)]
     assumptions: dict[str, Annotated[_Override, BeforeValidator(_number_as_default)]] = {}
 
@@ -235,6 +257,24 @@ class ProtegeGroup:
     crisis_rate: str
 
 
+@dataclass(frozen=True)
+class Stress:
+    """A stress of the scenario (``stresses`` in docs/scenarios.md): from the year that the
+    assumption ``stress.<id>.year`` gives (sampled where it has a range), the guarantor's
+    commitments of the kinds in ``ends`` are no longer in force."""
+
+    id: str
+    kind: str
+    description: str
+    guarantor: str
+    ends: tuple[str, ...]
+
+    @property
+    def year(self) -> str:
+        """The name of the assumption that holds the stress's year."""
+        return f"stress.{self.id}.year"
+
+
 DEFAULT_GROUPS = (ProtegeGroup("all", (), None, "challenger.resolve_other", "crisis.rate_other"),)
 """The groups of a scenario that declares none: every protege alike."""
 
@@ -270,6 +310,8 @@ class Scenario:
     coordination: tuple[str, str] | None = None
     future_evidence: Mapping[str, str] = field(default_factory=dict)
     supported: str | None = None
+    stresses: tuple[Stress, ...] = ()
+    text: str | None = field(default=None, repr=False)  # the file's text, as read
 
     def group_of(self, protege: str) -> ProtegeGroup:
         """The protege group ``protege`` belongs to (the first that matches)."""
@@ -339,6 +381,30 @@ def parse_scenario(
     return _parse(text, path_label, base, None, None if data_dir is None else Path(data_dir))
 
 
+def with_stresses(scenario: Scenario, years: Mapping[str, int]) -> Scenario:
+    """``scenario`` with each named stress fixed at a year (``--stress us-exit:2030``).
+
+    The change is written into the scenario's text as an assumption with no range, so that
+    a run of the result stores, and can resume, exactly what was assessed.
+    """
+    known = {s.id: s for s in scenario.stresses}
+    for name in years:
+        if name not in known:
+            listed = ", ".join(known) or "none"
+            raise UsageError(f"--stress {name}: unknown stress; this scenario's stresses: {listed}")
+    if scenario.text is None:
+        raise UsageError("--stress needs a scenario read from a file")
+    raw = yaml.safe_load(scenario.text)
+    changes = raw.get("assumptions") or {}
+    for name, year in years.items():
+        changes[known[name].year] = {"default": year, "low": year, "high": year}
+    raw["assumptions"] = changes
+    text = yaml.safe_dump(raw, sort_keys=False, allow_unicode=True)
+    label = str(scenario.path) if scenario.path is not None else f"{scenario.name}.yaml"
+    base = Path(label).parent
+    return _parse(text, label, base, scenario.path)
+
+
 # Reading and checking -----------------------------------------------------------------------
 
 
@@ -400,7 +466,7 @@ def _parse(
         raise ScenarioError(label, first.message, first.line, first.dotted)
     if model is None or world is None:  # every schema or data problem is a finding
         raise ScenarioError(label, "invalid scenario", 1, "-")
-    return _resolve(model, world, data_dir, path)
+    return replace(_resolve(model, world, data_dir, path), text=text)
 
 
 def _read_yaml(text: str, label: str) -> tuple[yaml.Node, dict[str, Any]]:
@@ -586,7 +652,9 @@ def _check_references(raw: Mapping[str, Any], world: World | None, findings: _Fi
         [g for g in guarantors if isinstance(g, str)] if isinstance(guarantors, list) else [],
     )
     if catalogue is not None:
-        _check_assumptions(raw.get("assumptions"), names, catalogue, findings)
+        listed = raw.get("stresses")
+        stresses = [s for s in listed if isinstance(s, dict)] if isinstance(listed, list) else []
+        _check_assumptions(raw.get("assumptions"), names, catalogue, findings, stresses)
     _check_roles(raw, world, findings)
 
 
@@ -628,6 +696,19 @@ def _check_roles(raw: Mapping[str, Any], world: World | None, findings: _Finding
         for position, code in enumerate(targets):
             if isinstance(code, str) and code not in world.records["actors"]:
                 findings.add(("options", index, "targets", position), _unknown_actor(code, world))
+    stresses = raw.get("stresses")
+    for index, stress in enumerate(stresses if isinstance(stresses, list) else []):
+        if not isinstance(stress, dict):
+            continue
+        guarantor(("stresses", index, "guarantor"), stress.get("guarantor"))
+        ends = stress.get("ends")
+        for position, kind in enumerate(ends if isinstance(ends, list) else []):
+            if isinstance(kind, str) and kind not in COMMITMENT_KINDS:
+                findings.add(
+                    ("stresses", index, "ends", position),
+                    f"unknown kind of commitment '{kind}'; kinds are: "
+                    + ", ".join(COMMITMENT_KINDS),
+                )
     pair = raw.get("coordination")
     if isinstance(pair, list):
         for index, code in enumerate(pair):
@@ -798,11 +879,13 @@ def _check_assumptions(
     names: Mapping[str, set[str]],
     catalogue: Mapping[str, Option],
     findings: _Findings,
+    stresses: list[dict[str, Any]],
 ) -> None:
     if not isinstance(assumptions, dict):
         return
     known = {a.name for a in (*TRUST_ASSUMPTIONS, *MODEL_ASSUMPTIONS)}
     known |= {f"option.{oid}.{suffix}" for oid, suffixes in names.items() for suffix in suffixes}
+    known |= {f"stress.{s['id']}.year" for s in stresses if isinstance(s.get("id"), str)}
     for name, value in assumptions.items():
         where = ("assumptions", name)
         if not isinstance(name, str):
@@ -853,6 +936,19 @@ def _resolve(
         specs.append(spec)
         entries.extend(assumptions)
     registry = build_registry(world, specs, entries)
+    for stress in model.stresses:
+        name = f"stress.{stress.id}.year"
+        year = stress.year
+        registry[name] = Assumption(
+            name,
+            f"year from which {stress.description}",
+            year.default,
+            year.default if year.low is None else year.low,
+            year.default if year.high is None else year.high,
+            "year",
+            stress.basis,
+            distribution="discrete",
+        )
     for name, change in model.assumptions.items():
         registry[name] = override(registry, name, change.default, change.low, change.high)
     years = list(range(model.start_year, model.horizon + 1, model.step_years))
@@ -899,6 +995,9 @@ def _resolve(
         else (model.coordination[0], model.coordination[1]),
         future_evidence=dict(model.future_evidence),
         supported=_supported(model.supported, proteges),
+        stresses=tuple(
+            Stress(s.id, s.kind, s.description, s.guarantor, tuple(s.ends)) for s in model.stresses
+        ),
     )
 
 
