@@ -318,8 +318,13 @@ def test_an_aimed_option_acts_on_its_targets_only() -> None:
     change = abs(aimed["fails"] - status_quo["fails"]).max("year")
     targets = ["POL", "LTU", "LVA", "EST"]
     assert float(change.sel(protege=targets).min()) > 1e-3
-    others = [p for p in ds.protege.values if p not in targets]
+    # Its levers reach no other state. Ukraine's outcome moves through the support channel
+    # alone: a nuclear option's spending diverts some support from Ukraine.
+    others = [p for p in ds.protege.values if p not in [*targets, "UKR"]]
     assert float(change.sel(protege=others).max()) == 0.0
+    assert float(aimed["fails"].sel(protege="UKR", year=2040)) > float(
+        status_quo["fails"].sel(protege="UKR", year=2040)
+    )
     # The catalogue's expanded umbrella keeps its reach: every ally.
     broad = abs(ds["fails"].sel(option="expanded-umbrella") - status_quo["fails"]).max("year")
     assert int((broad > 1e-6).sum()) > 20
@@ -366,3 +371,62 @@ def test_an_unknown_kind_of_commitment_is_refused(tmp_path: Path) -> None:
     bad = text.replace("ends: [collective_defence,", "ends: [article_five,")
     with pytest.raises(ScenarioError, match="unknown kind of commitment 'article_five'"):
         _scenario(tmp_path, bad)
+
+
+@pytest.mark.parametrize(
+    ("option", "added"), [("ukraine-conventional", 20.0), ("isr-autonomy", 2.5)]
+)
+def test_support_to_ukraine_reaches_its_deterrence_through_denial(
+    option: str, added: float
+) -> None:
+    """Aid (EUR 20 bn a year at full effect) and intelligence (half of the EUR 5 bn value of
+    US intelligence) scale the challenger's expected gain against Ukraine by
+    (1 + added / 45)^(-0.5) (ukraine.denial_elasticity): recomputed here from the game."""
+    ds = _flagship()
+    status_quo = ds.sel(option="status-quo", protege="UKR", year=2040)
+    aided = ds.sel(option=option, protege="UKR", year=2040)
+    assert float(aided["combined_credibility"]) == float(status_quo["combined_credibility"])
+    factor = (1 + added / 45.0) ** -0.5
+    expected_fails = expected.extended(
+        p_def=float(status_quo["combined_credibility"]),
+        p_ch=0.7,
+        gain=2.0 * factor,
+        cost=2.0,
+        hard_share=0.5,
+        stake_ratio=1.0,
+    )["fails"]
+    assert float(aided["fails"]) == pytest.approx(float(expected_fails), abs=1e-12)
+    assert float(aided["fails"]) < float(status_quo["fails"])
+    # Nothing changes for a state the support does not concern.
+    assert float(ds["fails"].sel(option=option, protege="POL", year=2040)) == float(
+        ds["fails"].sel(option="status-quo", protege="POL", year=2040)
+    )
+
+
+def test_proliferation_pressure_rises_as_the_anchor_guarantee_fades() -> None:
+    scenario, grid = _prepared()
+    flows = np.array([-4.0, 2.0])
+    params = resolve(scenario.registry.values(), {"trust.future_evidence_usa": flows})
+    status_quo = evaluate(scenario, grid, params).options[0].proliferation  # (year, sample)
+    falling, rising = status_quo[:, 0], status_quo[:, 1]
+    assert falling[0] == pytest.approx(0.2)
+    assert np.all(np.diff(falling) >= -1e-12)
+    assert falling[-1] > rising[-1] + 0.1
+    # The central future by the rule: 0.2 + (1 - 0.2) x 0.5 x (1 - a_2040 / a_2026), with a
+    # the US credibility weighted by population over the proteges.
+    ds = _flagship()
+    usa = ds["credibility"].sel(option="status-quo", guarantor="USA")
+    weighted = (usa * ds.population_weight).sum("protege")
+    ratio = float(weighted.sel(year=2040) / weighted.sel(year=2026))
+    expected_index = 0.2 + 0.8 * 0.5 * (1 - ratio)
+    index = ds["proliferation"].sel(option="status-quo", year=2040)
+    assert float(index) == pytest.approx(expected_index, abs=1e-12)
+
+
+def test_an_option_moves_the_index_when_decided() -> None:
+    ds = _flagship()
+    # The European arsenal delivers nothing before its tenth year, but the decision in 2026
+    # already moves the index half way (proliferation.decision_share 0.5): 0.2 + 0.5 x 0.7.
+    arsenal = ds["proliferation"].sel(option="european-arsenal", year=2026)
+    assert float(arsenal) == pytest.approx(0.2 + 0.5 * (0.9 - 0.2), abs=1e-12)
+    assert float(ds["effect_share"].sel(option="european-arsenal", year=2026)) == 0.0

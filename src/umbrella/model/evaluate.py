@@ -129,33 +129,42 @@ def evaluate(
     """
     base = _base(scenario, grid, params)
     discount = opt.discount_factors(grid.years, scenario.start_year, params["discount_rate"])
+    pressure = _abandonment(scenario, grid, base)
     results: list[OptionOutcomes] = []
     still: dict[str, FloatArray] | None = None  # deterrence when no credibility lever moves
     for option in scenario.options:
         share = opt.ramp(params, option, grid.years)
-        moving = any(acts_on_credibility(lever) for lever in option.levers)
+        spent = opt.spending(params, option, grid.years)
+        support = opt.ukraine_support(params, option, share, spent)
+        denial = _denial(support, params) if grid.supported is not None else None
+        moving = denial is not None or any(acts_on_credibility(x) for x in option.levers)
         credibility: list[FloatArray] | None = None
         if detail or still is None:
             credibility = _credibility(option, share, base)
-            deterrence = _outcome(option, share, credibility, base)
+            deterrence = _outcome(option, share, credibility, base, denial)
             if not moving:
                 still = deterrence
         elif not moving:
             deterrence = still
         else:
-            # Before any future sees the option act, deterrence is the status quo's, exactly
-            # (a lever times a share of 0 adds 0): only the later years are evaluated.
-            acting = np.flatnonzero(share.any(axis=1))
+            # Before any future sees the option act (a lever times a share of 0 adds 0, and
+            # no support has changed), deterrence is the status quo's, exactly: only the
+            # later years are evaluated.
+            acts = share.any(axis=1) | (False if denial is None else (denial != 1.0).any(axis=1))
+            acting = np.flatnonzero(acts)
             first = int(acting[0]) if len(acting) else len(grid.years)
             later = _from_year(base, first)
             tail = _outcome(
-                option, share[first:], _credibility(option, share[first:], later), later
+                option,
+                share[first:],
+                _credibility(option, share[first:], later),
+                later,
+                None if denial is None else denial[first:],
             )
             deterrence = {
                 name: np.concatenate([values[:, :first], tail[name]], axis=1)
                 for name, values in still.items()
             }
-        spent = opt.spending(params, option, grid.years)
         results.append(
             OptionOutcomes(
                 no_challenge=deterrence["SQ"],
@@ -167,8 +176,8 @@ def evaluate(
                 share=share,
                 spending=spent,
                 npv=opt.present_value(spent, discount),
-                proliferation=opt.proliferation(params, option, share),
-                support=opt.ukraine_support(params, option, share, spent),
+                proliferation=opt.proliferation(params, option, share, pressure, grid.years),
+                support=support,
             )
         )
     return Evaluation(trust=base.trust, options=tuple(results), rate=base.rate, steps=grid.steps)
@@ -241,6 +250,7 @@ class _Base:
     credibility: FloatArray  # (g, r, y, s), the status quo's
     ally: FloatArray  # (r, 1, 1): 1 for an ally (NATO or EU member), else 0
     targeted: dict[str, FloatArray]  # option -> (r, 1, 1): 1 for a protege it aims at
+    supported: int | None  # the supported protege's group
     pair: tuple[int, int] | None
     p_ch: FloatArray  # (r, 1, s)
     rate: FloatArray  # (r, 1, s), crisis opportunities a year
@@ -274,6 +284,7 @@ def _base(scenario: Scenario, grid: Layout, params: Mapping[str, FloatArray]) ->
         credibility=trust * depth * capability[:, None, None, :],
         ally=grid.allies[:, None, None].astype(np.float64),
         targeted={k: v[:, None, None].astype(np.float64) for k, v in grid.targeted.items()},
+        supported=grid.supported,
         pair=None
         if pair is None
         else (grid.guarantors.index(pair[0]), grid.guarantors.index(pair[1])),
@@ -336,12 +347,51 @@ def _credibility(option: OptionSpec, share: FloatArray, base: _Base) -> list[Flo
     return result
 
 
+def _abandonment(scenario: Scenario, grid: Layout, base: _Base) -> FloatArray:
+    """What abandonment adds to the proliferation index (year, sample).
+
+    As the anchoring guarantor's credibility (population-weighted over the proteges) falls
+    below its first year's, allied pressure to proliferate rises (Bleek & Lorber 2014):
+    ``(1 - status quo) k max(0, 1 - a_y / a_first)``, k = ``proliferation.abandonment``.
+    """
+    params = base.params
+    if scenario.proliferation_anchor is None:
+        return np.zeros((len(grid.years), params["proliferation.status_quo"].shape[0]))
+    gi = grid.guarantors.index(scenario.proliferation_anchor)
+    anchor = np.tensordot(grid.group_weights, base.credibility[gi], axes=(0, 0))  # (y, s)
+    ratio = anchor / np.maximum(anchor[0], 1e-12)
+    drop = np.maximum(1.0 - ratio, 0.0)
+    room = 1.0 - params["proliferation.status_quo"]
+    pressure: FloatArray = room * params["proliferation.abandonment"] * drop
+    return pressure
+
+
 def _outcome(
-    option: OptionSpec, share: FloatArray, credibility: list[FloatArray], base: _Base
+    option: OptionSpec,
+    share: FloatArray,
+    credibility: list[FloatArray],
+    base: _Base,
+    denial: FloatArray | None,
 ) -> dict[str, FloatArray]:
     """Combined credibility and the game's expected outcome, (r, y, s) each."""
     combined = _combined(option, share, credibility, base)
-    return {**_deterrence(combined, base), "combined": combined}
+    return {**_deterrence(combined, base, denial), "combined": combined}
+
+
+def _denial(
+    support: tuple[FloatArray, FloatArray, FloatArray], params: Mapping[str, FloatArray]
+) -> FloatArray | None:
+    """What the option's change of support does to the challenger's expected gain from a new
+    offensive against the supported protege: the factor ``(1 + dS / S0)^(-e)`` (year,
+    sample), with dS the support it adds net of what it diverts, S0 the baseline and e
+    ``ukraine.denial_elasticity``; None where it changes no support."""
+    net = support[1] - support[2]
+    if not net.any():
+        return None
+    baseline = params["ukraine.baseline_eur_bn"]
+    relative = np.maximum(1.0 + net / baseline, 0.1)  # support never falls below a tenth
+    factor: FloatArray = relative ** -params["ukraine.denial_elasticity"]
+    return factor
 
 
 def _from_year(base: _Base, first: int) -> _Base:
@@ -381,11 +431,21 @@ def _combined(
     return combined
 
 
-def _deterrence(combined: FloatArray, base: _Base) -> dict[str, FloatArray]:
-    """The game's expected outcome per crisis opportunity, (r, y, s)."""
+def _deterrence(
+    combined: FloatArray, base: _Base, denial: FloatArray | None
+) -> dict[str, FloatArray]:
+    """The game's expected outcome per crisis opportunity, (r, y, s).
+
+    ``denial`` (year, sample) scales the challenger's expected gain toward the supported
+    protege's group.
+    """
     params = base.params
+    gain: Any = params["game.challenger_gain"]
+    if denial is not None and base.supported is not None:
+        gain = np.broadcast_to(gain, combined.shape).copy()
+        gain[base.supported] *= denial
     payoffs = {
-        "gain": params["game.challenger_gain"],
+        "gain": gain,
         "cost": params["game.challenger_cost"],
         "hard_share": params["game.hard_conflict_share"],
     }

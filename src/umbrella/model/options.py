@@ -9,8 +9,9 @@ All functions take one value per sample of each parameter and return arrays laid
 - **Costs.** Capital spending is spread evenly over the years to full effect (at least one
   year); running costs are paid from the first effect on. The net present value discounts
   each year's spending to the start year at ``discount_rate``.
-- **Proliferation.** ``status quo + ramp x (option's index - status quo)``, rubric in
-  docs/model.md.
+- **Proliferation.** ``status quo + abandonment pressure + weight x (option's index -
+  status quo)``, with the weight a share at the decision and the rest with the ramp; rubric
+  and rule in docs/model.md.
 - **Ukraine support.** ``baseline + ramp x (added aid + isr_autonomy x value of
   intelligence + coordination x coordination gain x baseline) - diversion share x new
   nuclear spending``; the positive and negative channels are kept apart.
@@ -97,12 +98,31 @@ def present_value(flows: FloatArray, factors: FloatArray) -> FloatArray:
     return present
 
 
-def proliferation(params: Parameters, option: OptionSpec, share: FloatArray) -> FloatArray:
-    """Non-proliferation risk index (year, sample)."""
+def proliferation(
+    params: Parameters,
+    option: OptionSpec,
+    share: FloatArray,
+    pressure: FloatArray,
+    years: Sequence[int],
+) -> FloatArray:
+    """Non-proliferation risk index (year, sample), between 0 and 1.
+
+    The status quo's index plus ``pressure`` (year, sample), what abandonment by the
+    anchoring guarantor adds; an option moves it toward its own index by the share
+    ``proliferation.decision_share`` from the year it is decided (the decision signals
+    before anything is delivered) and the rest as its effect ramps up.
+    """
     base = params["proliferation.status_quo"]
+    situation = base + pressure
     if "proliferation" not in option.levers:
-        return np.broadcast_to(base, share.shape).copy()
-    return base + share * (lever(params, option, "proliferation") - base)
+        return np.broadcast_to(situation, share.shape).copy()
+    decided = _per_year(years) >= _field(params, option, "start_year")
+    early = params["proliferation.decision_share"]
+    weight = decided * (early + (1.0 - early) * share)
+    index: FloatArray = np.clip(
+        situation + weight * (lever(params, option, "proliferation") - base), 0.0, 1.0
+    )
+    return index
 
 
 def ukraine_support(

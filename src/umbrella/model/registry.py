@@ -328,6 +328,22 @@ MODEL_ASSUMPTIONS: tuple[Assumption, ...] = (
         "joint procurement; modest and uncertain.",
     ),
     Assumption(
+        "ukraine.denial_elasticity",
+        "how strongly the challenger's expected gain from a new offensive against the "
+        "supported protege falls as support to it rises: the gain is scaled by "
+        "(1 + added support / baseline) to the power minus this",
+        0.5,
+        0.0,
+        1.0,
+        "elasticity",
+        "Rationale: deterrence by denial (G. H. Snyder, Deterrence and Defense, Princeton UP "
+        "1961; J. J. Mearsheimer, Conventional Deterrence, Cornell UP 1983): what a challenger "
+        "expects to gain shrinks as the defender's capacity to deny it grows, and the "
+        "March 2025 pause showed the reverse (event 2025-03-05). At 0.5, support a fifth "
+        "higher cuts the expected gain by 9 per cent; the range runs from no effect to a "
+        "proportional one. Judged, not fitted.",
+    ),
+    Assumption(
         "ukraine.diversion_share",
         "share of new nuclear spending drawn from budgets that would otherwise support Ukraine",
         0.3,
@@ -337,6 +353,32 @@ MODEL_ASSUMPTIONS: tuple[Assumption, ...] = (
         "Rationale: defence budgets are shared between national forces and aid; the "
         "UK's nuclear enterprise already takes 18 per cent of its defence budget "
         "(source uk-pac-nuclear-deterrent-2025-daily8).",
+    ),
+    Assumption(
+        "proliferation.abandonment",
+        "how much of the room left on the non-proliferation index abandonment fills: the "
+        "share of the anchoring guarantor's lost credibility that turns into pressure",
+        0.5,
+        0.0,
+        1.0,
+        "share",
+        "Sources: security guarantees reduce allies' pursuit of nuclear weapons, and their "
+        "loss raises it (P. C. Bleek and E. B. Lorber, 'Security Guarantees and Allied Nuclear "
+        "Proliferation', Journal of Conflict Resolution 58(3), 2014); the Polish and German "
+        "debates of 2025 are early signs (events 2025-03-07, 2025-04-18). The scale is "
+        "judged: 0 ignores it, 1 lets full abandonment take the index to 1.",
+    ),
+    Assumption(
+        "proliferation.decision_share",
+        "share of an option's effect on the non-proliferation index that comes with the "
+        "decision, before anything is delivered",
+        0.5,
+        0.0,
+        1.0,
+        "share",
+        "Rationale: what other NPT parties react to is the announcement and the treaty, not "
+        "the delivery (the 2025-26 offers were contested when made, events 2025-07-10, "
+        "2026-03-02); 0 ties the index to delivery alone.",
     ),
     Assumption(
         "proliferation.status_quo",

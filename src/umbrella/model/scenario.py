@@ -217,6 +217,7 @@ class _ScenarioFile(_Strict):
     coordination: Annotated[list[str], Field(min_length=2, max_length=2)] | None = None
     future_evidence: dict[str, Text] = {}
     supported: str | None = None
+    proliferation_anchor: str | None = None
     stresses: list[_Stress] = []
     options: Annotated[list[_OptionItem], Field(min_length=1)]
     assumptions: dict[str, Annotated[_Override, BeforeValidator(_number_as_default)]] = {}
@@ -310,6 +311,7 @@ class Scenario:
     coordination: tuple[str, str] | None = None
     future_evidence: Mapping[str, str] = field(default_factory=dict)
     supported: str | None = None
+    proliferation_anchor: str | None = None
     stresses: tuple[Stress, ...] = ()
     text: str | None = field(default=None, repr=False)  # the file's text, as read
 
@@ -696,6 +698,7 @@ def _check_roles(raw: Mapping[str, Any], world: World | None, findings: _Finding
         for position, code in enumerate(targets):
             if isinstance(code, str) and code not in world.records["actors"]:
                 findings.add(("options", index, "targets", position), _unknown_actor(code, world))
+    guarantor(("proliferation_anchor",), raw.get("proliferation_anchor"))
     stresses = raw.get("stresses")
     for index, stress in enumerate(stresses if isinstance(stresses, list) else []):
         if not isinstance(stress, dict):
@@ -995,6 +998,7 @@ def _resolve(
         else (model.coordination[0], model.coordination[1]),
         future_evidence=dict(model.future_evidence),
         supported=_supported(model.supported, proteges),
+        proliferation_anchor=model.proliferation_anchor,
         stresses=tuple(
             Stress(s.id, s.kind, s.description, s.guarantor, tuple(s.ends)) for s in model.stresses
         ),
