@@ -21,7 +21,7 @@ import pandas as pd
 from umbrella.assumptions import resolve
 from umbrella.errors import UmbrellaError, UsageError
 from umbrella.explore.sampling import uncertainties
-from umbrella.model.evaluate import SUMMARY_OUTCOMES, summarise
+from umbrella.model.evaluate import summarise, summary_outcomes
 from umbrella.model.layout import layout
 from umbrella.model.scenario import Scenario, load_scenario
 from umbrella.types import PathLike
@@ -76,10 +76,11 @@ def as_model(scenario: Scenario | PathLike | None = None, option: str | None = N
         else ema.RealParameter(a.name, a.low, a.high)
         for a in uncertainties(registry)
     ]
+    outcomes = summary_outcomes(grid)
     names = (
-        list(SUMMARY_OUTCOMES)
+        list(outcomes)
         if option is not None
-        else [outcome_name(k, o) for k in SUMMARY_OUTCOMES for o in ids]
+        else [outcome_name(k, o) for k in outcomes for o in ids]
     )
     model.outcomes = [ema.ScalarOutcome(name) for name in names]
     return model

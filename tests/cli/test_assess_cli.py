@@ -166,3 +166,18 @@ def test_stress_on_the_command_line(tmp_path: Path) -> None:
         ["run", "-n", "1000", "--stress", "us-exit:2030", "--store", str(tmp_path), "--quiet"],
     )
     assert ran.exit_code == 0, ran.output
+
+
+def test_json_reports_every_exposure_group_under_each_weighting(
+    assessed: dict[str, object],
+) -> None:
+    options = assessed["options"]
+    assert isinstance(options, list)
+    row = options[0]
+    definitions = assessed["definitions"]
+    assert isinstance(definitions, dict)
+    for group in ("europe_equal", "frontline", "frontline_equal", "non_aligned", "ukraine"):
+        for name in ("holds", "no_challenge", "rebuffed", "fails"):
+            key = f"{name}_in_{group}"
+            assert 0.0 <= row[f"{key}_p10"] <= row[key] <= row[f"{key}_p90"] <= 1.0, key
+            assert key in definitions

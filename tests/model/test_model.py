@@ -430,3 +430,30 @@ def test_an_option_moves_the_index_when_decided() -> None:
     arsenal = ds["proliferation"].sel(option="european-arsenal", year=2026)
     assert float(arsenal) == pytest.approx(0.2 + 0.5 * (0.9 - 0.2), abs=1e-12)
     assert float(ds["effect_share"].sel(option="european-arsenal", year=2026)) == 0.0
+
+
+def test_reports_per_exposure_group_and_weighting_aggregate_the_proteges() -> None:
+    from umbrella.explore.sampling import draw, uncertainties
+    from umbrella.model import summarise
+    from umbrella.model.central import labelled
+    from umbrella.model.evaluate import summary_outcomes
+
+    scenario, grid = _prepared()
+    varying = uncertainties(scenario.registry.values())
+    futures = draw(varying, 0, 40, seed=3)
+    values = {a.name: futures[a.name].to_numpy() for a in varying}
+    summary = summarise(scenario, grid, resolve(scenario.registry.values(), values))
+    assert set(summary) == set(summary_outcomes(grid))
+    ds = labelled(scenario, values).isel(year=-1)
+    frontline = ["NOR", "FIN", "EST", "LVA", "LTU", "POL", "SVK", "HUN", "ROU"]
+    weight = ds.population_weight.sel(protege=frontline)
+    for name in ("holds", "fails", "no_challenge", "rebuffed"):
+        by_hand = (ds[name].sel(protege=frontline) * weight).sum("protege") / weight.sum()
+        np.testing.assert_allclose(
+            summary[f"{name}_in_frontline"], by_hand.transpose("sample", "option"), atol=1e-12
+        )
+        equal = ds[name].mean("protege")
+        np.testing.assert_allclose(
+            summary[f"{name}_in_europe_equal"], equal.transpose("sample", "option"), atol=1e-12
+        )
+    np.testing.assert_allclose(summary["holds_in_ukraine"], summary["holds_ukraine"], atol=1e-12)

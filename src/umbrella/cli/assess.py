@@ -76,7 +76,13 @@ def assess_command(
     if out is not None:
         _write(assessment, out)
     if as_json:
-        payload = headline_payload(table, scenario=assessment.scenario.name, **settings)
+        from umbrella.model import layout
+        from umbrella.model.evaluate import summary_outcomes
+
+        reports = summary_outcomes(layout(assessment.scenario))
+        payload = headline_payload(
+            table, scenario=assessment.scenario.name, reports=reports, **settings
+        )
         typer.echo(json.dumps(payload, indent=2, default=_json_number))
         return
     print_headline(

@@ -109,6 +109,9 @@ def run_command(
             resume=resume,
             progress=progress,
         )
+    from umbrella.model import layout
+    from umbrella.model.evaluate import summary_outcomes
+
     table = result.robustness()
     best = result.most_robust(table)
     figures = result.headline()
@@ -130,7 +133,14 @@ def run_command(
                     "robustness": _records(table),
                     "most_robust": best,
                     "headline": headline_payload(
-                        figures, scenario=result.scenario.name, **settings
+                        figures,
+                        scenario=result.scenario.name,
+                        samples=samples,
+                        seed=seed,
+                        first=years[0],
+                        last=years[-1],
+                        n_proteges=len(result.scenario.proteges),
+                        reports=summary_outcomes(layout(result.scenario)),
                     ),
                 },
                 indent=2,

@@ -50,6 +50,7 @@ def headline_payload(
     first: int,
     last: int,
     n_proteges: int,
+    reports: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """The headline as JSON-ready data: settings, definitions, one record per option."""
     rows = []
@@ -65,7 +66,8 @@ def headline_payload(
         "first_year": first,
         "last_year": last,
         "definitions": definitions(first, last, n_proteges)
-        | {k: v for k, v in SUMMARY_OUTCOMES.items() if k in HEADLINE and k.startswith("npv")},
+        | {k: v for k, v in SUMMARY_OUTCOMES.items() if k in HEADLINE and k.startswith("npv")}
+        | {k: v for k, v in (reports or {}).items() if k not in SUMMARY_OUTCOMES},
         "options": rows,
     }
 
@@ -127,6 +129,27 @@ def print_headline(
             ),
         )
     console.print(shares)
+    reports = [
+        c
+        for c in table.columns
+        if c.startswith("holds_in_") and not c.endswith(("_p10", "_p90", "_equal"))
+    ]
+    if reports and "holds_in_europe_equal" in table.columns:
+        groups = Table(
+            title=f"Who is protected: holds {first}-{last}, by population (each state once)",
+            box=box.SIMPLE_HEAD,
+            padding=(0, 1),
+            pad_edge=False,
+        )
+        groups.add_column("option", no_wrap=True)
+        groups.add_column("europe", justify="right")
+        for name in reports:
+            groups.add_column(name.removeprefix("holds_in_").replace("_", "\n"), justify="right")
+        for option, row in table.iterrows():
+            cells = [f"{row['holds_europe']:.3f}\n({row['holds_in_europe_equal']:.3f})"]
+            cells += [f"{row[name]:.3f}\n({row[name + '_equal']:.3f})" for name in reports]
+            groups.add_row(str(option), *cells)
+        console.print(groups)
     costs = Table(box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False)
     costs.add_column("option", no_wrap=True)
     for label in (

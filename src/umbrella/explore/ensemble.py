@@ -36,7 +36,7 @@ from umbrella.data.read import TABLE_SUFFIXES
 from umbrella.errors import UsageError
 from umbrella.explore.memory import KEEP_BYTES, keep_freed_memory
 from umbrella.explore.sampling import CHUNK_SIZE, Sampler, draw, uncertainties
-from umbrella.model.evaluate import SUMMARY_OUTCOMES, summarise
+from umbrella.model.evaluate import summarise, summary_outcomes
 from umbrella.model.layout import layout
 from umbrella.model.scenario import Scenario, load_scenario, parse_scenario
 
@@ -257,7 +257,7 @@ def run_ensemble(
         text, label = scenario_text(scenario), str(scenario.path)
         data_dir = None
     options = tuple(o.id for o in scenario.options)
-    aggregates = Aggregates(options, tuple(SUMMARY_OUTCOMES))
+    aggregates = Aggregates(options, tuple(summary_outcomes(layout(scenario))))
     run_id, done = _open_run(store, resume, scenario, text, n_samples, seed, chunk_size, sampler)
     if store is not None and done:
         for chunk in sorted(done):

@@ -43,7 +43,8 @@ HEADLINE = (
 def headline(outcomes: pd.DataFrame, options: Sequence[str]) -> pd.DataFrame:
     """Mean, 10th and 90th percentile of each headline outcome per option.
 
-    ``outcomes`` is a run's long table (future, option, outcomes...). Columns are
+    ``outcomes`` is a run's long table (future, option, outcomes...): :data:`HEADLINE` and
+    any reports the scenario adds (other weightings, exposure groups). Columns are
     ``<outcome>``, ``<outcome>_p10`` and ``<outcome>_p90``, and ``change_vs_status_quo``
     (the mean over futures of the option's ``holds_europe`` minus the first option's, with
     its percentiles): one row per option, in ``options`` order.
@@ -54,12 +55,15 @@ def headline(outcomes: pd.DataFrame, options: Sequence[str]) -> pd.DataFrame:
     >>> float(row["holds_europe"]), round(float(row["change_vs_status_quo"]), 6)
     (0.75, 0.15)
     """
-    wide = outcomes.set_index(["future", "option"])[list(HEADLINE)].unstack("option")
+    keys = ("future", "option")
+    reports = [c for c in outcomes.columns if c not in (*HEADLINE, *keys)]
+    names = [*HEADLINE, *reports]  # the scenario's reports: weightings, exposure groups
+    wide = outcomes.set_index(list(keys))[names].unstack("option")
     rows = []
     baseline = wide["holds_europe"][options[0]].to_numpy()
     for option in options:
         row: dict[str, float] = {}
-        for name in HEADLINE:
+        for name in names:
             row |= _spread(name, wide[name][option].to_numpy())
         change = wide["holds_europe"][option].to_numpy() - baseline
         row |= _spread("change_vs_status_quo", change)

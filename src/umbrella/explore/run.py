@@ -25,12 +25,20 @@ from umbrella.explore.headline import DEFAULT_SAMPLES, DEFAULT_SEED, headline
 from umbrella.explore.robustness import most_robust, robustness
 from umbrella.explore.sampling import CHUNK_SIZE, Sampler, uncertainties
 from umbrella.explore.sensitivity import sobol_design, sobol_indices, sobol_problem
-from umbrella.model.evaluate import SUMMARY_OUTCOMES, summarise
+from umbrella.model.evaluate import SUMMARY_OUTCOMES, summarise, summary_outcomes
 from umbrella.model.layout import layout
 from umbrella.model.scenario import Scenario, load_scenario, parse_scenario
 from umbrella.types import PathLike
 
-__all__ = ["DIRECTIONS", "PRIM_FUTURES", "SATISFICING", "Run", "open_run", "run"]
+__all__ = [
+    "DIRECTIONS",
+    "PRIM_FUTURES",
+    "SATISFICING",
+    "Run",
+    "larger_is_better",
+    "open_run",
+    "run",
+]
 
 SATISFICING = 0.8
 """An option satisfices in a future where deterrence holds through the horizon,
@@ -42,12 +50,14 @@ PRIM_FUTURES = 20_000
 # A stream of the run's seed apart from the design's blocks (spawn keys (b,)).
 _PRIM_KEY = (2**32 - 1, 1)
 
-DIRECTIONS = {
-    **{name: not name.startswith("fails") for name in SUMMARY_OUTCOMES},
-    "npv_eur_bn": False,
-    "proliferation": False,
-}
-"""Whether more of each summary outcome is better."""
+
+def larger_is_better(outcome: str) -> bool:
+    """Whether more of a summary outcome is better: not for failures, costs or risk."""
+    return not outcome.startswith(("fails", "npv_eur_bn", "proliferation"))
+
+
+DIRECTIONS = {name: larger_is_better(name) for name in SUMMARY_OUTCOMES}
+"""Whether more of each summary outcome every scenario has is better."""
 
 
 @dataclass(frozen=True)
@@ -82,10 +92,15 @@ class Run:
         thresholds: Mapping[str, tuple[str, float]] | None = None,
     ) -> pd.DataFrame:
         """Per option: spread, regret against the best option in each future, satisficing."""
-        _check_outcome(outcome)
+        self._check_outcome(outcome)
         if thresholds is None:
             thresholds = {"holds_europe": (">=", SATISFICING)}
-        return robustness(self.data()[1], outcome, DIRECTIONS[outcome], thresholds)
+        return robustness(self.data()[1], outcome, larger_is_better(outcome), thresholds)
+
+    def _check_outcome(self, outcome: str) -> None:
+        names = summary_outcomes(layout(self.scenario))
+        if outcome not in names:
+            raise UsageError(f"unknown outcome '{outcome}'; outcomes: {', '.join(names)}")
 
     def headline(self) -> pd.DataFrame:
         """The headline table (:func:`umbrella.explore.headline.headline`) of this run."""
@@ -111,7 +126,7 @@ class Run:
         ``max_futures`` futures is analysed on that many of them, drawn without replacement
         from a stream of the run's seed (the same futures every time).
         """
-        _check_outcome(outcome)
+        self._check_outcome(outcome)
         futures, outcomes = self.data()
         if max_futures is not None and len(futures) > max_futures:
             rng = np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=_PRIM_KEY))
@@ -122,7 +137,7 @@ class Run:
             options = ", ".join(outcomes["option"].unique())
             raise UsageError(f"unknown option '{option}'; the run's options: {options}")
         values = mine.set_index("future")[outcome].reindex(futures["future"]).to_numpy()
-        failed = values < fail_below if DIRECTIONS[outcome] else values > fail_below
+        failed = values < fail_below if larger_is_better(outcome) else values > fail_below
         # Other options' costs and levers cannot explain this option's failures.
         relevant = [
             c
@@ -144,7 +159,7 @@ class Run:
         uncertainties, seeded from the run's seed.
         """
         for outcome in outcomes:
-            _check_outcome(outcome)
+            self._check_outcome(outcome)
         varying = uncertainties(self.scenario.registry.values())
         bounds = [
             (a.low, a.high + 1.0 if a.distribution == "discrete" else a.high) for a in varying
@@ -185,7 +200,7 @@ class Run:
             if name != "future"
         }
         dataset = wide.assign_coords(coords)
-        for name, meaning in SUMMARY_OUTCOMES.items():
+        for name, meaning in summary_outcomes(layout(self.scenario)).items():
             if name in dataset:
                 dataset[name].attrs["long_name"] = meaning
         dataset.attrs.update(
@@ -268,11 +283,6 @@ def _store(store: PathLike | Any | None) -> Any | None:
     from umbrella.store import RunStore
 
     return RunStore(store)
-
-
-def _check_outcome(outcome: str) -> None:
-    if outcome not in DIRECTIONS:
-        raise UsageError(f"unknown outcome '{outcome}'; outcomes: {', '.join(DIRECTIONS)}")
 
 
 def _integral(assumption: Any, values: np.ndarray) -> np.ndarray:

@@ -49,6 +49,7 @@ __all__ = [
     "evaluate",
     "held",
     "summarise",
+    "summary_outcomes",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -85,7 +86,28 @@ SUMMARY_OUTCOMES = {
     "proliferation": "non-proliferation risk index in the last year",
     "ukraine_support_eur_bn": "support to Ukraine, EUR bn per year, averaged over the years",
 }
-"""The per-future, per-option outcomes an ensemble keeps."""
+"""The per-future, per-option outcomes an ensemble keeps, for every scenario; a scenario's
+other reports add ``<outcome>_<report>`` (:func:`summary_outcomes`)."""
+
+
+def summary_outcomes(grid: Layout) -> dict[str, str]:
+    """Every summary outcome of a scenario (its layout ``grid``), with its definition.
+
+    Beside :data:`SUMMARY_OUTCOMES`: for Europe weighted equally (``<outcome>_in_europe_equal``)
+    and for each exposure group of the scenario, weighted as Europe is and equally
+    (``<outcome>_in_<group>``, ``<outcome>_in_<group>_equal``), the chance that deterrence
+    holds through the horizon and the three shares per crisis in the last year.
+    """
+    names = dict(SUMMARY_OUTCOMES)
+    for report in grid.weighted:
+        if report == "europe":
+            continue
+        who = report.removesuffix("_equal").replace("_", " ")
+        weighting = "each state counted once" if report.endswith("_equal") else "by population"
+        for name, meaning in OUTCOMES.items():
+            when = "through the horizon" if name == "holds" else "in the last year"
+            names[f"{name}_in_{report}"] = f"{meaning}, {when}, over {who} ({weighting})"
+    return names
 
 
 @dataclass(frozen=True)
@@ -212,8 +234,17 @@ def summarise(
     n = next(iter(params.values())).shape[0]
     missing = np.full(n, np.nan)
     rate, steps = evaluation.rate, evaluation.steps
+    reports = {k: v for k, v in grid.weighted.items() if k != "europe"}
+    for report in reports:
+        for name in OUTCOMES:
+            columns[f"{name}_in_{report}"] = []
     for result in evaluation.options:
-        columns["holds_europe"].append(weights @ held(result.fails, rate, steps, -1))
+        through = held(result.fails, rate, steps, -1)
+        for report, weight in reports.items():
+            columns[f"holds_in_{report}"].append(weight @ through)
+            for name in ("no_challenge", "rebuffed", "fails"):
+                columns[f"{name}_in_{report}"].append(weight @ getattr(result, name)[:, -1])
+        columns["holds_europe"].append(weights @ through)
         columns["holds_europe_first"].append(weights @ held(result.fails, rate, steps, 0))
         for name, values in (
             ("no_challenge", result.no_challenge),

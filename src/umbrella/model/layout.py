@@ -54,6 +54,8 @@ class Layout:
     steps: FloatArray  # (year,)
     supported: int | None  # the group of the scenario's supported protege
     targeted: dict[str, npt.NDArray[np.bool_]]  # option -> (group,): the proteges it aims at
+    weighted: dict[str, FloatArray]  # (group,) weights of each report: europe, europe_equal,
+    # and per exposure group <name> and <name>_equal, each summing to 1
 
 
 def layout(scenario: Scenario) -> Layout:
@@ -74,6 +76,7 @@ def layout(scenario: Scenario) -> Layout:
             protege if protege in guarantors else "",
             protege == scenario.supported,
             tuple(protege in (o.targets or ()) for o in scenario.options),
+            scenario.exposure_of(protege),
         )
         if key not in keys:
             keys[key] = len(reps)
@@ -108,7 +111,37 @@ def layout(scenario: Scenario) -> Layout:
             for o in scenario.options
             if o.targets is not None
         },
+        weighted=_weighted(scenario, proteges, group, raw, len(reps)),
     )
+
+
+def _weighted(
+    scenario: Scenario,
+    proteges: list[str],
+    group: npt.NDArray[np.int64],
+    population: FloatArray,
+    n_groups: int,
+) -> dict[str, FloatArray]:
+    """Per report, the weight of each group: Europe and each exposure group, by population
+    (or by the scenario's default weighting) and equally."""
+    equal = np.ones(len(proteges))
+    reports: dict[str, FloatArray] = {}
+    members = {"europe": np.ones(len(proteges), dtype=bool)}
+    for exposure in scenario.exposure_groups:
+        name = exposure.name.replace("-", "_")
+        members[name] = np.array([scenario.exposure_of(p) == exposure.name for p in proteges])
+    for name, inside in members.items():
+        if not inside.any():
+            continue
+        for suffix, raw in (("", population), ("_equal", equal)):
+            chosen = np.where(inside, raw, 0.0)
+            total = chosen.sum()
+            if total <= 0.0:
+                continue
+            reports[name + suffix] = np.bincount(
+                group, weights=chosen / total, minlength=n_groups
+            ).astype(np.float64)
+    return reports
 
 
 def _is_ally(world: Any, protege: str, as_of: dt.date) -> bool:

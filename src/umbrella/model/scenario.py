@@ -174,6 +174,15 @@ class _ProtegeGroup(_Strict):
     crisis_rate: Text
 
 
+class _ExposureGroup(_Strict):
+    """A group of proteges reported together: listed, or by alliance, or the rest."""
+
+    name: Slug
+    description: Text | None = None
+    members: Annotated[list[str], Field(min_length=1)] | None = None
+    alliance: Text | None = None
+
+
 class _Stress(_Strict):
     """A stress: a guarantor's commitments of some kinds end from a year (``kind: exit``)."""
 
@@ -218,6 +227,7 @@ class _ScenarioFile(_Strict):
     future_evidence: dict[str, Text] = {}
     supported: str | None = None
     proliferation_anchor: str | None = None
+    exposure_groups: list[_ExposureGroup] = []
     stresses: list[_Stress] = []
     options: Annotated[list[_OptionItem], Field(min_length=1)]
     assumptions: dict[str, Annotated[_Override, BeforeValidator(_number_as_default)]] = {}
@@ -312,8 +322,13 @@ class Scenario:
     future_evidence: Mapping[str, str] = field(default_factory=dict)
     supported: str | None = None
     proliferation_anchor: str | None = None
+    exposure_groups: tuple[ProtegeGroup, ...] = ()  # reporting groups (no resolve, no rate)
     stresses: tuple[Stress, ...] = ()
     text: str | None = field(default=None, repr=False)  # the file's text, as read
+
+    def exposure_of(self, protege: str) -> str | None:
+        """The exposure group ``protege`` is reported in (the first that matches), if any."""
+        return _first_match(self, self.exposure_groups, protege)
 
     def group_of(self, protege: str) -> ProtegeGroup:
         """The protege group ``protege`` belongs to (the first that matches)."""
@@ -329,6 +344,16 @@ class Scenario:
             f"protege {protege} is in no protege group; add a group without members or "
             "alliance as the last one"
         )
+
+
+def _first_match(scenario: Scenario, groups: tuple[ProtegeGroup, ...], protege: str) -> str | None:
+    actor = scenario.world.actor(protege)
+    for group in groups:
+        listed = protege in group.members
+        allied = group.alliance is not None and actor.member_of(group.alliance, scenario.as_of)
+        if listed or allied or (not group.members and group.alliance is None):
+            return group.name
+    return None
 
 
 def flagship_path() -> Path:
@@ -699,6 +724,16 @@ def _check_roles(raw: Mapping[str, Any], world: World | None, findings: _Finding
             if isinstance(code, str) and code not in world.records["actors"]:
                 findings.add(("options", index, "targets", position), _unknown_actor(code, world))
     guarantor(("proliferation_anchor",), raw.get("proliferation_anchor"))
+    exposure = raw.get("exposure_groups")
+    for index, group in enumerate(exposure if isinstance(exposure, list) else []):
+        members = group.get("members") if isinstance(group, dict) else None
+        if world is not None and isinstance(members, list):
+            for position, code in enumerate(members):
+                if isinstance(code, str) and code not in world.records["actors"]:
+                    findings.add(
+                        ("exposure_groups", index, "members", position),
+                        _unknown_actor(code, world),
+                    )
     stresses = raw.get("stresses")
     for index, stress in enumerate(stresses if isinstance(stresses, list) else []):
         if not isinstance(stress, dict):
@@ -999,6 +1034,10 @@ def _resolve(
         future_evidence=dict(model.future_evidence),
         supported=_supported(model.supported, proteges),
         proliferation_anchor=model.proliferation_anchor,
+        exposure_groups=tuple(
+            ProtegeGroup(g.name, tuple(g.members or ()), g.alliance, "", "")
+            for g in model.exposure_groups
+        ),
         stresses=tuple(
             Stress(s.id, s.kind, s.description, s.guarantor, tuple(s.ends)) for s in model.stresses
         ),
