@@ -457,3 +457,43 @@ def test_reports_per_exposure_group_and_weighting_aggregate_the_proteges() -> No
             summary[f"{name}_in_europe_equal"], equal.transpose("sample", "option"), atol=1e-12
         )
     np.testing.assert_allclose(summary["holds_in_ukraine"], summary["holds_ukraine"], atol=1e-12)
+
+
+def test_a_ceasefire_raises_resolve_toward_its_groups_from_its_year() -> None:
+    from umbrella.model.scenario import with_stresses
+
+    flagship = load_scenario()
+    calm, ceasefire = (
+        central(flagship),
+        central(with_stresses(flagship, {"ukraine-ceasefire": 2028})),
+    )
+    change = ceasefire["fails"] - calm["fails"]
+    sq = change.sel(option="status-quo")
+    assert float(abs(sq.sel(year=slice(2026, 2027))).max()) == 0.0
+    assert float(sq.sel(protege="POL", year=2028)) > 0.0  # NATO: resolve up by 0.1
+    assert float(sq.sel(protege="CHE", year=2028)) > 0.0  # other
+    assert float(abs(sq.sel(protege="UKR")).max()) == 0.0  # not among its groups
+    # By the game: Poland in 2028 with resolve 0.2 + 0.1.
+    x = float(calm["combined_credibility"].sel(option="status-quo", protege="POL", year=2028))
+    fails = expected.extended(
+        p_def=x, p_ch=0.3, gain=2.0, cost=2.0, hard_share=0.5, stake_ratio=1.0
+    )["fails"]
+    assert float(ceasefire["fails"].sel(option="status-quo", protege="POL", year=2028)) == (
+        pytest.approx(float(fails), abs=1e-12)
+    )
+
+
+def test_a_policy_reversal_turns_trust_from_its_year() -> None:
+    from umbrella.model.scenario import with_stresses
+
+    flagship = load_scenario()
+    calm = central(flagship)
+    reversed_ = central(with_stresses(flagship, {"france-reversal": 2028}))
+    before = calm["trust"].sel(guarantor="FRA", year=slice(2026, 2027))
+    after = reversed_["trust"].sel(guarantor="FRA", year=slice(2026, 2027))
+    np.testing.assert_allclose(after, before, atol=1e-12)  # mid-2027 is before the switch
+    falling = reversed_["trust"].sel(guarantor="FRA", protege="DEU", year=slice(2028, 2040))
+    assert np.all(np.diff(falling.values) < 0)
+    assert np.all(reversed_["trust"].sel(guarantor="USA") == calm["trust"].sel(guarantor="USA"))
+    drop = calm["holds_europe"] - reversed_["holds_europe"]
+    assert float(drop.sel(option="status-quo", year=2040)) > 0.0

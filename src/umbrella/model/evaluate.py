@@ -283,7 +283,7 @@ class _Base:
     targeted: dict[str, FloatArray]  # option -> (r, 1, 1): 1 for a protege it aims at
     supported: int | None  # the supported protege's group
     pair: tuple[int, int] | None
-    p_ch: FloatArray  # (r, 1, s)
+    p_ch: FloatArray  # (r, 1, s), or (r, y, s) under a resolve stress
     rate: FloatArray  # (r, 1, s), crisis opportunities a year
     game: str
 
@@ -292,7 +292,7 @@ def _base(scenario: Scenario, grid: Layout, params: Mapping[str, FloatArray]) ->
     trust = _trust(scenario, grid, params)
     depth: FloatArray = np.take(cred.depth_of_sets(grid.patterns, params), grid.pattern, axis=0)
     years = np.asarray(grid.years, dtype=np.float64)[:, None]  # (y, 1)
-    for stress in scenario.stresses:
+    for stress in (s for s in scenario.stresses if s.kind == "exit"):
         # From the stress's year on, the guarantor's commitments of the kinds it ends are
         # no longer in force: depth from the same sets without those kinds.
         gi = grid.guarantors.index(stress.guarantor)
@@ -319,10 +319,29 @@ def _base(scenario: Scenario, grid: Layout, params: Mapping[str, FloatArray]) ->
         pair=None
         if pair is None
         else (grid.guarantors.index(pair[0]), grid.guarantors.index(pair[1])),
-        p_ch=np.stack([params[k] for k in grid.resolve_keys])[:, None, :],
+        p_ch=_resolve(scenario, grid, params, years),
         rate=np.stack([params[k] for k in grid.rate_keys])[:, None, :],
         game=scenario.game,
     )
+
+
+def _resolve(
+    scenario: Scenario, grid: Layout, params: Mapping[str, FloatArray], years: FloatArray
+) -> FloatArray:
+    """The challenger's resolve toward each group: (r, 1, s), or (r, y, s) where a
+    ``resolve`` stress raises it from its year on (by its ``added``, at most to 0.99)."""
+    resolve = np.stack([params[k] for k in grid.resolve_keys])[:, None, :]
+    stresses = [s for s in scenario.stresses if s.kind == "resolve"]
+    acting = [s for s in stresses if np.any(params[s.year] <= years[-1, 0])]
+    if not acting:
+        return resolve
+    resolve = np.repeat(resolve, len(years), axis=1)  # (r, y, s)
+    names = [scenario.group_of(r).name for r in grid.reps]
+    for stress in acting:
+        rows = [i for i, name in enumerate(names) if name in stress.groups]
+        raised = params[stress.added] * (years >= params[stress.year])  # (y, s)
+        resolve[rows] = np.minimum(resolve[rows] + raised, 0.99)
+    return resolve
 
 
 def _trust(scenario: Scenario, grid: Layout, params: Mapping[str, FloatArray]) -> FloatArray:
@@ -337,7 +356,14 @@ def _trust(scenario: Scenario, grid: Layout, params: Mapping[str, FloatArray]) -
             for g in scenario.guarantors
         ]
     )
-    per_view = project(state, flow, params["trust.negative_multiplier"], grid.years)
+    # A reversal stress changes a guarantor's flow from 1 January of its year.
+    switch, after = np.full_like(flow, 1e9), flow.copy()
+    for stress in (s for s in scenario.stresses if s.kind == "reversal"):
+        gi = scenario.guarantors.index(stress.guarantor)
+        months = (params[stress.year] - scenario.as_of.year) * 12 + (1 - scenario.as_of.month)
+        switch[gi] = np.maximum(months, 0.0)
+        after[gi] = params[stress.flow]
+    per_view = project(state, flow, params["trust.negative_multiplier"], grid.years, switch, after)
     trust: FloatArray = np.take(per_view, [distinct.index(v) for v in grid.views], axis=1)
     for gi, g in enumerate(grid.guarantors):
         if g in grid.reps:
@@ -434,6 +460,7 @@ def _from_year(base: _Base, first: int) -> _Base:
         trust=base.trust[:, :, first:],
         depth=base.depth[:, :, first:],
         credibility=base.credibility[:, :, first:],
+        p_ch=base.p_ch if base.p_ch.shape[1] == 1 else base.p_ch[:, first:],
     )
 
 

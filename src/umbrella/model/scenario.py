@@ -184,15 +184,31 @@ class _ExposureGroup(_Strict):
 
 
 class _Stress(_Strict):
-    """A stress: a guarantor's commitments of some kinds end from a year (``kind: exit``)."""
+    """A stress from a year: a guarantor's commitments of some kinds end (``kind: exit``),
+    or the challenger's resolve toward some protege groups rises (``kind: resolve``)."""
 
     id: Slug
-    kind: Literal["exit"] = "exit"
+    kind: Literal["exit", "resolve", "reversal"] = "exit"
     description: Text
     basis: Text
-    guarantor: str
-    ends: Annotated[list[str], Field(min_length=1)]
     year: Annotated[_Override, BeforeValidator(_number_as_default)]
+    guarantor: str | None = None
+    ends: Annotated[list[str], Field(min_length=1)] | None = None
+    groups: Annotated[list[str], Field(min_length=1)] | None = None
+    added: Annotated[_Override, BeforeValidator(_number_as_default)] | None = None
+    flow: Annotated[_Override, BeforeValidator(_number_as_default)] | None = None
+
+    @model_validator(mode="after")
+    def _complete(self) -> _Stress:
+        needed = {
+            "exit": ("guarantor", "ends"),
+            "resolve": ("groups", "added"),
+            "reversal": ("guarantor", "flow"),
+        }[self.kind]
+        missing = [name for name in needed if getattr(self, name) is None]
+        if missing:
+            raise ValueError(f"a stress of kind {self.kind} needs {' and '.join(missing)}")
+        return self
 
 
 _OptionItem = Annotated[
@@ -270,20 +286,34 @@ class ProtegeGroup:
 
 @dataclass(frozen=True)
 class Stress:
-    """A stress of the scenario (``stresses`` in docs/scenarios.md): from the year that the
-    assumption ``stress.<id>.year`` gives (sampled where it has a range), the guarantor's
-    commitments of the kinds in ``ends`` are no longer in force."""
+    """A stress of the scenario (``stresses`` in docs/scenarios.md). From the year that the
+    assumption ``stress.<id>.year`` gives (sampled where it has a range): for ``exit``, the
+    guarantor's commitments of the kinds in ``ends`` are no longer in force; for
+    ``resolve``, the challenger's resolve toward the protege ``groups`` rises by the
+    assumption ``stress.<id>.added``; for ``reversal``, the yearly flow of evidence about
+    the guarantor becomes the assumption ``stress.<id>.flow``."""
 
     id: str
     kind: str
     description: str
-    guarantor: str
-    ends: tuple[str, ...]
+    guarantor: str = ""
+    ends: tuple[str, ...] = ()
+    groups: tuple[str, ...] = ()
 
     @property
     def year(self) -> str:
         """The name of the assumption that holds the stress's year."""
         return f"stress.{self.id}.year"
+
+    @property
+    def added(self) -> str:
+        """The name of the assumption that holds what a ``resolve`` stress adds."""
+        return f"stress.{self.id}.added"
+
+    @property
+    def flow(self) -> str:
+        """The name of the assumption that holds a ``reversal`` stress's flow of evidence."""
+        return f"stress.{self.id}.flow"
 
 
 DEFAULT_GROUPS = (ProtegeGroup("all", (), None, "challenger.resolve_other", "crisis.rate_other"),)
@@ -702,6 +732,11 @@ def _check_roles(raw: Mapping[str, Any], world: World | None, findings: _Finding
             findings.add(where, f"'{code}' is not one of the guarantors ({', '.join(guarantors)})")
 
     groups = raw.get("protege_groups")
+    group_names = (
+        [str(g.get("name")) for g in groups if isinstance(g, dict)]
+        if isinstance(groups, list)
+        else ["all"]
+    )
     for index, group in enumerate(groups if isinstance(groups, list) else []):
         if not isinstance(group, dict):
             continue
@@ -738,7 +773,15 @@ def _check_roles(raw: Mapping[str, Any], world: World | None, findings: _Finding
     for index, stress in enumerate(stresses if isinstance(stresses, list) else []):
         if not isinstance(stress, dict):
             continue
-        guarantor(("stresses", index, "guarantor"), stress.get("guarantor"))
+        if stress.get("guarantor") is not None:
+            guarantor(("stresses", index, "guarantor"), stress.get("guarantor"))
+        listed = stress.get("groups")
+        for position, name in enumerate(listed if isinstance(listed, list) else []):
+            if isinstance(name, str) and name not in group_names:
+                findings.add(
+                    ("stresses", index, "groups", position),
+                    f"'{name}' is not one of the protege groups ({', '.join(group_names)})",
+                )
         ends = stress.get("ends")
         for position, kind in enumerate(ends if isinstance(ends, list) else []):
             if isinstance(kind, str) and kind not in COMMITMENT_KINDS:
@@ -924,6 +967,12 @@ def _check_assumptions(
     known = {a.name for a in (*TRUST_ASSUMPTIONS, *MODEL_ASSUMPTIONS)}
     known |= {f"option.{oid}.{suffix}" for oid, suffixes in names.items() for suffix in suffixes}
     known |= {f"stress.{s['id']}.year" for s in stresses if isinstance(s.get("id"), str)}
+    known |= {
+        f"stress.{s['id']}.{field}"
+        for s in stresses
+        for field in ("added", "flow")
+        if isinstance(s.get("id"), str) and s.get(field) is not None
+    }
     for name, value in assumptions.items():
         where = ("assumptions", name)
         if not isinstance(name, str):
@@ -987,6 +1036,28 @@ def _resolve(
             stress.basis,
             distribution="discrete",
         )
+        if stress.flow is not None:
+            flow = stress.flow
+            registry[f"stress.{stress.id}.flow"] = Assumption(
+                f"stress.{stress.id}.flow",
+                f"evidence about the guarantor arriving each year once {stress.description}",
+                flow.default,
+                flow.default if flow.low is None else flow.low,
+                flow.default if flow.high is None else flow.high,
+                "observations per year",
+                stress.basis,
+            )
+        if stress.added is not None:
+            added = stress.added
+            registry[f"stress.{stress.id}.added"] = Assumption(
+                f"stress.{stress.id}.added",
+                f"added probability that the challenger is Hard once {stress.description}",
+                added.default,
+                added.default if added.low is None else added.low,
+                added.default if added.high is None else added.high,
+                "probability",
+                stress.basis,
+            )
     for name, change in model.assumptions.items():
         registry[name] = override(registry, name, change.default, change.low, change.high)
     years = list(range(model.start_year, model.horizon + 1, model.step_years))
@@ -1039,7 +1110,15 @@ def _resolve(
             for g in model.exposure_groups
         ),
         stresses=tuple(
-            Stress(s.id, s.kind, s.description, s.guarantor, tuple(s.ends)) for s in model.stresses
+            Stress(
+                s.id,
+                s.kind,
+                s.description,
+                s.guarantor or "",
+                tuple(s.ends or ()),
+                tuple(s.groups or ()),
+            )
+            for s in model.stresses
         ),
     )
 

@@ -46,6 +46,8 @@ def project(
     flow: FloatArray,
     negative_multiplier: FloatArray,
     years: Sequence[int],
+    switch: FloatArray | None = None,
+    after: FloatArray | None = None,
 ) -> FloatArray:
     """Posterior mean trust at mid-year of each of ``years``, sample axis last.
 
@@ -59,6 +61,9 @@ def project(
         ``trust.negative_multiplier`` per sample.
     years
         The years; a year whose middle is before the evidence date gets the state's trust.
+    switch, after
+        Optionally, months after the evidence date at which each guarantor's flow changes
+        (guarantor, sample; a very large number for none), and the flow from then on.
 
     Returns
     -------
@@ -77,10 +82,17 @@ def project(
     lam = state.monthly_decay  # (s,)
     months = mid_year_months(state.as_of, years)
     decay = lam[None, :] ** months[:, None]  # (y, s)
-    accumulated = (1.0 - decay) / (1.0 - lam)  # months of flow, each forgotten since
-    monthly = flow / 12.0  # (g, s)
-    gained = np.maximum(monthly, 0.0)[:, None, None, :] * accumulated  # (g, 1, y, s)
-    lost = (np.maximum(-monthly, 0.0) * negative_multiplier)[:, None, None, :] * accumulated
+    if switch is None or after is None:
+        switch, after = np.full_like(flow, 1e9), flow
+    # Months of the first flow (to the switch) and of the second (since), each forgotten since.
+    before = np.minimum(months[None, :, None], switch[:, None, :])  # (g, y, s)
+    first = (1.0 - lam**before) / (1.0 - lam) * lam ** (months[None, :, None] - before)
+    second = (1.0 - lam ** (months[None, :, None] - before)) / (1.0 - lam)
+    plus = np.maximum(flow, 0.0)[:, None, :] * first + np.maximum(after, 0.0)[:, None, :] * second
+    minus = np.maximum(-flow, 0.0)[:, None, :] * first
+    minus += np.maximum(-after, 0.0)[:, None, :] * second
+    gained = (plus / 12.0)[:, None]  # (g, 1, y, s)
+    lost = (minus * negative_multiplier / 12.0)[:, None]
     alpha0 = _samples_last(state.prior_alpha[:, :, None] + state.positive)[:, :, None, :]
     beta0 = _samples_last(state.prior_beta[:, :, None] + state.negative)[:, :, None, :]
     alpha = alpha0 * decay + gained
