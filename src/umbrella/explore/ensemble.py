@@ -80,7 +80,9 @@ class Aggregates:
         counts = np.bincount(codes, minlength=len(self.options))
         if (counts != counts[0]).any():
             raise ValueError("every future of a chunk needs one row per option of the run")
-        table = np.nan_to_num(outcomes[list(self.outcomes)].to_numpy(dtype=np.float64), nan=0.0)
+        # Rows in C order: the reductions below run along contiguous memory.
+        table = np.ascontiguousarray(outcomes[list(self.outcomes)].to_numpy(dtype=np.float64))
+        np.nan_to_num(table, copy=False, nan=0.0)
         n_options, n_outcomes = len(self.options), len(self.outcomes)
         if np.array_equal(codes, np.tile(np.arange(n_options), int(counts[0]))):
             values = table.reshape(-1, n_options, n_outcomes)  # as evaluate_chunk writes them
@@ -88,8 +90,7 @@ class Aggregates:
             grouped = table[np.argsort(codes, kind="stable")]
             values = grouped.reshape(n_options, -1, n_outcomes).transpose(1, 0, 2)
         # values: (future, option, outcome)
-        sums = np.round(values * _SUM_SCALE).astype(np.int64).sum(axis=0).tolist()
-        squares = np.round(values**2 * _SQUARE_SCALE).astype(np.int64).sum(axis=0).tolist()
+        sums, squares = _fixed_point_sums(values)
         for i in range(n_options):
             for j in range(n_outcomes):
                 self.total[i][j] += sums[i][j]
@@ -114,6 +115,30 @@ class Aggregates:
             coords={"option": list(self.options), "outcome": list(self.outcomes)},
             attrs={"n_futures": self.count},
         )
+
+
+def _fixed_point_sums(values: FloatArray) -> tuple[list[list[int]], list[list[int]]]:
+    """Per (option, outcome): the sum of the values and of their squares, each value rounded
+    to the fixed point first (so that the sums are integers, exact in any order).
+
+    Below 10^4 in magnitude, the rounded values and their sums over a chunk stay below
+    2^53, where float64 holds integers exactly: the rounding and the sums run in float64
+    (several times faster than through int64); larger values take the int64 path.
+    """
+    if len(values) * 1e4**2 * _SQUARE_SCALE < 2.0**53 and float(np.abs(values).max()) < 1e4:
+        scaled = values * _SUM_SCALE
+        np.rint(scaled, out=scaled)
+        squared = values * values
+        squared *= _SQUARE_SCALE
+        np.rint(squared, out=squared)
+        return (
+            scaled.sum(axis=0).astype(np.int64).tolist(),
+            squared.sum(axis=0).astype(np.int64).tolist(),
+        )
+    return (
+        np.round(values * _SUM_SCALE).astype(np.int64).sum(axis=0).tolist(),
+        np.round(values**2 * _SQUARE_SCALE).astype(np.int64).sum(axis=0).tolist(),
+    )
 
 
 @dataclass(frozen=True)

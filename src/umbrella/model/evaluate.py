@@ -166,27 +166,26 @@ def evaluate(
             deterrence = _outcome(option, share, credibility, base, denial)
             if not moving:
                 still = deterrence
-        elif not moving:
-            deterrence = still
         else:
-            # Before any future sees the option act (a lever times a share of 0 adds 0, and
-            # no support has changed), deterrence is the status quo's, exactly: only the
-            # later years are evaluated.
-            acts = share.any(axis=1) | (False if denial is None else (denial != 1.0).any(axis=1))
-            acting = np.flatnonzero(acts)
-            first = int(acting[0]) if len(acting) else len(grid.years)
-            later = _from_year(base, first)
-            tail = _outcome(
-                option,
-                share[first:],
-                _credibility(option, share[first:], later),
-                later,
-                None if denial is None else denial[first:],
-            )
-            deterrence = {
-                name: np.concatenate([values[:, :first], tail[name]], axis=1)
-                for name, values in still.items()
-            }
+            deterrence = still
+            if any(acts_on_credibility(x) for x in option.levers):
+                # Before any future sees the option act (a lever times a share of 0 adds 0),
+                # deterrence is the status quo's, exactly: only the later years are
+                # evaluated.
+                acting = np.flatnonzero(share.any(axis=1))
+                first = int(acting[0]) if len(acting) else len(grid.years)
+                later = _from_year(base, first)
+                tail = _outcome(
+                    option, share[first:], _credibility(option, share[first:], later), later, None
+                )
+                deterrence = {
+                    name: np.concatenate([values[:, :first], tail[name]], axis=1)
+                    for name, values in still.items()
+                }
+            if denial is not None:
+                # Support moves only the supported protege's game: its row is evaluated
+                # again, with the same credibility.
+                deterrence = _supported_row(deterrence, base, denial, deterrence is not still)
         results.append(
             OptionOutcomes(
                 no_challenge=deterrence["SQ"],
@@ -234,16 +233,22 @@ def summarise(
     n = next(iter(params.values())).shape[0]
     missing = np.full(n, np.nan)
     rate, steps = evaluation.rate, evaluation.steps
-    reports = {k: v for k, v in grid.weighted.items() if k != "europe"}
+    reports = [k for k in grid.weighted if k != "europe"]
+    matrix = np.stack([grid.weighted[k] for k in reports]) if reports else None  # (report, r)
     for report in reports:
         for name in OUTCOMES:
             columns[f"{name}_in_{report}"] = []
     for result in evaluation.options:
         through = held(result.fails, rate, steps, -1)
-        for report, weight in reports.items():
-            columns[f"holds_in_{report}"].append(weight @ through)
-            for name in ("no_challenge", "rebuffed", "fails"):
-                columns[f"{name}_in_{report}"].append(weight @ getattr(result, name)[:, -1])
+        if matrix is not None:
+            for name, values in (
+                ("holds", through),
+                ("no_challenge", result.no_challenge[:, -1]),
+                ("rebuffed", result.rebuffed[:, -1]),
+                ("fails", result.fails[:, -1]),
+            ):
+                for report, row in zip(reports, matrix @ values, strict=True):
+                    columns[f"{name}_in_{report}"].append(row)
         columns["holds_europe"].append(weights @ through)
         columns["holds_europe_first"].append(weights @ held(result.fails, rate, steps, 0))
         for name, values in (
@@ -451,6 +456,23 @@ def _denial(
     return factor
 
 
+def _supported_row(
+    source: dict[str, FloatArray], base: _Base, denial: FloatArray, fresh: bool
+) -> dict[str, FloatArray]:
+    """``source`` with the supported protege's row evaluated under ``denial``; ``source``
+    is changed in place when ``fresh`` (its own arrays), else copied first."""
+    row = base.supported
+    assert row is not None  # a denial needs a supported protege
+    one = replace(base, p_ch=base.p_ch[row : row + 1], rate=base.rate[row : row + 1], supported=0)
+    changed = _deterrence(source["combined"][row : row + 1], one, denial)
+    result = dict(source)
+    for name, values in changed.items():
+        if not fresh:
+            result[name] = result[name].copy()
+        result[name][row : row + 1] = values
+    return result
+
+
 def _from_year(base: _Base, first: int) -> _Base:
     """``base`` from year index ``first`` on (views, no copies)."""
     if not first:
@@ -480,12 +502,18 @@ def _combined(
         reach = base.ally if aim is None else aim
         entries.append(opt.lever(base.params, option, "european_force") * share * reach)
     keep = 1.0 - entries[0]
-    top = entries[0]
+    top = entries[0].copy()
+    spare = np.empty_like(keep)
     for value in entries[1:]:
-        keep = keep * (1.0 - value)
-        top = np.maximum(top, value)
-    rho = base.params["combine.correlation"]
-    combined: FloatArray = (1.0 - rho) * (1.0 - keep) + rho * top
+        np.subtract(1.0, value, out=spare)
+        keep *= spare
+        np.maximum(top, value, out=top)
+    # independent: 1 - keep; mixed: (1 - rho)(1 - keep) + rho top = (1 - keep) - rho (1 - keep
+    # - top), written in place.
+    combined: FloatArray = np.subtract(1.0, keep, out=keep)
+    top -= combined
+    top *= base.params["combine.correlation"]
+    combined += top
     return combined
 
 

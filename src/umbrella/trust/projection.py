@@ -82,12 +82,16 @@ def project(
     lam = state.monthly_decay  # (s,)
     months = mid_year_months(state.as_of, years)
     decay = lam[None, :] ** months[:, None]  # (y, s)
-    if switch is None or after is None:
-        switch, after = np.full_like(flow, 1e9), flow
-    # Months of the first flow (to the switch) and of the second (since), each forgotten since.
-    before = np.minimum(months[None, :, None], switch[:, None, :])  # (g, y, s)
-    first = (1.0 - lam**before) / (1.0 - lam) * lam ** (months[None, :, None] - before)
-    second = (1.0 - lam ** (months[None, :, None] - before)) / (1.0 - lam)
+    if switch is None or after is None or np.all(switch >= months[-1]):
+        # One flow throughout: its months, each forgotten since.
+        first = ((1.0 - decay) / (1.0 - lam))[None]  # (1, y, s)
+        second = np.zeros_like(first)
+        after = flow
+    else:
+        # Months of the first flow (to the switch) and of the second (since).
+        before = np.minimum(months[None, :, None], switch[:, None, :])  # (g, y, s)
+        first = (1.0 - lam**before) / (1.0 - lam) * lam ** (months[None, :, None] - before)
+        second = (1.0 - lam ** (months[None, :, None] - before)) / (1.0 - lam)
     plus = np.maximum(flow, 0.0)[:, None, :] * first + np.maximum(after, 0.0)[:, None, :] * second
     minus = np.maximum(-flow, 0.0)[:, None, :] * first
     minus += np.maximum(-after, 0.0)[:, None, :] * second
