@@ -176,7 +176,14 @@ def test_json_reports_every_exposure_group_under_each_weighting(
     row = options[0]
     definitions = assessed["definitions"]
     assert isinstance(definitions, dict)
-    for group in ("europe_equal", "frontline", "frontline_equal", "non_aligned", "ukraine"):
+    for group in (
+        "europe_equal",
+        "europe_exposure",
+        "frontline",
+        "frontline_equal",
+        "non_aligned",
+        "ukraine",
+    ):
         for name in ("holds", "no_challenge", "rebuffed", "fails"):
             key = f"{name}_in_{group}"
             assert 0.0 <= row[f"{key}_p10"] <= row[key] <= row[f"{key}_p90"] <= 1.0, key

@@ -457,6 +457,16 @@ def test_reports_per_exposure_group_and_weighting_aggregate_the_proteges() -> No
             summary[f"{name}_in_europe_equal"], equal.transpose("sample", "option"), atol=1e-12
         )
     np.testing.assert_allclose(summary["holds_in_ukraine"], summary["holds_ukraine"], atol=1e-12)
+    # Exposure: population times the crisis rate of each state's group, in each future.
+    exposure = ds.population_weight * ds.crisis_rate  # (sample, protege)
+    exposure = exposure / exposure.sum("protege")
+    for name in ("holds", "fails"):
+        by_hand = (ds[name] * exposure).sum("protege")
+        np.testing.assert_allclose(
+            summary[f"{name}_in_europe_exposure"],
+            by_hand.transpose("sample", "option"),
+            atol=1e-12,
+        )
 
 
 def test_a_ceasefire_raises_resolve_toward_its_groups_from_its_year() -> None:
@@ -495,5 +505,8 @@ def test_a_policy_reversal_turns_trust_from_its_year() -> None:
     falling = reversed_["trust"].sel(guarantor="FRA", protege="DEU", year=slice(2028, 2040))
     assert np.all(np.diff(falling.values) < 0)
     assert np.all(reversed_["trust"].sel(guarantor="USA") == calm["trust"].sel(guarantor="USA"))
+    british = central(with_stresses(flagship, {"uk-reversal": 2030}))["trust"]
+    gbr = british.sel(guarantor="GBR", protege="DEU", year=slice(2030, 2040))
+    assert np.all(np.diff(gbr.values) < 0)
     drop = calm["holds_europe"] - reversed_["holds_europe"]
     assert float(drop.sel(option="status-quo", year=2040)) > 0.0

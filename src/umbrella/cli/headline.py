@@ -132,7 +132,9 @@ def print_headline(
     reports = [
         c
         for c in table.columns
-        if c.startswith("holds_in_") and not c.endswith(("_p10", "_p90", "_equal"))
+        if c.startswith("holds_in_")
+        and not c.startswith("holds_in_europe")
+        and not c.endswith(("_p10", "_p90", "_equal"))
     ]
     if reports and "holds_in_europe_equal" in table.columns:
         groups = Table(
@@ -143,10 +145,15 @@ def print_headline(
         )
         groups.add_column("option", no_wrap=True)
         groups.add_column("europe", justify="right")
+        exposed = "holds_in_europe_exposure" in table.columns
+        if exposed:
+            groups.add_column("europe by\nexposure", justify="right")
         for name in reports:
             groups.add_column(name.removeprefix("holds_in_").replace("_", "\n"), justify="right")
         for option, row in table.iterrows():
             cells = [f"{row['holds_europe']:.3f}\n({row['holds_in_europe_equal']:.3f})"]
+            if exposed:
+                cells.append(f"{row['holds_in_europe_exposure']:.3f}")
             cells += [f"{row[name]:.3f}\n({row[name + '_equal']:.3f})" for name in reports]
             groups.add_row(str(option), *cells)
         console.print(groups)

@@ -94,7 +94,8 @@ def summary_outcomes(grid: Layout) -> dict[str, str]:
     """Every summary outcome of a scenario (its layout ``grid``), with its definition.
 
     Beside :data:`SUMMARY_OUTCOMES`: for Europe weighted equally (``<outcome>_in_europe_equal``)
-    and for each exposure group of the scenario, weighted as Europe is and equally
+    and by exposure (population times crisis rate, ``<outcome>_in_europe_exposure``), and for
+    each exposure group of the scenario, weighted as Europe is and equally
     (``<outcome>_in_<group>``, ``<outcome>_in_<group>_equal``), the chance that deterrence
     holds through the horizon and the three shares per crisis in the last year.
     """
@@ -107,6 +108,12 @@ def summary_outcomes(grid: Layout) -> dict[str, str]:
         for name, meaning in OUTCOMES.items():
             when = "through the horizon" if name == "holds" else "in the last year"
             names[f"{name}_in_{report}"] = f"{meaning}, {when}, over {who} ({weighting})"
+    for name, meaning in OUTCOMES.items():
+        when = "through the horizon" if name == "holds" else "in the last year"
+        names[f"{name}_in_europe_exposure"] = (
+            f"{meaning}, {when}, over Europe, each state weighted by its population times its "
+            "crisis opportunities a year (the crises its people face)"
+        )
     return names
 
 
@@ -235,7 +242,7 @@ def summarise(
     rate, steps = evaluation.rate, evaluation.steps
     reports = [k for k in grid.weighted if k != "europe"]
     matrix = np.stack([grid.weighted[k] for k in reports]) if reports else None  # (report, r)
-    for report in reports:
+    for report in [*reports, "europe_exposure"]:
         for name in OUTCOMES:
             columns[f"{name}_in_{report}"] = []
     for result in evaluation.options:
@@ -249,6 +256,16 @@ def summarise(
             ):
                 for report, row in zip(reports, matrix @ values, strict=True):
                     columns[f"{name}_in_{report}"].append(row)
+        # Exposure: population times crisis rate, per future (the rates are uncertain).
+        exposed = weights[:, None] * rate[:, 0]  # (r, s)
+        exposed /= exposed.sum(axis=0)
+        for name, values in (
+            ("holds", through),
+            ("no_challenge", result.no_challenge[:, -1]),
+            ("rebuffed", result.rebuffed[:, -1]),
+            ("fails", result.fails[:, -1]),
+        ):
+            columns[f"{name}_in_europe_exposure"].append(np.einsum("rs,rs->s", exposed, values))
         columns["holds_europe"].append(weights @ through)
         columns["holds_europe_first"].append(weights @ held(result.fails, rate, steps, 0))
         for name, values in (
