@@ -510,3 +510,16 @@ def test_a_policy_reversal_turns_trust_from_its_year() -> None:
     assert np.all(np.diff(gbr.values) < 0)
     drop = calm["holds_europe"] - reversed_["holds_europe"]
     assert float(drop.sel(option="status-quo", year=2040)) > 0.0
+
+
+def test_a_stress_after_the_horizon_samples_nothing() -> None:
+    from umbrella.explore.sampling import uncertainties
+    from umbrella.model.scenario import with_stresses
+
+    flagship = load_scenario()
+    names = {a.name for a in uncertainties(flagship.registry.values())}
+    assert not {n for n in names if n.startswith("stress.")}
+    ceasefire = with_stresses(flagship, {"ukraine-ceasefire": 2028})
+    assert "stress.ukraine-ceasefire.added" in {
+        a.name for a in uncertainties(ceasefire.registry.values())
+    }

@@ -1060,6 +1060,15 @@ def _resolve(
             )
     for name, change in model.assumptions.items():
         registry[name] = override(registry, name, change.default, change.low, change.high)
+    for stress in model.stresses:
+        # A stress that cannot act before the horizon has nothing to sample: its effect's
+        # range collapses to its default (an ensemble would only waste a dimension on it).
+        if registry[f"stress.{stress.id}.year"].low > model.horizon:
+            for field_name in ("added", "flow"):
+                name = f"stress.{stress.id}.{field_name}"
+                if name in registry:
+                    entry = registry[name]
+                    registry[name] = replace(entry, low=entry.default, high=entry.default)
     years = list(range(model.start_year, model.horizon + 1, model.step_years))
     if years[-1] != model.horizon:
         years.append(model.horizon)
