@@ -40,6 +40,8 @@ def test_the_brief_writes_html_markdown_charts_and_data(brief: Brief) -> None:
     # Self-contained: plotly.js is inline, nothing is fetched.
     assert not re.search(r"<script[^>]+src=", html)
     assert brief.run_id in markdown
+    assert "| Option | Europe, by population | Europe, each state once |" in markdown
+    assert "EU not NATO" in markdown  # who is protected, per exposure group
     assert not list(folder.parent.glob(".brief-*"))  # the staging folder is gone
 
 

@@ -203,6 +203,38 @@ def _charts(found: Findings) -> dict[str, Any]:
     }
 
 
+def _protected(found: Findings) -> dict[str, Any]:
+    """Who is protected: per option, the chance that deterrence holds through the horizon
+    for Europe (by population, state by state, by exposure) and for each exposure group."""
+    table = found.headline
+    groups = [
+        c.removeprefix("holds_in_")
+        for c in table.columns
+        if c.startswith("holds_in_")
+        and not c.startswith("holds_in_europe")
+        and not c.endswith(("_p10", "_p90", "_equal"))
+    ]
+    columns = [
+        ("holds_europe", "Europe, by population"),
+        ("holds_in_europe_equal", "Europe, each state once"),
+        ("holds_in_europe_exposure", "Europe, by exposure"),
+        *((f"holds_in_{g}", _label(g)) for g in groups),
+    ]
+    present = [(k, label) for k, label in columns if k in table.columns]
+    rows = [
+        {"name": found.name(str(option)), "cells": [percent(float(row[k])) for k, _ in present]}
+        for option, row in table.iterrows()
+    ]
+    return {"labels": [label for _, label in present], "rows": rows}
+
+
+def _label(group: str) -> str:
+    """A group's name for readers: 'eu_not_nato' -> 'EU not NATO'."""
+    words = [w.upper() if w in {"eu", "nato", "us", "uk"} else w for w in group.split("_")]
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
+
+
 def _captions(found: Findings) -> dict[str, str]:
     run = found.run_mark
     forces = found.cite(*[s for sources in found.forces["sources"] for s in sources][:4])
@@ -335,6 +367,7 @@ def _context(found: Findings, words: list[str]) -> dict[str, Any]:
         }
         for option, r in o.items()
     ]
+    context["protected"] = _protected(found)
     mapped = set(ch.TILE_POSITIONS)
     unmapped = sorted({str(t) for t in found.tiles["iso3"] if t not in mapped})
     context["unmapped"] = ", ".join(world.actor(t).name for t in unmapped)
