@@ -275,13 +275,7 @@ def summarise(
         ):
             columns[f"{name}_europe"].append(weights @ values[:, -1])
             columns[f"{name}_europe_first"].append(weights @ values[:, 0])
-        columns["holds_ukraine"].append(
-            missing
-            if supported is None
-            else held(
-                result.fails[supported : supported + 1], rate[supported : supported + 1], steps, -1
-            )[0]
-        )
+        columns["holds_ukraine"].append(missing if supported is None else through[supported])
         columns["fails_ukraine"].append(
             missing if supported is None else result.fails[supported, -1]
         )

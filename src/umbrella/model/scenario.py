@@ -1024,40 +1024,8 @@ def _resolve(
         entries.extend(assumptions)
     registry = build_registry(world, specs, entries)
     for stress in model.stresses:
-        name = f"stress.{stress.id}.year"
-        year = stress.year
-        registry[name] = Assumption(
-            name,
-            f"year from which {stress.description}",
-            year.default,
-            year.default if year.low is None else year.low,
-            year.default if year.high is None else year.high,
-            "year",
-            stress.basis,
-            distribution="discrete",
-        )
-        if stress.flow is not None:
-            flow = stress.flow
-            registry[f"stress.{stress.id}.flow"] = Assumption(
-                f"stress.{stress.id}.flow",
-                f"evidence about the guarantor arriving each year once {stress.description}",
-                flow.default,
-                flow.default if flow.low is None else flow.low,
-                flow.default if flow.high is None else flow.high,
-                "observations per year",
-                stress.basis,
-            )
-        if stress.added is not None:
-            added = stress.added
-            registry[f"stress.{stress.id}.added"] = Assumption(
-                f"stress.{stress.id}.added",
-                f"added probability that the challenger is Hard once {stress.description}",
-                added.default,
-                added.default if added.low is None else added.low,
-                added.default if added.high is None else added.high,
-                "probability",
-                stress.basis,
-            )
+        for entry in _stress_assumptions(stress):
+            registry[entry.name] = entry
     for name, change in model.assumptions.items():
         registry[name] = override(registry, name, change.default, change.low, change.high)
     for stress in model.stresses:
@@ -1130,6 +1098,43 @@ def _resolve(
             for s in model.stresses
         ),
     )
+
+
+def _stress_assumptions(stress: _Stress) -> list[Assumption]:
+    """The assumptions a stress declares: its year, and what it changes (its range as
+    written, or none)."""
+    fields = (
+        ("year", stress.year, "year from which", "year"),
+        (
+            "flow",
+            stress.flow,
+            "evidence about the guarantor arriving each year once",
+            "observations per year",
+        ),
+        (
+            "added",
+            stress.added,
+            "added probability that the challenger is Hard once",
+            "probability",
+        ),
+    )
+    entries = []
+    for field_name, given, meaning, unit in fields:
+        if given is None:
+            continue
+        entries.append(
+            Assumption(
+                f"stress.{stress.id}.{field_name}",
+                f"{meaning} {stress.description}",
+                given.default,
+                given.default if given.low is None else given.low,
+                given.default if given.high is None else given.high,
+                unit,
+                stress.basis,
+                distribution="discrete" if field_name == "year" else "uniform",
+            )
+        )
+    return entries
 
 
 def _supported(code: str | None, proteges: tuple[str, ...]) -> str | None:
