@@ -95,3 +95,15 @@ def test_cite_lists_every_source_behind_a_record(world: World) -> None:
     for source_id in world.record("forces", "GBR-2025").cited_sources()["sources"]:
         assert f"[{source_id}]" in text
     assert "http" in text
+
+
+def test_land_borders_count_on_both_sides(world: World) -> None:
+    assert world.neighbours("POL") == {"RUS", "BLR", "UKR"}
+    assert world.neighbours("NOR") == {"RUS"}
+    assert "MDA" in world.neighbours("UKR")
+    assert world.neighbours("DEU") == frozenset()
+    for code in ("RUS", "BLR", "UKR"):
+        for other in world.neighbours(code):
+            if other in world.records["actors"]:
+                assert code in world.neighbours(other)
+    assert world.actors.loc["BLR", "land_borders_sources"] == ["cia-factbook-belarus-indexmundi"]

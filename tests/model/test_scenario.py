@@ -155,6 +155,32 @@ def test_europe_is_every_european_actor_but_russia_and_belarus(world: World) -> 
     assert {"UKR", "GBR", "FRA", "POL", "MDA"} <= proteges
 
 
+def test_frontline_is_the_nato_and_eu_members_bordering_russia_belarus_or_ukraine() -> None:
+    scenario = load_scenario()
+    frontline = {p for p in scenario.proteges if scenario.exposure_of(p) == "frontline"}
+
+    # Kaliningrad makes Poland and Lithuania neighbours of Russia; Moldova borders Ukraine
+    # but is a candidate of the EU, not a member, so it stays non-aligned.
+    assert frontline == {"NOR", "FIN", "EST", "LVA", "LTU", "POL", "SVK", "HUN", "ROU"}
+    assert scenario.exposure_of("MDA") == "non-aligned"
+    assert scenario.exposure_of("DEU") == "other-nato"
+
+
+def test_a_group_rule_needs_every_condition_it_states(tmp_path: Path) -> None:
+    text = (
+        flagship_path()
+        .read_text(encoding="utf-8")
+        .replace("alliance: [NATO, EU]\n    borders: [RUS, BLR, UKR]", "borders: [BLR]")
+    )
+    path = tmp_path / "borders-only.yaml"
+    path.write_text(text, encoding="utf-8")
+    scenario = load_scenario(path)
+
+    frontline = {p for p in scenario.proteges if scenario.exposure_of(p) == "frontline"}
+
+    assert frontline == {"LVA", "LTU", "POL"}  # UKR is taken by the group before
+
+
 # Resolution -------------------------------------------------------------------------------
 
 

@@ -28,6 +28,7 @@ __all__ = [
     "ORGANISATIONS",
     "TABLES",
     "Actor",
+    "Borders",
     "Commitment",
     "Deployment",
     "Estimate",
@@ -205,6 +206,15 @@ class Membership(BaseModel):
     status: Literal["member", "candidate"] = "member"
 
 
+class Borders(BaseModel):
+    """The states a state shares a land border with, and where that is read."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    states: Annotated[list[ISO3], Field(min_length=1)]
+    sources: SourceIds
+
+
 class Actor(Record):
     """A state, keyed by its ISO 3166-1 alpha-3 code."""
 
@@ -219,6 +229,7 @@ class Actor(Record):
     gdp_usd_bn: NonNegative | None = None
     defence_usd_bn: NonNegative | None = None
     defence_pct_gdp: NonNegative | None = None
+    land_borders: Borders | None = None  # recorded where a scenario's rule needs it
     sources: list[Slug] = []
 
     def member_of(self, org: str, on: dt.date | None = None) -> bool:

@@ -25,6 +25,7 @@ from umbrella.data.schema import (
     ORGANISATIONS,
     TABLES,
     Actor,
+    Borders,
     Commitment,
     Estimate,
     Event,
@@ -109,6 +110,19 @@ class World:
         if org not in ORGANISATIONS:
             raise UsageError(f"unknown organisation '{org}'; one of: {', '.join(ORGANISATIONS)}")
         return [a.id for a in self._of("actors", Actor) if a.member_of(org, on)]
+
+    def neighbours(self, code: str) -> frozenset[str]:
+        """ISO3 codes of the states that share a land border with ``code``, as recorded on
+        either side (``land_borders`` in actors.yaml)."""
+        self.actor(code)
+        found: set[str] = set()
+        for actor in self._of("actors", Actor):
+            listed = actor.land_borders.states if actor.land_borders is not None else []
+            if actor.id == code:
+                found.update(listed)
+            elif code in listed:
+                found.add(actor.id)
+        return frozenset(found)
 
     def find(self, record_id: str) -> tuple[str, Record]:
         """The table and record of ``record_id`` (``table:id`` to be explicit)."""
@@ -288,6 +302,9 @@ def _flatten(record: Record) -> dict[str, Any]:
             for m in value:
                 suffix = "since" if m.status == "member" else "candidate_since"
                 row[f"{m.org.lower()}_{suffix}"] = m.since
+        elif isinstance(value, Borders):
+            row[name] = list(value.states)
+            row[f"{name}_sources"] = list(value.sources)
         elif isinstance(value, list):
             row[name] = [v.model_dump() if hasattr(v, "model_dump") else v for v in value]
         else:

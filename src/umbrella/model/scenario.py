@@ -47,7 +47,7 @@ from pydantic_core import ErrorDetails
 
 from umbrella.assumptions import Assumption
 from umbrella.data import World, load_world
-from umbrella.data.schema import Actor, Option
+from umbrella.data.schema import ORGANISATIONS, Actor, Option
 from umbrella.errors import DataError, ScenarioError, UsageError
 from umbrella.model.credibility import COMMITMENT_KINDS
 from umbrella.model.levers import guarantor_of, lever_names
@@ -169,18 +169,21 @@ class _ProtegeGroup(_Strict):
 
     name: Slug
     members: Annotated[list[str], Field(min_length=1)] | None = None
-    alliance: Text | None = None
+    alliance: Text | Annotated[list[Text], Field(min_length=1)] | None = None
+    borders: Annotated[list[str], Field(min_length=1)] | None = None
     resolve: Text
     crisis_rate: Text
 
 
 class _ExposureGroup(_Strict):
-    """A group of proteges reported together: listed, or by alliance, or the rest."""
+    """A group of proteges reported together: listed, or by a rule of alliance and land
+    borders, or the rest."""
 
     name: Slug
     description: Text | None = None
     members: Annotated[list[str], Field(min_length=1)] | None = None
-    alliance: Text | None = None
+    alliance: Text | Annotated[list[Text], Field(min_length=1)] | None = None
+    borders: Annotated[list[str], Field(min_length=1)] | None = None
 
 
 class _Stress(_Strict):
@@ -269,19 +272,28 @@ class _ScenarioFile(_Strict):
 
 @dataclass(frozen=True)
 class ProtegeGroup:
-    """Proteges the challenger weighs alike (``protege_groups`` in docs/scenarios.md).
+    """Proteges the challenger weighs alike (``protege_groups`` in docs/scenarios.md), or
+    reported together (``exposure_groups``).
 
-    A protege belongs to the first group that lists it in ``members`` or whose ``alliance``
-    it is a member of at the scenario's date; a group with neither takes every protege.
-    ``resolve`` and ``crisis_rate`` name the assumptions of the challenger's resolve toward
-    the group and of its rate of crisis opportunities.
+    A protege belongs to the first group that lists it in ``members``, or whose rule it
+    meets: a member, at the scenario's date, of one of the organisations in ``alliance``
+    (where given) and sharing a land border with one of the states in ``borders`` (where
+    given). A group with no members and no rule takes every protege. ``resolve`` and
+    ``crisis_rate`` name the assumptions of the challenger's resolve toward the group and
+    of its rate of crisis opportunities (empty for an exposure group).
     """
 
     name: str
     members: tuple[str, ...]
-    alliance: str | None
+    alliance: tuple[str, ...]
     resolve: str
     crisis_rate: str
+    borders: tuple[str, ...] = ()
+
+    @property
+    def rule(self) -> bool:
+        """Whether the group selects by alliance or land borders."""
+        return bool(self.alliance or self.borders)
 
 
 @dataclass(frozen=True)
@@ -316,7 +328,7 @@ class Stress:
         return f"stress.{self.id}.flow"
 
 
-DEFAULT_GROUPS = (ProtegeGroup("all", (), None, "challenger.resolve_other", "crisis.rate_other"),)
+DEFAULT_GROUPS = (ProtegeGroup("all", (), (), "challenger.resolve_other", "crisis.rate_other"),)
 """The groups of a scenario that declares none: every protege alike."""
 
 
@@ -362,13 +374,8 @@ class Scenario:
 
     def group_of(self, protege: str) -> ProtegeGroup:
         """The protege group ``protege`` belongs to (the first that matches)."""
-        actor = self.world.actor(protege)
         for group in self.protege_groups:
-            if protege in group.members:
-                return group
-            if group.alliance is not None and actor.member_of(group.alliance, self.as_of):
-                return group
-            if not group.members and group.alliance is None:
+            if _belongs(self, group, protege):
                 return group
         raise UsageError(
             f"protege {protege} is in no protege group; add a group without members or "
@@ -377,13 +384,29 @@ class Scenario:
 
 
 def _first_match(scenario: Scenario, groups: tuple[ProtegeGroup, ...], protege: str) -> str | None:
-    actor = scenario.world.actor(protege)
     for group in groups:
-        listed = protege in group.members
-        allied = group.alliance is not None and actor.member_of(group.alliance, scenario.as_of)
-        if listed or allied or (not group.members and group.alliance is None):
+        if _belongs(scenario, group, protege):
             return group.name
     return None
+
+
+def _belongs(scenario: Scenario, group: ProtegeGroup, protege: str) -> bool:
+    """Whether ``protege`` is listed in ``group`` or meets its rule (see ProtegeGroup)."""
+    if protege in group.members:
+        return True
+    if not group.rule:
+        return not group.members
+    actor = scenario.world.actor(protege)
+    allied = not group.alliance or any(actor.member_of(o, scenario.as_of) for o in group.alliance)
+    bordering = not group.borders or bool(scenario.world.neighbours(protege) & set(group.borders))
+    return allied and bordering
+
+
+def _alliances(alliance: str | list[str] | None) -> tuple[str, ...]:
+    """``alliance`` as written (one organisation or a list) as a tuple."""
+    if alliance is None:
+        return ()
+    return (alliance,) if isinstance(alliance, str) else tuple(alliance)
 
 
 def flagship_path() -> Path:
@@ -715,6 +738,36 @@ def _check_references(raw: Mapping[str, Any], world: World | None, findings: _Fi
     _check_roles(raw, world, findings)
 
 
+def _check_group(
+    where: FieldPath, group: Mapping[str, Any], world: World | None, findings: _Findings
+) -> None:
+    """A group's members and land-border states are known actors; its alliances are known
+    organisations."""
+    alliance = group.get("alliance")
+    listed = [alliance] if isinstance(alliance, str) else alliance
+    for position, org in enumerate(listed if isinstance(listed, list) else []):
+        if isinstance(org, str) and org not in ORGANISATIONS:
+            at = (
+                (*where, "alliance")
+                if isinstance(alliance, str)
+                else (*where, "alliance", position)
+            )
+            findings.add(at, f"unknown organisation '{org}'; one of: {', '.join(ORGANISATIONS)}")
+    if world is None:
+        return
+    for key in ("members", "borders"):
+        codes = group.get(key)
+        for position, code in enumerate(codes if isinstance(codes, list) else []):
+            if isinstance(code, str) and code not in world.records["actors"]:
+                findings.add((*where, key, position), _unknown_actor(code, world))
+            elif key == "borders" and isinstance(code, str) and not world.neighbours(code):
+                findings.add(
+                    (*where, key, position),
+                    f"no land borders are recorded for {code}; add land_borders to its "
+                    "record in actors.yaml",
+                )
+
+
 def _check_roles(raw: Mapping[str, Any], world: World | None, findings: _Findings) -> None:
     """Protege groups, the coordinating pair, future evidence and the supported protege."""
     known = {a.name for a in (*TRUST_ASSUMPTIONS, *MODEL_ASSUMPTIONS)}
@@ -742,14 +795,7 @@ def _check_roles(raw: Mapping[str, Any], world: World | None, findings: _Finding
             continue
         for key in ("resolve", "crisis_rate"):
             assumption(("protege_groups", index, key), group.get(key))
-        members = group.get("members")
-        if world is not None and isinstance(members, list):
-            for position, code in enumerate(members):
-                if isinstance(code, str) and code not in world.records["actors"]:
-                    findings.add(
-                        ("protege_groups", index, "members", position),
-                        _unknown_actor(code, world),
-                    )
+        _check_group(("protege_groups", index), group, world, findings)
     options = raw.get("options")
     for index, entry in enumerate(options if isinstance(options, list) else []):
         targets = entry.get("targets") if isinstance(entry, dict) else None
@@ -761,14 +807,8 @@ def _check_roles(raw: Mapping[str, Any], world: World | None, findings: _Finding
     guarantor(("proliferation_anchor",), raw.get("proliferation_anchor"))
     exposure = raw.get("exposure_groups")
     for index, group in enumerate(exposure if isinstance(exposure, list) else []):
-        members = group.get("members") if isinstance(group, dict) else None
-        if world is not None and isinstance(members, list):
-            for position, code in enumerate(members):
-                if isinstance(code, str) and code not in world.records["actors"]:
-                    findings.add(
-                        ("exposure_groups", index, "members", position),
-                        _unknown_actor(code, world),
-                    )
+        if isinstance(group, dict):
+            _check_group(("exposure_groups", index), group, world, findings)
     stresses = raw.get("stresses")
     for index, stress in enumerate(stresses if isinstance(stresses, list) else []):
         if not isinstance(stress, dict):
@@ -1071,7 +1111,14 @@ def _resolve(
         world=world,
         path=path,
         protege_groups=tuple(
-            ProtegeGroup(g.name, tuple(g.members or ()), g.alliance, g.resolve, g.crisis_rate)
+            ProtegeGroup(
+                g.name,
+                tuple(g.members or ()),
+                _alliances(g.alliance),
+                g.resolve,
+                g.crisis_rate,
+                tuple(g.borders or ()),
+            )
             for g in model.protege_groups
         )
         if model.protege_groups
@@ -1083,7 +1130,14 @@ def _resolve(
         supported=_supported(model.supported, proteges),
         proliferation_anchor=model.proliferation_anchor,
         exposure_groups=tuple(
-            ProtegeGroup(g.name, tuple(g.members or ()), g.alliance, "", "")
+            ProtegeGroup(
+                g.name,
+                tuple(g.members or ()),
+                _alliances(g.alliance),
+                "",
+                "",
+                tuple(g.borders or ()),
+            )
             for g in model.exposure_groups
         ),
         stresses=tuple(
