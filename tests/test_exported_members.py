@@ -19,6 +19,7 @@ def test_public_api() -> None:
         "load_world",
         "open_run",
         "run",
+        "stress_tests",
     }
     for name in umbrella.__all__:
         assert hasattr(umbrella, name)

@@ -15,11 +15,13 @@ from umbrella.errors import DataError, ScenarioError, UmbrellaError, UsageError
 if TYPE_CHECKING:
     from umbrella.explore.assessment import Assessment, assess
     from umbrella.explore.run import Run, open_run, run
+    from umbrella.explore.stress import stress_tests
     from umbrella.model import Scenario, load_scenario
 
 _MODEL = ("Scenario", "load_scenario")
 _EXPLORE = ("Run", "open_run", "run")
 _ASSESS = ("Assessment", "assess")
+_STRESS = ("stress_tests",)
 
 
 def __getattr__(name: str) -> Any:
@@ -33,6 +35,10 @@ def __getattr__(name: str) -> Any:
         from umbrella.explore import assessment
 
         return getattr(assessment, name)
+    if name in _STRESS:
+        from umbrella.explore import stress
+
+        return getattr(stress, name)
     if name in _EXPLORE:
         from umbrella.explore import run as explore_run
 
@@ -62,4 +68,5 @@ __all__ = [
     "load_world",
     "open_run",
     "run",
+    "stress_tests",
 ]

@@ -168,6 +168,38 @@ def test_stress_on_the_command_line(tmp_path: Path) -> None:
     assert ran.exit_code == 0, ran.output
 
 
+def test_stress_tests_agree_with_assess_under_each_stress(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["assess", "-n", "300", "--stress-tests", "--json", "--out", str(tmp_path)]
+    )
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert "stress_tests.csv" in result.stderr
+    rows = {(r["stress"], r["option"]): r for r in payload["stress_tests"]}
+    flagship = load_scenario()
+    assert list(dict.fromkeys(stress for stress, _ in rows)) == [
+        "none",
+        *(s.id for s in flagship.stresses),
+    ]
+    # As assumed: the headline itself; under a stress: assess with --stress at its test year.
+    for row in payload["options"]:
+        assert rows["none", row["option"]]["holds_europe"] == row["holds_europe"]
+    year = next(s.test_year for s in flagship.stresses if s.id == "us-exit")
+    alone = runner.invoke(app, ["assess", "-n", "300", "--stress", f"us-exit:{year}", "--json"])
+    for row in json.loads(alone.stdout)["options"]:
+        got = rows["us-exit", row["option"]]
+        assert got["holds_europe"] == pytest.approx(row["holds_europe"], abs=1e-12)
+        assert got["holds_in_frontline"] == pytest.approx(row["holds_in_frontline"], abs=1e-12)
+    quo_exit, quo = rows["us-exit", "status-quo"], rows["none", "status-quo"]
+    assert quo_exit["holds_europe"] < quo["holds_europe"]
+    assert quo_exit["label"] == "US exit"
+    assert (tmp_path / "stress_tests.csv").exists()
+    text = runner.invoke(app, ["assess", "-n", "200", "--stress-tests"])
+    assert text.exit_code == 0, text.output
+    assert "Stress tests" in text.stdout
+    assert "US exit" in text.stdout
+
+
 def test_json_reports_every_exposure_group_under_each_weighting(
     assessed: dict[str, object],
 ) -> None:

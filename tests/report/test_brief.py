@@ -45,6 +45,26 @@ def test_the_brief_writes_html_markdown_charts_and_data(brief: Brief) -> None:
     assert not list(folder.parent.glob(".brief-*"))  # the staging folder is gone
 
 
+def test_the_brief_shows_the_options_with_and_without_each_stress(brief: Brief) -> None:
+    import pandas as pd
+
+    markdown = (brief.folder / "brief.md").read_text(encoding="utf-8")
+    assert "| Option | As assumed | US exit, 2030 | Ceasefire in Ukraine, 2027 |" in markdown
+    assert "Who is protected under the stress test US exit, 2030" in markdown
+    tests = pd.read_csv(brief.folder / "data" / "stress-tests.csv")
+    headline = pd.read_csv(brief.folder / "data" / "headline.csv").set_index("option")
+    as_assumed = tests[tests["stress"] == "none"].set_index("option")
+    assert (as_assumed["holds_europe"] == headline["holds_europe"]).all()
+    quo = tests[tests["option"] == "status-quo"].set_index("stress")["holds_europe"]
+    assert quo["us-exit"] < quo["none"]
+    # The table shows each figure as the CSV has it, to one decimal of a percentage.
+    exit_quo = f"{100 * quo['us-exit']:.1f}%"
+    assert (
+        f"| Status quo: reliance on the US umbrella | {100 * quo['none']:.1f}% | {exit_quo} |"
+        in (markdown)
+    )
+
+
 def test_every_figure_traces_to_a_source_or_the_run(brief: Brief) -> None:
     markdown = (brief.folder / "brief.md").read_text(encoding="utf-8")
     sources = set(load_world().sources.index)

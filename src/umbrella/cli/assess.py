@@ -48,6 +48,11 @@ def assess_command(
     ),
     seed: int = typer.Option(DEFAULT_SEED, "--seed", help="Seed of every random draw."),
     stress: list[str] | None = STRESS_OPTION,
+    stress_tests: bool = typer.Option(
+        False,
+        "--stress-tests",
+        help="Also show every option with each stress fixed at its test year, side by side.",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the headline table as JSON."),
     out: Path | None = typer.Option(
         None, "--out", help="Write the central future (NetCDF) and the tables (CSV) here."
@@ -73,8 +78,13 @@ def assess_command(
         "last": last,
         "n_proteges": int(ds.sizes["protege"]),
     }
+    tests = None
+    if stress_tests:
+        from umbrella.explore.stress import stress_tests as run_stress_tests
+
+        tests = run_stress_tests(loaded, samples=samples, seed=seed, as_assumed=table)
     if out is not None:
-        _write(assessment, out)
+        _write(assessment, out, tests)
     if as_json:
         from umbrella.model import layout
         from umbrella.model.evaluate import summary_outcomes
@@ -83,6 +93,8 @@ def assess_command(
         payload = headline_payload(
             table, scenario=assessment.scenario.name, reports=reports, **settings
         )
+        if tests is not None:
+            payload["stress_tests"] = _records(tests)
         typer.echo(json.dumps(payload, indent=2, default=_json_number))
         return
     print_headline(
@@ -100,6 +112,8 @@ def assess_command(
         + ". Per state, with the game's thresholds: --out. Model: docs/model.md.",
         markup=False,
     )
+    if tests is not None:
+        print_stress_tests(tests, loaded, first=first, last=last)
 
 
 @reports_errors
@@ -128,7 +142,58 @@ def assumptions_command(
     console.print(table)
 
 
-def _write(assessment: object, out: Path) -> None:
+def print_stress_tests(tests: Any, scenario: Any, *, first: int, last: int) -> None:
+    """Each option's ``holds_europe`` and change against the status quo, as assumed and
+    under each stress at its test year."""
+    from rich import box
+
+    labels = {s.id: s.label for s in scenario.stresses}
+    order = list(dict.fromkeys(tests["stress"]))
+    wide = tests.set_index(["option", "stress"])
+    table = Table(
+        title=f"Stress tests: holds {first}-{last} (change vs status quo)",
+        box=box.SIMPLE_HEAD,
+        padding=(0, 1),
+        pad_edge=False,
+    )
+    table.add_column("option", no_wrap=True)
+    years = tests.drop_duplicates("stress").set_index("stress")["year"]
+    for stress in order:
+        heading = "as assumed" if stress == "none" else f"{labels[stress]}\n{years[stress]}"
+        table.add_column(heading, justify="right", min_width=10)
+    options = list(dict.fromkeys(tests["option"]))
+    for option in options:
+        cells = []
+        for stress in order:
+            row = wide.loc[(option, stress)]
+            cell = f"{row['holds_europe']:.3f}"
+            if option != options[0]:
+                cell += f"\n({row['change_vs_status_quo']:+.3f})"
+            cells.append(cell)
+        table.add_row(option, *cells)
+    console.print(table)
+    console.print(
+        "Each stress is fixed at its test year, every other assumption as the scenario has "
+        "it; the scenario itself assumes none comes before the horizon. Stresses: "
+        + "; ".join(f"{s.label}: {s.description}" for s in scenario.stresses if s.id in order)
+        + ".",
+        markup=False,
+    )
+
+
+def _records(frame: Any) -> list[dict[str, Any]]:
+    records = []
+    for row in frame.to_dict("records"):
+        records.append(
+            {
+                str(k): None if v is None or (isinstance(v, float) and math.isnan(v)) else v
+                for k, v in row.items()
+            }
+        )
+    return records
+
+
+def _write(assessment: object, out: Path, tests: Any = None) -> None:
     from umbrella.explore.assessment import Assessment
 
     if not isinstance(assessment, Assessment):
@@ -147,7 +212,12 @@ def _write(assessment: object, out: Path) -> None:
     partial.replace(target)  # never leave a half-written file under the final name
     assessment.headline().to_csv(out / "headline.csv")
     assessment.to_dataframe().to_csv(out / "options_by_year.csv", index=False)
-    typer.echo(f"wrote {target}, {out / 'headline.csv'}, {out / 'options_by_year.csv'}")
+    written = [target, out / "headline.csv", out / "options_by_year.csv"]
+    if tests is not None:
+        tests.to_csv(out / "stress_tests.csv", index=False)
+        written.append(out / "stress_tests.csv")
+    # On stderr: stdout stays one JSON document under --json.
+    typer.echo("wrote " + ", ".join(str(p) for p in written), err=True)
 
 
 def _json_number(value: object) -> object:

@@ -70,6 +70,7 @@ class Run:
     run_id: str | None
     store: Any | None
     summary: RunSummary | None = None
+    sampler: Sampler = "lhs"  # the design its futures were drawn with
     # A stored run's tables, read once: each analysis asks for them.
     _loaded: list[tuple[pd.DataFrame, pd.DataFrame]] = field(
         default_factory=list, repr=False, compare=False
@@ -253,6 +254,7 @@ def run(
         run_id=summary.run_id,
         store=runs,
         summary=summary,
+        sampler=sampler,
     )
 
 
@@ -272,6 +274,7 @@ def open_run(run_id: str, store: PathLike | Any = "umbrella-runs") -> Run:
         n_samples=int(record.n_samples),
         run_id=run_id,
         store=runs,
+        sampler="sobol" if record.sampler == "sobol" else "lhs",
     )
 
 

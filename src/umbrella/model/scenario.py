@@ -200,6 +200,10 @@ class _Stress(_Strict):
     groups: Annotated[list[str], Field(min_length=1)] | None = None
     added: Annotated[_Override, BeforeValidator(_number_as_default)] | None = None
     flow: Annotated[_Override, BeforeValidator(_number_as_default)] | None = None
+    test_year: int | None = None
+    label: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)] | None
+    ) = None
 
     @model_validator(mode="after")
     def _complete(self) -> _Stress:
@@ -311,6 +315,12 @@ class Stress:
     guarantor: str = ""
     ends: tuple[str, ...] = ()
     groups: tuple[str, ...] = ()
+    test_year: int | None = None  # the year stress tests fix it at (None: not tested)
+    label: str = ""  # a short name for table headings (the id where none is given)
+
+    def __post_init__(self) -> None:
+        if not self.label:
+            object.__setattr__(self, "label", self.id)
 
     @property
     def year(self) -> str:
@@ -822,6 +832,19 @@ def _check_roles(raw: Mapping[str, Any], world: World | None, findings: _Finding
                     ("stresses", index, "groups", position),
                     f"'{name}' is not one of the protege groups ({', '.join(group_names)})",
                 )
+        tested = stress.get("test_year")
+        first, last = raw.get("start_year"), raw.get("horizon")
+        if (
+            isinstance(tested, int)
+            and isinstance(first, int)
+            and isinstance(last, int)
+            and not first <= tested <= last
+        ):
+            findings.add(
+                ("stresses", index, "test_year"),
+                f"must lie from start_year {first} to horizon {last} (got {tested}); a stress "
+                "tested after the horizon changes nothing",
+            )
         ends = stress.get("ends")
         for position, kind in enumerate(ends if isinstance(ends, list) else []):
             if isinstance(kind, str) and kind not in COMMITMENT_KINDS:
@@ -1148,6 +1171,8 @@ def _resolve(
                 s.guarantor or "",
                 tuple(s.ends or ()),
                 tuple(s.groups or ()),
+                s.test_year,
+                s.label or "",
             )
             for s in model.stresses
         ),

@@ -21,6 +21,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markdown_it import MarkdownIt
@@ -35,7 +36,7 @@ from umbrella.report import DEFAULT_SAMPLES, DEFAULT_SEED, FORMATS
 from umbrella.report import charts as ch
 from umbrella.report.findings import Findings, findings, spread
 from umbrella.report.narrative import conclusion
-from umbrella.report.numbers import estimate, money, number, percent
+from umbrella.report.numbers import estimate, money, number, percent, points
 from umbrella.types import PathLike
 
 __all__ = ["Brief", "write_brief"]
@@ -203,10 +204,11 @@ def _charts(found: Findings) -> dict[str, Any]:
     }
 
 
-def _protected(found: Findings) -> dict[str, Any]:
+def _protected(found: Findings, table: pd.DataFrame | None = None) -> dict[str, Any]:
     """Who is protected: per option, the chance that deterrence holds through the horizon
-    for Europe (by population, state by state, by exposure) and for each exposure group."""
-    table = found.headline
+    for Europe (by population, state by state, by exposure) and for each exposure group,
+    from the headline table (or from ``table``, a stress test's)."""
+    table = found.headline if table is None else table
     groups = [
         c.removeprefix("holds_in_")
         for c in table.columns
@@ -226,6 +228,72 @@ def _protected(found: Findings) -> dict[str, Any]:
         for option, row in table.iterrows()
     ]
     return {"labels": [label for _, label in present], "rows": rows}
+
+
+def _stressed(found: Findings) -> dict[str, Any]:
+    """Stress tests: each option Europe-wide as assumed and under each tested stress; the
+    first tested stress per exposure group; one sentence per stress."""
+    table = found.stresses
+    tests = [str(s) for s in dict.fromkeys(table["stress"])][1:]
+    if not tests:
+        return {"tests": []}
+    scenario = found.run.scenario
+    stresses = {s.id: s for s in scenario.stresses}
+    cells: dict[tuple[str, str], dict[str, Any]] = {
+        (str(r["stress"]), str(r["option"])): r for r in _records(table)
+    }
+    options = [str(o) for o in found.headline.index]
+    status_quo = options[0]
+    columns = ["none", *tests]
+    labels = ["As assumed", *(f"{stresses[t].label}, {stresses[t].test_year}" for t in tests)]
+
+    def holds(stress: str, option: str) -> float:
+        return float(cells[(stress, option)]["holds_europe"])
+
+    def change(stress: str, option: str) -> float:
+        return float(cells[(stress, option)]["change_vs_status_quo"])
+
+    def cell(stress: str, option: str) -> str:
+        level = percent(holds(stress, option), 1)
+        if option == status_quo:
+            return level
+        return f"{level} ({points(change(stress, option))})"
+
+    rows = [{"name": found.name(o), "cells": [cell(c, o) for c in columns]} for o in options]
+    first = tests[0]
+    groups = _protected(found, table[table["stress"] == first].set_index("option"))
+    lines = []
+    for test in tests:
+        stress = stresses[test]
+        best = max(options[1:], key=lambda o: change(test, o))
+        line = (
+            f"{stress.label} ({stress.description}, from {stress.test_year}): the status "
+            f"quo goes from {percent(holds('none', status_quo), 1)} to "
+            f"{percent(holds(test, status_quo), 1)}; {found.name(best)} adds "
+            f"{points(change(test, best))} points to it, against "
+            f"{points(change('none', best))} as assumed."
+        )
+        after = cells[(test, status_quo)]
+        credibility = float(after.get("credibility_at_test", np.nan))
+        if stress.kind == "exit" and np.isfinite(credibility):
+            name = scenario.world.actor(stress.guarantor).name
+            line += (
+                f" The exit removes what is left, as assumed, of the credibility of "
+                f"{name} (the probability a challenger gives that it fights, "
+                f"population-weighted over the proteges, mean over the futures): "
+                f"{number(credibility, 2)} in {stress.test_year} and "
+                f"{number(float(after['credibility_at_horizon']), 2)} in {scenario.horizon} "
+                f"on the assumed flow of evidence."
+            )
+        lines.append(f"{line} {found.run_mark}")
+    return {
+        "tests": tests,
+        "labels": labels,
+        "rows": rows,
+        "first": f"{stresses[first].label}, {stresses[first].test_year}",
+        "groups": groups,
+        "lines": lines,
+    }
 
 
 def _label(group: str) -> str:
@@ -368,6 +436,7 @@ def _context(found: Findings, words: list[str]) -> dict[str, Any]:
         for option, r in o.items()
     ]
     context["protected"] = _protected(found)
+    context["stressed"] = _stressed(found)
     mapped = set(ch.TILE_POSITIONS)
     unmapped = sorted({str(t) for t in found.tiles["iso3"] if t not in mapped})
     context["unmapped"] = ", ".join(world.actor(t).name for t in unmapped)
@@ -508,6 +577,7 @@ def _tables(found: Findings) -> dict[str, pd.DataFrame]:
         "quotes": found.quotes,
         "ukraine-table": found.ukraine,
         "prim-box": found.prim["box"],
+        "stress-tests": found.stresses,
         "assumptions": found.assumptions,
         "provenance": pd.DataFrame(list(found.provenance.items()), columns=["item", "value"]),
     }

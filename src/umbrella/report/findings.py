@@ -21,6 +21,7 @@ import pandas as pd
 from umbrella.explore.headline import headline
 from umbrella.explore.run import SATISFICING, Run
 from umbrella.explore.sampling import uncertainties
+from umbrella.explore.stress import stress_tests
 from umbrella.model.central import labelled
 from umbrella.trust import trajectories
 
@@ -56,6 +57,7 @@ class Findings:
     tiles: pd.DataFrame
     sobol: pd.DataFrame
     prim: dict[str, Any]
+    stresses: pd.DataFrame  # per stress tested (and as assumed) and option: the headline
     assumptions: pd.DataFrame
     cited: list[str] = field(default_factory=list)  # source ids, in order of first use
 
@@ -123,6 +125,7 @@ def findings(run: Run, *, sobol_base: int = 256, detail_futures: int = DETAIL_FU
         tiles=_tiles(scenario, detail, leading, table),
         sobol=_sobol(run, leading, sobol_base),
         prim=_prim(run, leading, wide),
+        stresses=_stresses(run, figures, detail),
         assumptions=_assumptions(scenario),
     )
 
@@ -161,6 +164,32 @@ def _options_table(scenario: Any, figures: pd.DataFrame, robust: pd.DataFrame) -
             row[f"{short}_high"] = float(h[f"{outcome}_p90"])
         rows.append(row)
     return pd.DataFrame(rows).set_index("option", drop=False)
+
+
+def _stresses(run: Run, figures: pd.DataFrame, detail: Any) -> pd.DataFrame:
+    """The stress tests, with, for a guarantor's exit, that guarantor's credibility as
+    assumed (status quo, population-weighted over the proteges, mean over the detail
+    futures) in the test year and at the horizon: what the exit takes away."""
+    scenario = run.scenario
+    table = stress_tests(
+        scenario, samples=run.n_samples, seed=run.seed, sampler=run.sampler, as_assumed=figures
+    )
+    weight = detail["population_weight"]
+    status_quo = str(detail.option.values[0])
+    last = int(detail.year.values[-1])
+    for column in ("credibility_at_test", "credibility_at_horizon"):
+        table[column] = np.nan
+    for stress in scenario.stresses:
+        if stress.kind != "exit" or stress.test_year is None:
+            continue
+        credibility = detail["credibility"].sel(option=status_quo, guarantor=stress.guarantor)
+        mean = ((credibility * weight).sum("protege") / weight.sum()).mean("sample")
+        rows = table["stress"] == stress.id
+        table.loc[rows, "credibility_at_test"] = float(
+            mean.sel(year=stress.test_year, method="nearest")
+        )
+        table.loc[rows, "credibility_at_horizon"] = float(mean.sel(year=last))
+    return table
 
 
 def _detail(run: Run, futures: pd.DataFrame, n: int) -> Any:
