@@ -310,7 +310,10 @@ def _base(scenario: Scenario, grid: Layout, params: Mapping[str, FloatArray]) ->
     years = np.asarray(grid.years, dtype=np.float64)[:, None]  # (y, 1)
     for stress in (s for s in scenario.stresses if s.kind == "exit"):
         # From the stress's year on, the guarantor's commitments of the kinds it ends are
-        # no longer in force: depth from the same sets without those kinds.
+        # no longer in force: depth from the same sets without those kinds. A stress after
+        # the horizon in every future changes nothing, and costs nothing.
+        if not np.any(params[stress.year] <= years[-1, 0]):
+            continue
         gi = grid.guarantors.index(stress.guarantor)
         ended = np.isin(cred.COMMITMENT_KINDS, stress.ends)
         after = cred.depth_of_sets(grid.patterns & ~ended, params)
