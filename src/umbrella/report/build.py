@@ -278,12 +278,12 @@ def _stressed(found: Findings) -> dict[str, Any]:
         if stress.kind == "exit" and np.isfinite(credibility):
             name = scenario.world.actor(stress.guarantor).name
             line += (
-                f" The exit removes what is left, as assumed, of the credibility of "
-                f"{name} (the probability a challenger gives that it fights, "
-                f"population-weighted over the proteges, mean over the futures): "
-                f"{number(credibility, 2)} in {stress.test_year} and "
-                f"{number(float(after['credibility_at_horizon']), 2)} in {scenario.horizon} "
-                f"on the assumed flow of evidence."
+                f" Without the exit, the guarantor's credibility as assumed ({name}: the "
+                f"probability a challenger gives that it fights, population-weighted over the "
+                f"proteges, mean over the futures) would be {number(credibility, 2)} in "
+                f"{stress.test_year} and {number(float(after['credibility_at_horizon']), 2)} "
+                f"in {scenario.horizon} on the assumed flow of evidence; the exit takes that "
+                "away."
             )
         lines.append(f"{line} {found.run_mark}")
     return {
