@@ -109,3 +109,30 @@ def test_commitments_cover_the_guarantee_types(world: World) -> None:
         "nuclear_coordination",
         "security_assurance",
     } <= kinds
+
+
+def test_polls_cover_publishers_countries_and_years(world: World) -> None:
+    polls = world.polls
+    assert len(polls) >= 40
+    assert polls["publisher"].nunique() >= 4
+    national = polls[polls["scope"] == "national"]
+    assert national["country"].nunique() >= 6
+    years = {int(str(f)[:4]) for f in polls["fieldwork"]}
+    assert set(range(2015, 2027)) <= years
+    known = set(world.records["sources"])
+    for poll_id, row in polls.iterrows():
+        assert set(row["sources"]) <= known, poll_id
+        # The excerpt carries the number: as digits, or as a word that the note spells out.
+        share = row["share_pct"]
+        digits = f"{share:g}"
+        assert digits in row["excerpt"] or "written as a word" in str(row["note"]), poll_id
+
+
+def test_a_poll_series_is_one_pollster_asking_one_question(world: World) -> None:
+    """Points compare within a series and answer: one publisher, one question (as worded
+    in at most two reports of it)."""
+    polls = world.polls
+    for name, rows in polls.groupby("series"):
+        assert rows["publisher"].nunique() == 1, name
+    for pair, rows in polls.groupby(["series", "answer"]):
+        assert rows["question"].nunique() <= 2, pair

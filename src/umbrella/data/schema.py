@@ -36,6 +36,7 @@ __all__ = [
     "Force",
     "Membership",
     "Option",
+    "Poll",
     "Quote",
     "Record",
     "Source",
@@ -397,6 +398,44 @@ class Option(Record):
         return full
 
 
+class Poll(Record):
+    """One published survey figure on whether a guarantor is a reliable ally or would
+    defend one: the share of respondents giving an answer, with the question as published
+    and the words of the source that carry the number."""
+
+    id: Slug
+    series: Slug  # the same question asked by the same pollster over time
+    publisher: Text  # who ran or commissioned the survey
+    guarantor: ISO3  # the state the question is about
+    scope: Literal["national", "median", "average", "pooled"]
+    country: ISO3 | None = Field(default=None, validate_default=True)  # respondents, if national
+    countries: list[ISO3] = []  # the countries a median, average or pooled figure spans
+    scope_note: Text | None = None
+    fieldwork: PartialDate  # fieldwork start (or the release, where no fieldwork is given)
+    question: Text
+    answer: Text  # the answer counted; "(negative measure)" where it counts distrust
+    share_pct: Annotated[float, Field(ge=0.0, le=100.0)]
+    sample_size: Annotated[int, Field(ge=1)] | None = None
+    excerpt: Text  # the source's words that give the number, verbatim
+    note: Text | None = None
+    sources: SourceIds
+
+    @field_validator("country")
+    @classmethod
+    def _national_has_a_country(cls, country: str | None, info: ValidationInfo) -> str | None:
+        scope = info.data.get("scope")
+        if scope == "national" and country is None:
+            raise ValueError("a national figure needs the respondents' country")
+        if scope not in (None, "national") and country is not None:
+            raise ValueError(f"a {scope} figure names its countries in 'countries', not here")
+        return country
+
+    @property
+    def negative(self) -> bool:
+        """Whether the answer counted is distrust (a share to read the other way)."""
+        return "negative" in self.answer
+
+
 TABLES: dict[str, type[Record]] = {
     "sources": Source,
     "actors": Actor,
@@ -405,5 +444,6 @@ TABLES: dict[str, type[Record]] = {
     "commitments": Commitment,
     "events": Event,
     "options": Option,
+    "polls": Poll,
 }
 """Every table of the dataset, in the order they depend on each other."""

@@ -185,6 +185,10 @@ class World:
         return _frame(self.records["options"])
 
     @cached_property
+    def polls(self) -> pd.DataFrame:
+        return _frame(self.records["polls"])
+
+    @cached_property
     def quotes(self) -> pd.DataFrame:
         """One row per quote in the events, with the event's date and id."""
         rows = [
