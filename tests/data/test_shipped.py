@@ -136,3 +136,29 @@ def test_a_poll_series_is_one_pollster_asking_one_question(world: World) -> None
         assert rows["publisher"].nunique() == 1, name
     for pair, rows in polls.groupby(["series", "answer"]):
         assert rows["question"].nunique() <= 2, pair
+
+
+def test_every_re_report_names_its_original_or_says_it_could_not(world: World) -> None:
+    from urllib.parse import urlparse
+
+    from umbrella.data.cite import UNVERIFIED, format_source
+    from umbrella.data.schema import Source
+
+    verified = 0
+    for source in world.records["sources"].values():
+        assert isinstance(source, Source)
+        if source.kind != "secondary":
+            continue
+        assert source.primary in ("verified", "not verified"), source.id
+        assert source.primary_checked, source.id
+        text = format_source(source)
+        assert text.startswith(f'{source.publisher}, "{source.title}", {source.published}')
+        if source.primary == "verified":
+            verified += 1
+            assert source.primary_url is not None
+            # The original's own address, printed before where it was read.
+            assert urlparse(source.primary_url).netloc != urlparse(source.url).netloc, source.id
+            assert text.index(source.primary_url) < text.index("Read in:"), source.id
+        else:
+            assert UNVERIFIED in text.split("Read in:")[0], source.id
+    assert verified >= 50

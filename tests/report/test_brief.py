@@ -65,6 +65,31 @@ def test_the_brief_shows_the_options_with_and_without_each_stress(brief: Brief) 
     )
 
 
+def test_the_bibliography_prints_the_original_publication_first(brief: Brief) -> None:
+    from umbrella.data.schema import Source
+
+    markdown = (brief.folder / "brief.md").read_text(encoding="utf-8")
+    world = load_world()
+    listed = re.findall(r"^- \[([a-z0-9][a-z0-9._-]*)\] (.+)$", markdown, flags=re.MULTILINE)
+    assert len(listed) >= 10
+    checked = 0
+    for source_id, text in listed:
+        source = world.source(source_id)
+        assert isinstance(source, Source)
+        assert text.startswith(f'{source.publisher}, "{source.title}"'), source_id
+        if source.kind != "secondary":
+            continue
+        checked += 1
+        head, _, read = text.partition(" Read in: ")
+        assert source.url in read, source_id  # the re-report comes after the original
+        if source.primary == "verified":
+            assert source.primary_url in head, source_id
+            assert f"[{source_id}]: {source.primary_url}" in markdown  # the mark links to it
+        else:
+            assert "no primary reference verified" in head, source_id
+    assert checked >= 3
+
+
 def test_every_figure_traces_to_a_source_or_the_run(brief: Brief) -> None:
     markdown = (brief.folder / "brief.md").read_text(encoding="utf-8")
     sources = set(load_world().sources.index)

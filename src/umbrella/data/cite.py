@@ -5,19 +5,36 @@ from __future__ import annotations
 from umbrella.data.schema import Record, Source
 from umbrella.data.world import World
 
-__all__ = ["cite", "format_source"]
+__all__ = ["UNVERIFIED", "cite", "format_source"]
+
+
+UNVERIFIED = "no primary reference verified: the figure rests on this report"
+"""The mark of a re-report whose original could not be confirmed."""
 
 
 def format_source(source: Source) -> str:
-    """One source as a full reference: publisher, title, date, where it was read."""
+    """One source as a full reference, the original publication first: publisher, title,
+    date and its own address; then, for a re-report, where it was read.
+
+    >>> from umbrella.data import load_world
+    >>> text = format_source(load_world().source("sipri-yearbook-2025-livemint"))
+    >>> text.startswith('Stockholm International Peace Research Institute (SIPRI), "SIPRI Yearbook')
+    True
+    >>> text.index("https://www.sipri.org/yearbook/2025") < text.index("Read in")
+    True
+    """
     if source.kind == "assumption":
         return f"{source.publisher} modelling assumption: {source.title}. Reasoning: {source.note}"
-    parts = [f'{source.publisher}, "{source.title}", {source.published}']
-    if source.via:
-        parts.append(f"as reported by {source.via}")
-    text = ", ".join(parts) + f". {source.url}"
-    if source.accessed:
-        text += f" ({source.accessed})"
+    reference = f'{source.publisher}, "{source.title}", {source.published}'
+    read = f"{source.url}" + (f" ({source.accessed})" if source.accessed else "")
+    if source.kind == "primary":
+        text = f"{reference}. {read}"
+    elif source.primary == "verified":
+        where = f"{source.via}, " if source.via else ""
+        text = f"{reference}. {source.primary_url}. Read in: {where}{read}"
+    else:
+        where = f"{source.via}, " if source.via else ""
+        text = f"{reference} [{UNVERIFIED}]. Read in: {where}{read}"
     if source.note:
         text += f" Note: {source.note}"
     return text

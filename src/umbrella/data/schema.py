@@ -182,6 +182,11 @@ class Source(Record):
     published: PartialDate
     via: Text | None = None
     accessed: Text | None = None
+    # For a re-report: whether the original publication's own reference (publisher, title,
+    # date above, and its address) was confirmed in a stored copy, and where or why not.
+    primary: Literal["verified", "not verified"] | None = Field(default=None, validate_default=True)
+    primary_url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
+    primary_checked: Text | None = Field(default=None, validate_default=True)
     note: Text | None = Field(default=None, validate_default=True)
 
     @field_validator("url")
@@ -190,6 +195,28 @@ class Source(Record):
         if info.data.get("kind") in ("primary", "secondary") and not url.startswith("http"):
             raise ValueError(f"a published source needs an http(s) address (got '{url}')")
         return url
+
+    @field_validator("primary")
+    @classmethod
+    def _re_reports_say_where_the_original_is(
+        cls, primary: str | None, info: ValidationInfo
+    ) -> str | None:
+        if info.data.get("kind") == "secondary" and primary is None:
+            raise ValueError(
+                "a secondary source needs 'primary: verified' (with primary_url) or "
+                "'primary: not verified' (with primary_checked saying why)"
+            )
+        return primary
+
+    @field_validator("primary_checked")
+    @classmethod
+    def _primary_reference_complete(cls, checked: str | None, info: ValidationInfo) -> str | None:
+        primary = info.data.get("primary")
+        if primary == "verified" and info.data.get("primary_url") is None:
+            raise ValueError("a verified primary reference needs its primary_url")
+        if primary is not None and checked is None:
+            raise ValueError("say where the primary reference was confirmed, or why it was not")
+        return checked
 
     @field_validator("note")
     @classmethod

@@ -554,11 +554,15 @@ def _drivers_context(found: Findings) -> dict[str, Any]:
 
 
 def _bibliography(found: Findings) -> list[dict[str, str]]:
+    """The cited sources, each as its full reference (the original publication first) and
+    the address a citation mark links to: the original's own where it was verified."""
     world = found.run.scenario.world
-    return [
-        {"id": s, "text": format_source(world.source(s)), "url": world.source(s).url or ""}
-        for s in found.cited
-    ]
+    entries = []
+    for source_id in found.cited:
+        source = world.source(source_id)
+        link = source.primary_url if source.primary == "verified" else source.url
+        entries.append({"id": source_id, "text": format_source(source), "url": link or ""})
+    return entries
 
 
 def _tables(found: Findings) -> dict[str, pd.DataFrame]:
