@@ -35,9 +35,9 @@ def test_table_of_general_trust_and_directly_concerned_pairs(app: typer.Typer) -
         ["trust", "--guarantor", "usa", "--from", "2024-12", "--to", "2025-04", "--every", "month"],
     )
     assert result.exit_code == 0, result.output
-    assert "2025-03 │ 0.33 (0.19-0.49)" in result.stdout
+    assert "2025-03 │ 0.46 (0.31-0.61)" in result.stdout
     assert "USA->UKR" in result.stdout
-    assert "0.26 (2025-03)" in result.stdout  # Ukraine's lowest point
+    assert "0.40 (2025-03)" in result.stdout  # Ukraine's lowest point
     assert "GBR" not in result.stdout
 
 
@@ -46,7 +46,7 @@ def test_default_table_has_every_guarantor_by_quarter() -> None:
     assert result.exit_code == 0, result.output
     for text in ("USA", "GBR", "FRA", "2025-03", "2025-06", "2025-12", "FRA->POL"):
         assert text in result.stdout
-    assert "2025-05" not in result.stdout
+    assert "│ 2025-05 │" not in result.stdout  # quarterly rows only
 
 
 def test_json_records() -> None:

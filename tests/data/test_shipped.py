@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 from pydantic import BaseModel
@@ -162,3 +163,31 @@ def test_every_re_report_names_its_original_or_says_it_could_not(world: World) -
         else:
             assert UNVERIFIED in text.split("Read in:")[0], source.id
     assert verified >= 50
+
+
+def test_every_guarantor_has_coded_evidence_in_every_two_years(world: World) -> None:
+    """The coding protocol's coverage rule (docs/trust.md): every guarantor has evidence
+    before the first as-of date of the backtests (2008-07-01); from 2014 at least one event
+    with a non-zero effect in every two consecutive years, and both positive and negative
+    evidence; every event says why it is coded so."""
+    from collections import defaultdict
+
+    years: dict[str, set[int]] = defaultdict(set)
+    signs: dict[str, set[int]] = defaultdict(set)
+    early: set[str] = set()
+    for event in world.records["events"].values():
+        assert isinstance(event, Event)
+        assert event.coding.strip(), event.id
+        for effect in event.effects:
+            if effect.sign != 0:
+                years[effect.guarantor].add(event.date.year)
+                if event.date < dt.date(2008, 7, 1):
+                    early.add(effect.guarantor)
+                if event.date.year >= 2014:
+                    signs[effect.guarantor].add(effect.sign)
+    assert early == {"USA", "GBR", "FRA"}
+    for guarantor in ("USA", "GBR", "FRA"):
+        for first in range(2014, 2026):
+            window = {first, first + 1}
+            assert years[guarantor] & window, (guarantor, first)
+        assert signs[guarantor] == {-1, 1}, guarantor

@@ -34,6 +34,7 @@ def _event(day: str, *effects: TrustEffect, slug: str = "test") -> Event:
         actors=["USA"],
         kind="withholding",
         summary="A synthetic event for the tests.",
+        coding="a synthetic event",
         effects=list(effects),
         sources=["test-source"],
     )
@@ -154,7 +155,7 @@ def test_views() -> None:
     assert "UKR" in views
     assert views[-1] == OTHERS
     assert view_of("UKR", views) == "UKR"
-    assert view_of("EST", views) == OTHERS
+    assert view_of("PRT", views) == OTHERS
 
 
 # Vectorised over samples ---------------------------------------------------------------

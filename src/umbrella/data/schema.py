@@ -381,6 +381,7 @@ class Event(Record):
     summary: Text
     quotes: list[Quote] = []
     effects: list[TrustEffect] = []
+    coding: Text  # one line: why these effects, by the coding protocol (docs/trust.md)
     sources: SourceIds
 
     @field_validator("date")

@@ -155,7 +155,7 @@ def trajectories(
     >>> import umbrella
     >>> ds = trajectories(umbrella.load_world(), start="2025-01", end="2025-04")
     >>> dict(ds.sizes)
-    {'sample': 1, 'guarantor': 3, 'view': 6, 'month': 4}
+    {'sample': 1, 'guarantor': 3, 'view': 12, 'month': 4}
     >>> feb, mar = ds["mean"].sel(guarantor="USA", view="UKR").isel(sample=0)[1:3].values
     >>> bool(mar < feb)
     True
