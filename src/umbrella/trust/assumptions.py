@@ -17,7 +17,9 @@ _PRIOR_BASIS = (
     "of Conflict Resolution 44(5)); with a wider coding of 1816-2003, 50 per cent overall, "
     "22 per cent after 1945 and 41 per cent for defence pacts (Berkemeier & Fuhrmann 2018, "
     "Research & Politics 5(2)). The default sits at the first rate; the range runs from the "
-    "defence-pact rate to a reading that credits NATO's integrated command."
+    "post-1945 rate to a reading that credits NATO's integrated command (it ran from the "
+    "defence-pact rate until the fit to the polls, docs/trust.md, put the United States at "
+    "the bottom of that narrower range)."
 )
 
 ASSUMPTIONS: tuple[Assumption, ...] = (
@@ -92,7 +94,7 @@ ASSUMPTIONS: tuple[Assumption, ...] = (
         name="trust.prior_mean_usa",
         meaning="prior reliability of the United States as guarantor",
         default=0.75,
-        low=0.4,
+        low=0.22,
         high=0.95,
         unit="probability",
         basis=_PRIOR_BASIS,
@@ -101,7 +103,7 @@ ASSUMPTIONS: tuple[Assumption, ...] = (
         name="trust.prior_mean_gbr",
         meaning="prior reliability of the United Kingdom as guarantor",
         default=0.75,
-        low=0.4,
+        low=0.22,
         high=0.95,
         unit="probability",
         basis=_PRIOR_BASIS,
@@ -110,7 +112,7 @@ ASSUMPTIONS: tuple[Assumption, ...] = (
         name="trust.prior_mean_fra",
         meaning="prior reliability of France as guarantor",
         default=0.7,
-        low=0.4,
+        low=0.22,
         high=0.9,
         unit="probability",
         basis=_PRIOR_BASIS,
