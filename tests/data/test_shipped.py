@@ -191,3 +191,18 @@ def test_every_guarantor_has_coded_evidence_in_every_two_years(world: World) -> 
             window = {first, first + 1}
             assert years[guarantor] & window, (guarantor, first)
         assert signs[guarantor] == {-1, 1}, guarantor
+
+
+def test_crises_record_the_cases_the_backtests_score(world: World) -> None:
+    crises = world.crises
+    challenged = crises[crises["challenge"]]
+    for year, target in ((2008, "GEO"), (2014, "UKR"), (2022, "UKR")):
+        rows = challenged[(challenged["year"] == year) & (challenged["target"] == target)]
+        assert len(rows) >= 1, (year, target)
+    mid = crises[crises["dataset"] == "MID"]
+    assert mid["year"].max() == 2014  # MID 5.0 ends in 2014
+    assert len(mid) >= 70
+    assert not crises[crises.index.str.contains("przewodow")]["challenge"].any()
+    known = set(world.records["sources"])
+    for crisis_id, row in crises.iterrows():
+        assert set(row["sources"]) <= known, crisis_id

@@ -37,6 +37,7 @@ _COLUMNS = {
     "forces": ["stockpile", "inventory", "deployed", "legs", "ssbns", "nuclear_spending_usd_bn"],
     "deployments": ["owner", "hosts", "weapons", "status"],
     "polls": ["series", "guarantor", "country", "fieldwork", "share_pct"],
+    "crises": ["dataset", "year", "challenger", "target", "challenge", "level"],
     "commitments": ["kind", "guarantors", "proteges", "binding", "nuclear", "start", "end"],
     "events": ["date", "kind", "actors", "summary"],
     "options": [

@@ -30,6 +30,7 @@ __all__ = [
     "Actor",
     "Borders",
     "Commitment",
+    "Crisis",
     "Deployment",
     "Estimate",
     "Event",
@@ -426,6 +427,30 @@ class Option(Record):
         return full
 
 
+class Crisis(Record):
+    """One militarised dispute or international crisis between the challenger and a European
+    state, as a dataset records it, or a dated fact the backtests score against."""
+
+    id: Slug
+    dataset: Literal["MID", "ICB", "event"]
+    version: Text | None = Field(default=None, validate_default=True)  # and last year covered
+    year: Year
+    challenger: ISO3  # the side that acted first (MID side A, ICB triggering entity)
+    target: ISO3
+    challenge: bool  # the challenger (Russia) challenged the target; False for a non-event
+    level: Text  # hostility level or type, as the dataset codes it
+    description: Text
+    excerpt: Text  # the dataset's row or the source's words, verbatim
+    sources: SourceIds
+
+    @field_validator("version")
+    @classmethod
+    def _datasets_name_their_version(cls, version: str | None, info: ValidationInfo) -> str | None:
+        if info.data.get("dataset") in ("MID", "ICB") and version is None:
+            raise ValueError("a dataset row needs the dataset's version and last year covered")
+        return version
+
+
 class Poll(Record):
     """One published survey figure on whether a guarantor is a reliable ally or would
     defend one: the share of respondents giving an answer, with the question as published
@@ -473,5 +498,6 @@ TABLES: dict[str, type[Record]] = {
     "events": Event,
     "options": Option,
     "polls": Poll,
+    "crises": Crisis,
 }
 """Every table of the dataset, in the order they depend on each other."""

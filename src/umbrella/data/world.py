@@ -185,6 +185,10 @@ class World:
         return _frame(self.records["options"])
 
     @cached_property
+    def crises(self) -> pd.DataFrame:
+        return _frame(self.records["crises"])
+
+    @cached_property
     def polls(self) -> pd.DataFrame:
         return _frame(self.records["polls"])
 
