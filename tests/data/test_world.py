@@ -107,3 +107,19 @@ def test_land_borders_count_on_both_sides(world: World) -> None:
             if other in world.records["actors"]:
                 assert code in world.neighbours(other)
     assert world.actors.loc["BLR", "land_borders_sources"] == ["cia-factbook-belarus-indexmundi"]
+
+
+def test_challenge_rates_count_the_crises_table_by_group_at_the_time(world: World) -> None:
+    from umbrella.data.baserates import challenge_rates
+
+    icb = challenge_rates(world, dataset="ICB", end=2017)
+    # Russia triggered Turkey's 2015 crisis, Georgia's of 1992, 2002 and 2008, Ukraine's 2014.
+    assert icb["challenges"].to_dict() == {"nato": 1, "other": 3, "ukraine": 1}
+    assert icb.loc["ukraine", "state_years"] == 2017 - 1992 + 1
+    force = challenge_rates(world, min_level=4)
+    assert force["challenges"].to_dict() == {"nato": 2, "other": 8, "ukraine": 3}
+    assert force.loc["nato", "rate"] == pytest.approx(2 / force.loc["nato", "state_years"])
+    everything = challenge_rates(world)
+    assert (everything["challenges"] >= force["challenges"]).all()
+    with pytest.raises(UsageError, match="MID or ICB"):
+        challenge_rates(world, dataset="UCDP")
