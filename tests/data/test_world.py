@@ -118,7 +118,8 @@ def test_challenge_rates_count_the_crises_table_by_group_at_the_time(world: Worl
     assert icb.loc["ukraine", "state_years"] == 2017 - 1992 + 1
     force = challenge_rates(world, min_level=4)
     assert force["challenges"].to_dict() == {"nato": 2, "other": 8, "ukraine": 3}
-    assert force.loc["nato", "rate"] == pytest.approx(2 / force.loc["nato", "state_years"])
+    years = int(force["state_years"].to_dict()["nato"])
+    assert float(force["rate"].to_dict()["nato"]) == pytest.approx(2 / years)
     everything = challenge_rates(world)
     assert (everything["challenges"] >= force["challenges"]).all()
     with pytest.raises(UsageError, match="MID or ICB"):
