@@ -32,7 +32,18 @@ def _other_root() -> None:
 def test_table_of_general_trust_and_directly_concerned_pairs(app: typer.Typer) -> None:
     result = runner.invoke(
         app,
-        ["trust", "--guarantor", "usa", "--from", "2024-12", "--to", "2025-04", "--every", "month"],
+        [
+            "trust",
+            "--guarantor",
+            "usa",
+            "--from",
+            "2024-12",
+            "--to",
+            "2025-04",
+            "--every",
+            "month",
+            "--hand",
+        ],
     )
     assert result.exit_code == 0, result.output
     assert "2025-03 │ 0.46 (0.31-0.61)" in result.stdout
@@ -66,7 +77,7 @@ def test_json_records() -> None:
 def test_set_changes_an_assumption() -> None:
     args = ["trust", "-g", "USA", "--from", "2025-03", "--to", "2025-03", "--json"]
     default = json.loads(runner.invoke(mounted, args).stdout)
-    prior = json.loads(runner.invoke(mounted, [*args, "--set", "trust.prior_mean_usa=0.6"]).stdout)
+    prior = json.loads(runner.invoke(mounted, [*args, "--set", "trust.prior_mean_usa=0.25"]).stdout)
     assert prior[0]["mean"] < default[0]["mean"]
 
 

@@ -270,6 +270,7 @@ challenger: RUS
 guarantors: [FRA, GBR]
 proteges: [FRA]
 coordination: [FRA, GBR]
+trust_assumptions: hand
 protege_groups:
   - {name: all, resolve: challenger.resolve_nato, crisis_rate: crisis.rate_nato}
 options:

@@ -83,3 +83,46 @@ def test_calibrate_trust_command(tmp_path: object) -> None:
     bad = runner.invoke(app, ["calibrate", "trust", "--until", "soon"])
     assert bad.exit_code == 2
     assert len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_the_shipped_fit_is_what_the_command_writes() -> None:
+    from umbrella.trust.assumptions import read_calibration
+
+    shipped = read_calibration()
+    assert shipped is not None
+    fresh = cal.calibrate(
+        umbrella.load_world(),
+        samples=shipped["samples"],
+        seed=shipped["seed"],
+        until=dt.date.fromisoformat(shipped["until"]),
+    )
+    assert fresh.record() == shipped
+
+
+def test_scenarios_sample_the_fitted_ranges_unless_they_ask_for_the_hand_ones(
+    tmp_path: object,
+) -> None:
+    from pathlib import Path
+
+    from umbrella.model.scenario import flagship_path, load_scenario
+    from umbrella.trust.assumptions import HAND, read_calibration
+
+    fit = read_calibration()
+    assert fit is not None
+    registry = load_scenario().registry
+    for name, values in fit["assumptions"].items():
+        assert (registry[name].default, registry[name].low, registry[name].high) == (
+            values["default"],
+            values["low"],
+            values["high"],
+        )
+    text = flagship_path().read_text(encoding="utf-8")
+    path = Path(str(tmp_path)) / "hand.yaml"
+    path.write_text(text.replace("game: extended", "game: extended\ntrust_assumptions: hand"))
+    hand = load_scenario(path).registry
+    for a in HAND:
+        assert (hand[a.name].default, hand[a.name].low, hand[a.name].high) == (
+            a.default,
+            a.low,
+            a.high,
+        )

@@ -33,6 +33,12 @@ def trust_command(
     points: Path | None = typer.Option(
         None, "--points", help="Write every poll point with its predictions here (CSV)."
     ),
+    write: Path | None = typer.Option(
+        None,
+        "--write",
+        help="Write the fitted assumptions here (YAML); the package ships "
+        "src/umbrella/trust/calibrated.yaml, which ensembles sample by default.",
+    ),
 ) -> None:
     """Fit the trust assumptions to the polls; report the posterior and the held-out fit."""
     from umbrella.data import load_world
@@ -48,6 +54,19 @@ def trust_command(
         partial = points.with_name(points.name + ".part")
         frame.to_csv(partial, index=False)
         partial.replace(points)
+    if write is not None:
+        import yaml
+
+        text = (
+            "# The trust assumptions fitted to the polls (docs/trust.md). Written by\n"
+            f"# `umbrella calibrate trust --samples {samples} --seed {seed} --until {cutoff} "
+            "--write`; do not edit by hand.\n"
+        )
+        text += yaml.safe_dump(result.record(), sort_keys=False)
+        partial = write.with_name(write.name + ".part")
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(write)
+        typer.echo(f"wrote {write}", err=True)
     if as_json:
         payload = {
             "samples": samples,

@@ -49,6 +49,9 @@ def trust_command(
     settings: list[str] = typer.Option(
         [], "--set", "-s", help="A trust assumption as NAME=VALUE, e.g. trust.spillover=0.3."
     ),
+    hand: bool = typer.Option(
+        False, "--hand", help="Use the hand-judged assumptions, not those fitted to the polls."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the monthly trajectories as JSON."),
     plot: Path | None = typer.Option(
         None, "--plot", help="Write a chart of the trajectories (.png, .svg or .pdf)."
@@ -56,12 +59,15 @@ def trust_command(
 ) -> None:
     """Trust in each guarantor: general (view 'others') and per directly concerned protege.
 
+    The assumptions are those fitted to the polls (docs/trust.md) unless --hand.
+
     Prints the posterior mean and 90% credible interval at the end of each quarter (or
     month), then one line per guarantor-protege pair that an event concerned directly.
     """
     from umbrella.assumptions import resolve
     from umbrella.data import load_world
     from umbrella.trust import ASSUMPTIONS, trajectories
+    from umbrella.trust.assumptions import HAND
     from umbrella.trust.trajectories import GUARANTORS, parse_month
 
     if as_json and plot is not None:
@@ -79,7 +85,7 @@ def trust_command(
         raise UsageError(f"--from {start} is after --to {end}")
     if plot is not None:
         _check_output(plot)
-    params = resolve(ASSUMPTIONS, _parse_settings(settings))
+    params = resolve(HAND if hand else ASSUMPTIONS, _parse_settings(settings))
     world = load_world(data)
     dataset = trajectories(world, params, start=start, end=end, guarantors=chosen)
     dataset = dataset.isel(sample=0)

@@ -434,9 +434,10 @@ def _run_on_dask(
     dask_config: Any = import_module("dask.config")
     cluster = None
     if scheduler is None:
+        # Any free port for the dashboard: a second run on the machine must not collide.
         with dask_config.set({"distributed.nanny.pre-spawn-environ": _WORKER_ENVIRONMENT}):
             cluster = distributed.LocalCluster(
-                n_workers=workers or 1, threads_per_worker=1, processes=True, dashboard_address=None
+                n_workers=workers or 1, threads_per_worker=1, processes=True, dashboard_address=":0"
             )
         client = distributed.Client(cluster)
     else:

@@ -524,11 +524,15 @@ def inline_option(
 
 
 def build_registry(
-    world: World, options: Iterable[OptionSpec], option_assumptions: Iterable[Assumption]
+    world: World,
+    options: Iterable[OptionSpec],
+    option_assumptions: Iterable[Assumption],
+    trust: Iterable[Assumption] = TRUST_ASSUMPTIONS,
 ) -> dict[str, Assumption]:
-    """Trust, model and option assumptions, by name."""
+    """Trust (fitted to the polls unless ``trust`` says otherwise), model and option
+    assumptions, by name."""
     del world  # the registry depends on the world only through the option assumptions
-    registry = {a.name: a for a in (*TRUST_ASSUMPTIONS, *MODEL_ASSUMPTIONS)}
+    registry = {a.name: a for a in (*trust, *MODEL_ASSUMPTIONS)}
     for entry in option_assumptions:
         registry[entry.name] = entry
     for spec in options:

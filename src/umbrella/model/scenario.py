@@ -63,6 +63,7 @@ from umbrella.model.registry import (
     override,
 )
 from umbrella.trust.assumptions import ASSUMPTIONS as TRUST_ASSUMPTIONS
+from umbrella.trust.assumptions import HAND as HAND_TRUST
 from umbrella.types import PathLike
 
 __all__ = [
@@ -245,6 +246,7 @@ class _ScenarioFile(_Strict):
     game: Literal["extended", "rudimentary"] = "extended"
     data: Text | None = None
     population_weights: bool = True
+    trust_assumptions: Literal["calibrated", "hand"] = "calibrated"
     protege_groups: Annotated[list[_ProtegeGroup], Field(min_length=1)] | None = None
     coordination: Annotated[list[str], Field(min_length=2, max_length=2)] | None = None
     future_evidence: dict[str, Text] = {}
@@ -1085,7 +1087,12 @@ def _resolve(
         spec, assumptions = _option(item, catalogue, model.start_year)
         specs.append(spec)
         entries.extend(assumptions)
-    registry = build_registry(world, specs, entries)
+    registry = build_registry(
+        world,
+        specs,
+        entries,
+        HAND_TRUST if model.trust_assumptions == "hand" else TRUST_ASSUMPTIONS,
+    )
     for stress in model.stresses:
         for entry in _stress_assumptions(stress):
             registry[entry.name] = entry

@@ -280,9 +280,11 @@ _VIEWS = {"others": "Europe", "UKR": "Ukraine"}
 
 
 def _trust(scenario: Any) -> pd.DataFrame:
+    # The scenario's own trust assumptions (fitted to the polls, or the hand ones).
+    defaults = {n: [a.default] for n, a in scenario.registry.items() if n.startswith("trust.")}
     ds = trajectories(
         scenario.world,
-        None,
+        defaults,
         start="2014-01",
         end=scenario.as_of,
         guarantors=scenario.guarantors,

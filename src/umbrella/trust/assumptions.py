@@ -7,9 +7,18 @@ observation of the guarantor's reliability in the Beta reputation system of Josa
 
 from __future__ import annotations
 
+import dataclasses
+from importlib import resources
+from typing import Any
+
+import yaml
+
 from umbrella.assumptions import Assumption
 
-__all__ = ["ASSUMPTIONS"]
+__all__ = ["ASSUMPTIONS", "CALIBRATION_FILE", "HAND", "calibrated", "read_calibration"]
+
+CALIBRATION_FILE = "calibrated.yaml"
+"""The fit to the polls shipped with the package (``umbrella calibrate trust --write``)."""
 
 _PRIOR_BASIS = (
     "Sources: the base rates of alliance reliability. States honoured 74.5 per cent of "
@@ -22,7 +31,7 @@ _PRIOR_BASIS = (
     "the bottom of that narrower range)."
 )
 
-ASSUMPTIONS: tuple[Assumption, ...] = (
+HAND: tuple[Assumption, ...] = (
     Assumption(
         name="trust.half_life_months",
         meaning="time for the weight of past evidence to halve",
@@ -118,4 +127,44 @@ ASSUMPTIONS: tuple[Assumption, ...] = (
         basis=_PRIOR_BASIS,
     ),
 )
-"""The trust model's assumptions: defaults, plausible ranges, units and their basis."""
+"""The trust model's assumptions as judged by hand: defaults, ranges, units and their basis.
+They are the prior of the fit to the polls (:mod:`umbrella.trust.calibration`), and what a
+scenario with ``trust_assumptions: hand`` samples."""
+
+
+def read_calibration() -> dict[str, Any] | None:
+    """The shipped fit to the polls, or None if the package has none."""
+    path = resources.files("umbrella.trust") / CALIBRATION_FILE
+    if not path.is_file():
+        return None
+    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return data
+
+
+def calibrated(hand: tuple[Assumption, ...] = HAND) -> tuple[Assumption, ...]:
+    """The trust assumptions with the fitted default (posterior median) and range (5-95%)
+    where the shipped fit gives them; the hand values where it does not."""
+    fit = read_calibration()
+    if fit is None:
+        return hand
+    fitted = fit["assumptions"]
+    result = []
+    for a in hand:
+        if a.name not in fitted:
+            result.append(a)
+            continue
+        f = fitted[a.name]
+        basis = (
+            f"Calibrated: the posterior median and 5-95% range of a fit to {fit['points']} "
+            f"poll points fielded up to {fit['until']} (docs/trust.md, `umbrella calibrate "
+            f"trust`), from the hand default {a.default:g} and range {a.low:g}-{a.high:g}. "
+            f"{a.basis}"
+        )
+        result.append(
+            dataclasses.replace(a, default=f["default"], low=f["low"], high=f["high"], basis=basis)
+        )
+    return tuple(result)
+
+
+ASSUMPTIONS: tuple[Assumption, ...] = calibrated()
+"""The trust assumptions every entry point uses by default: fitted to the polls."""

@@ -44,7 +44,7 @@ import pandas as pd
 from umbrella.data.schema import Event, Poll
 from umbrella.data.world import World
 from umbrella.errors import UsageError
-from umbrella.trust.assumptions import ASSUMPTIONS
+from umbrella.trust.assumptions import HAND
 from umbrella.trust.evidence import protege_views
 from umbrella.trust.trajectories import trust_state
 
@@ -80,6 +80,23 @@ class Calibration:
     samples: int
     seed: int
     until: dt.date
+
+    def record(self) -> dict[str, Any]:
+        """The fit as the package ships it (``umbrella calibrate trust --write``): settings,
+        scores and the fitted assumptions, rounded to four significant figures."""
+        return {
+            "samples": self.samples,
+            "seed": self.seed,
+            "until": self.until.isoformat(),
+            "points": int(self.fitted["points"]),
+            "effective_samples": _round(self.effective_samples),
+            "fitted": {k: _round(v) for k, v in self.fitted.items()},
+            "held_out": {k: _round(v) for k, v in self.held_out.items()},
+            "assumptions": {
+                name: {k: _round(v) for k, v in values.items()}
+                for name, values in self.ranges().items()
+            },
+        }
 
     def ranges(self) -> dict[str, dict[str, float]]:
         """The calibrated assumptions as ``{name: {default, low, high}}``."""
@@ -160,7 +177,7 @@ def calibrate(
     effective = float(1.0 / np.sum(weight**2))
     posterior = _summaries(prior, weight)
     median = {name: np.array([posterior.loc[name, "median"]]) for name in posterior.index}
-    defaults = {a.name: np.array([a.default]) for a in ASSUMPTIONS}
+    defaults = {a.name: np.array([a.default]) for a in HAND}
     best = _model_logits(world, points, median)[0]
     plain = _model_logits(world, points, defaults)[0]
     scored = points.assign(
@@ -198,7 +215,7 @@ def _prior(samples: int, seed: int) -> dict[str, FloatArray]:
     """Latin-hypercube draws of every trust assumption over its hand range."""
     from umbrella.explore.sampling import draw
 
-    varying = [a for a in ASSUMPTIONS if a.high > a.low]
+    varying = [a for a in HAND if a.high > a.low]
     futures = draw(varying, 0, samples, seed)
     return {a.name: futures[a.name].to_numpy() for a in varying}
 
@@ -316,7 +333,7 @@ def _scores(frame: pd.DataFrame, column: str, sigma: float) -> dict[str, float]:
 
 def _summaries(prior: Mapping[str, FloatArray], weight: FloatArray) -> pd.DataFrame:
     rows = []
-    for a in ASSUMPTIONS:
+    for a in HAND:
         if a.name not in prior:
             continue
         order = np.argsort(prior[a.name])
@@ -339,6 +356,10 @@ def _summaries(prior: Mapping[str, FloatArray], weight: FloatArray) -> pd.DataFr
             }
         )
     return pd.DataFrame(rows).set_index("name")
+
+
+def _round(value: float) -> float:
+    return float(f"{value:.4g}")
 
 
 def _month_end(fieldwork: str) -> dt.date:
