@@ -88,6 +88,13 @@ def test_the_bibliography_prints_the_original_publication_first(brief: Brief) ->
         else:
             assert "no primary reference verified" in head, source_id
     assert checked >= 3
+    # In the text, a figure resting on a re-report alone carries a dagger after its mark.
+    body = markdown.split("**Sources.**")[0]
+    for source_id in set(re.findall(r"\[([a-z0-9][a-z0-9._-]*)\]", body)) - {"run", "data"}:
+        source = world.source(source_id)
+        unverified = source.kind == "secondary" and source.primary != "verified"
+        marked = f"[{source_id}]\u2020" in body
+        assert marked == unverified, source_id
 
 
 def test_every_figure_traces_to_a_source_or_the_run(brief: Brief) -> None:

@@ -25,11 +25,15 @@ from umbrella.explore.stress import stress_tests
 from umbrella.model.central import labelled
 from umbrella.trust import trajectories
 
-__all__ = ["FAIL_BELOW", "Findings", "findings", "spread"]
+__all__ = ["FAIL_BELOW", "SECONDARY_MARK", "Findings", "findings", "spread"]
 
 FAIL_BELOW = SATISFICING
 """An option fails in a future where the probability that deterrence holds through the
 horizon, Europe-wide, is below this (the satisficing threshold of the robustness table)."""
+
+SECONDARY_MARK = "\u2020"
+"""Follows the citation of a figure that rests on a re-report alone (no primary reference
+verified)."""
 
 DETAIL_FUTURES = 256
 """Futures of the run evaluated with the full model for the series by year and country."""
@@ -62,11 +66,18 @@ class Findings:
     cited: list[str] = field(default_factory=list)  # source ids, in order of first use
 
     def cite(self, *source_ids: str) -> str:
-        """Citation marks for sources, remembered for the bibliography."""
+        """Citation marks for sources, remembered for the bibliography. A mark is followed
+        by a dagger where the figure rests on a re-report whose original publication could
+        not be verified (:data:`SECONDARY_MARK`)."""
+        world = self.run.scenario.world
+        marks = []
         for source in source_ids:
             if source not in self.cited:
                 self.cited.append(source)
-        return " ".join(f"[{s}]" for s in source_ids)
+            record = world.source(source)
+            unverified = record.kind == "secondary" and record.primary != "verified"
+            marks.append(f"[{source}]{SECONDARY_MARK if unverified else ''}")
+        return " ".join(marks)
 
     @property
     def run_mark(self) -> str:
