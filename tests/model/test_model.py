@@ -524,3 +524,26 @@ def test_a_stress_after_the_horizon_samples_nothing() -> None:
     assert "stress.ukraine-ceasefire.added" in {
         a.name for a in uncertainties(ceasefire.registry.values())
     }
+
+
+def test_the_challenger_belief_moves_trust_on_the_logit_scale() -> None:
+    import sys
+
+    evaluate_module = sys.modules["umbrella.model.evaluate"]
+    trust = np.array([[[[0.25, 0.0, 1.0]]]])
+    same = evaluate_module._belief(trust, np.zeros(3))
+    assert same is trust
+    moved = evaluate_module._belief(trust, np.full(3, np.log(3.0)))
+    # odds 1/3 times 3 = 1: a belief of 0.5; 0 and 1 stay put.
+    np.testing.assert_allclose(moved, [[[[0.5, 0.0, 1.0]]]], atol=1e-15)
+
+
+def test_a_more_credulous_challenger_is_deterred_more() -> None:
+    scenario = load_scenario()
+    grid = layout(scenario)
+    base = resolve(scenario.registry.values(), None)
+    low = evaluate(scenario, grid, {**base, "belief.shift": np.array([-1.0])})
+    high = evaluate(scenario, grid, {**base, "belief.shift": np.array([1.0])})
+    quo_low, quo_high = low.options[0], high.options[0]
+    assert (quo_high.fails <= quo_low.fails + 1e-12).all()
+    assert float(quo_high.fails.sum()) < float(quo_low.fails.sum())

@@ -7,7 +7,9 @@ sample axis last, so that every per-future assumption broadcasts along contiguou
 
 1. trust in each guarantor g at mid-year y: the evidence up to the scenario's date, then the
    assumed flow of new evidence (:func:`umbrella.trust.projection.project`);
-2. credibility ``trust x depth x capability`` of g toward r, with the option's levers scaled
+2. the challenger's belief that g would fight, allies' trust moved on the logit scale by
+   ``belief.shift`` (0: the same); credibility ``belief x depth x capability`` of g toward
+   r, with the option's levers scaled
    by its ramp; coordination between the scenario's coordinating pair; the guarantors
    combined as independent chances that at least one resists, and a European force;
 3. the credibility game under payoff uncertainty (:mod:`umbrella.games.expected`), with the
@@ -24,6 +26,7 @@ sample axis last, so that every per-future assumption broadcasts along contiguou
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -291,7 +294,8 @@ class _Base:
 
     params: Mapping[str, FloatArray]
     guarantors: tuple[str, ...]
-    trust: FloatArray  # (g, r, y, s)
+    trust: FloatArray  # (g, r, y, s), allies' trust
+    belief: FloatArray  # (g, r, y, s), the challenger's belief that g would fight
     depth: FloatArray  # (g, r, y, s)
     capability: FloatArray  # (g, s)
     credibility: FloatArray  # (g, r, y, s), the status quo's
@@ -325,13 +329,15 @@ def _base(scenario: Scenario, grid: Layout, params: Mapping[str, FloatArray]) ->
         if g in grid.reps:  # a guarantor defends its own territory: depth 1, trust 1
             depth[gi, grid.reps.index(g)] = 1.0
     pair = scenario.coordination
+    belief = _belief(trust, params["belief.shift"])
     return _Base(
         params=params,
         guarantors=grid.guarantors,
         trust=trust,
+        belief=belief,
         depth=depth,
         capability=capability,
-        credibility=trust * depth * capability[:, None, None, :],
+        credibility=belief * depth * capability[:, None, None, :],
         ally=grid.allies[:, None, None].astype(np.float64),
         targeted={k: v[:, None, None].astype(np.float64) for k, v in grid.targeted.items()},
         supported=grid.supported,
@@ -342,6 +348,22 @@ def _base(scenario: Scenario, grid: Layout, params: Mapping[str, FloatArray]) ->
         rate=np.stack([params[k] for k in grid.rate_keys])[:, None, :],
         game=scenario.game,
     )
+
+
+def _belief(trust: FloatArray, shift: FloatArray) -> FloatArray:
+    """The challenger's belief that a guarantor would fight: allies' trust with its odds
+    multiplied by ``exp(belief.shift)`` (a shift on the logit scale, written without a
+    logarithm so that a trust of 0 or 1 stays where it is). At a shift of 0, the trust
+    itself."""
+    if not np.any(shift):
+        return trust
+    # One value per future: the scalar exp of the C library, whose last bit does not depend
+    # on where the array sits in memory (NumPy's vectorised exp may differ by one unit in
+    # the last place between a process and a Dask worker).
+    factor = np.fromiter((math.exp(float(k)) for k in shift), dtype=np.float64, count=len(shift))
+    moved = trust * factor
+    belief: FloatArray = moved / (1.0 - trust + moved)
+    return belief
 
 
 def _resolve(
@@ -415,7 +437,7 @@ def _credibility(option: OptionSpec, share: FloatArray, base: _Base) -> list[Flo
         if stronger:
             extra = opt.lever(params, option, f"capability_{code}") * share * scope
             capability = capability + extra * (1.0 - capability)
-        result.append(base.trust[gi] * depth * capability)
+        result.append(base.belief[gi] * depth * capability)
     if base.pair is not None and "coordination" in pulled:
         kappa = opt.lever(params, option, "coordination") * share * scope
         i, j = base.pair
@@ -494,6 +516,7 @@ def _from_year(base: _Base, first: int) -> _Base:
     return replace(
         base,
         trust=base.trust[:, :, first:],
+        belief=base.belief[:, :, first:],
         depth=base.depth[:, :, first:],
         credibility=base.credibility[:, :, first:],
         p_ch=base.p_ch if base.p_ch.shape[1] == 1 else base.p_ch[:, first:],

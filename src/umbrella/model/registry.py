@@ -171,6 +171,21 @@ MODEL_ASSUMPTIONS: tuple[Assumption, ...] = (
         "2025-12-10, 2026-03-02) point to continued reassurance; delivery is uncertain.",
     ),
     Assumption(
+        "belief.shift",
+        "how far the challenger's belief that a guarantor would fight stands above allies' "
+        "trust in it, on the logit scale",
+        0.0,
+        -1.0,
+        1.0,
+        "logit",
+        "Rationale: trust is fitted to allied publics' answers to pollsters (docs/trust.md); "
+        "the game needs the challenger's belief, which reads the same acts through "
+        "intelligence, force posture and its own resolve rather than through rhetoric. No "
+        "data separate the two, so the default equates them and the range lets the "
+        "challenger judge a guarantor more or less resolute than allies do: at a trust of "
+        "0.25, a belief of 0.11 to 0.48. Judged, not fitted.",
+    ),
+    Assumption(
         "game.challenger_gain",
         "mean of the challenger's gain from an uncontested win over the status quo "
         "(c_cw - c_sq; each draw exponential)",
