@@ -80,9 +80,10 @@ def test_calibrate_trust_command(tmp_path: object) -> None:
     assert {r["name"] for r in payload["posterior"]} == {a.name for a in ASSUMPTIONS}
     text = runner.invoke(app, ["calibrate", "trust", "-n", "64"])
     assert "held out, hand defaults" in text.stdout
-    bad = runner.invoke(app, ["calibrate", "trust", "--until", "soon"])
-    assert bad.exit_code == 2
-    assert len(bad.stderr.strip().splitlines()) == 1
+    for args in (["--until", "soon"], ["--write", "/no/such/folder/fit.yaml"], ["-n", "4"]):
+        bad = runner.invoke(app, ["calibrate", "trust", *args])
+        assert bad.exit_code == 2, args
+        assert len(bad.stderr.strip().splitlines()) == 1, args
 
 
 def test_the_shipped_fit_is_what_the_command_writes() -> None:

@@ -48,6 +48,11 @@ def trust_command(
         cutoff = dt.date.fromisoformat(until)
     except ValueError:
         raise UsageError(f"--until '{until}': write a date as YYYY-MM-DD") from None
+    for option, target in (("--points", points), ("--write", write)):
+        if target is not None and not target.parent.is_dir():
+            raise UsageError(f"{option} {target}: the folder {target.parent} does not exist")
+        if target is not None and target.is_dir():
+            raise UsageError(f"{option} {target}: is a folder; give a file name")
     result = calibrate(load_world(data), samples=samples, seed=seed, until=cutoff)
     if points is not None:
         frame = result.points.assign(countries=result.points["countries"].map(" ".join))
