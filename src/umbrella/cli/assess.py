@@ -10,7 +10,12 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from umbrella.cli.headline import headline_payload, print_headline
+from umbrella.cli.headline import (
+    headline_payload,
+    json_records,
+    print_headline,
+    print_stress_tests,
+)
 from umbrella.cli.output import console, reports_errors
 from umbrella.errors import UsageError
 from umbrella.explore.headline import DEFAULT_SAMPLES, DEFAULT_SEED
@@ -94,7 +99,7 @@ def assess_command(
             table, scenario=assessment.scenario.name, reports=reports, **settings
         )
         if tests is not None:
-            payload["stress_tests"] = _records(tests)
+            payload["stress_tests"] = json_records(tests)
         typer.echo(json.dumps(payload, indent=2, default=_json_number))
         return
     print_headline(
@@ -140,57 +145,6 @@ def assumptions_command(
             a.name, a.meaning, f"{a.default:g}", f"{a.low:g} - {a.high:g}", a.unit, a.basis
         )
     console.print(table)
-
-
-def print_stress_tests(tests: Any, scenario: Any, *, first: int, last: int) -> None:
-    """Each option's ``holds_europe`` and change against the status quo, as assumed and
-    under each stress at its test year."""
-    from rich import box
-
-    labels = {s.id: s.label for s in scenario.stresses}
-    order = list(dict.fromkeys(tests["stress"]))
-    wide = tests.set_index(["option", "stress"])
-    table = Table(
-        title=f"Stress tests: holds {first}-{last} (change vs status quo)",
-        box=box.SIMPLE_HEAD,
-        padding=(0, 1),
-        pad_edge=False,
-    )
-    table.add_column("option", no_wrap=True)
-    years = tests.drop_duplicates("stress").set_index("stress")["year"]
-    for stress in order:
-        heading = "as assumed" if stress == "none" else f"{labels[stress]}\n{years[stress]}"
-        table.add_column(heading, justify="right", min_width=10)
-    options = list(dict.fromkeys(tests["option"]))
-    for option in options:
-        cells = []
-        for stress in order:
-            row = wide.loc[(option, stress)]
-            cell = f"{row['holds_europe']:.3f}"
-            if option != options[0]:
-                cell += f"\n({row['change_vs_status_quo']:+.3f})"
-            cells.append(cell)
-        table.add_row(option, *cells)
-    console.print(table)
-    console.print(
-        "Each stress is fixed at its test year, every other assumption as the scenario has "
-        "it; the scenario itself assumes none comes before the horizon. Stresses: "
-        + "; ".join(f"{s.label}: {s.description}" for s in scenario.stresses if s.id in order)
-        + ".",
-        markup=False,
-    )
-
-
-def _records(frame: Any) -> list[dict[str, Any]]:
-    records = []
-    for row in frame.to_dict("records"):
-        records.append(
-            {
-                str(k): None if v is None or (isinstance(v, float) and math.isnan(v)) else v
-                for k, v in row.items()
-            }
-        )
-    return records
 
 
 def _write(assessment: object, out: Path, tests: Any = None) -> None:

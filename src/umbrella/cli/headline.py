@@ -13,7 +13,13 @@ from umbrella.cli.output import console
 from umbrella.explore.headline import HEADLINE
 from umbrella.model.evaluate import SUMMARY_OUTCOMES
 
-__all__ = ["definitions", "headline_payload", "print_headline"]
+__all__ = [
+    "definitions",
+    "headline_payload",
+    "json_records",
+    "print_headline",
+    "print_stress_tests",
+]
 
 
 def definitions(first: int, last: int, n_proteges: int) -> dict[str, str]:
@@ -41,6 +47,17 @@ def definitions(first: int, last: int, n_proteges: int) -> dict[str, str]:
     }
 
 
+def json_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The rows of ``frame`` as JSON-ready records, a missing number as None."""
+    return [
+        {
+            str(k): None if v is None or (isinstance(v, float) and math.isnan(v)) else v
+            for k, v in row.items()
+        }
+        for row in frame.to_dict("records")
+    ]
+
+
 def headline_payload(
     table: pd.DataFrame,
     *,
@@ -53,12 +70,7 @@ def headline_payload(
     reports: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """The headline as JSON-ready data: settings, definitions, one record per option."""
-    rows = []
-    for option, row in table.iterrows():
-        record: dict[str, Any] = {"option": str(option)}
-        for key, value in row.items():
-            record[str(key)] = None if isinstance(value, float) and math.isnan(value) else value
-        rows.append(record)
+    rows = json_records(table.rename_axis("option").reset_index().astype({"option": str}))
     return {
         "scenario": scenario,
         "samples": samples,
@@ -185,3 +197,40 @@ def print_headline(
     )
     for name, sentence in definitions(first, last, n_proteges).items():
         console.print(f"  {name}: {sentence}.", markup=False)
+
+
+def print_stress_tests(tests: Any, scenario: Any, *, first: int, last: int) -> None:
+    """Each option's ``holds_europe`` and change against the status quo, as assumed and
+    under each stress at its test year."""
+    labels = {s.id: s.label for s in scenario.stresses}
+    order = list(dict.fromkeys(tests["stress"]))
+    wide = tests.set_index(["option", "stress"])
+    table = Table(
+        title=f"Stress tests: holds {first}-{last} (change vs status quo)",
+        box=box.SIMPLE_HEAD,
+        padding=(0, 1),
+        pad_edge=False,
+    )
+    table.add_column("option", no_wrap=True)
+    years = tests.drop_duplicates("stress").set_index("stress")["year"]
+    for stress in order:
+        heading = "as assumed" if stress == "none" else f"{labels[stress]}\n{years[stress]}"
+        table.add_column(heading, justify="right", min_width=10)
+    options = list(dict.fromkeys(tests["option"]))
+    for option in options:
+        cells = []
+        for stress in order:
+            row = wide.loc[(option, stress)]
+            cell = f"{row['holds_europe']:.3f}"
+            if option != options[0]:
+                cell += f"\n({row['change_vs_status_quo']:+.3f})"
+            cells.append(cell)
+        table.add_row(option, *cells)
+    console.print(table)
+    console.print(
+        "Each stress is fixed at its test year, every other assumption as the scenario has "
+        "it; the scenario itself assumes none comes before the horizon. Stresses: "
+        + "; ".join(f"{s.label}: {s.description}" for s in scenario.stresses if s.id in order)
+        + ".",
+        markup=False,
+    )

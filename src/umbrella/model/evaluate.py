@@ -26,7 +26,6 @@ sample axis last, so that every per-future assumption broadcasts along contiguou
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -357,10 +356,7 @@ def _belief(trust: FloatArray, shift: FloatArray) -> FloatArray:
     itself."""
     if not np.any(shift):
         return trust
-    # One value per future: the scalar exp of the C library, whose last bit does not depend
-    # on where the array sits in memory (NumPy's vectorised exp may differ by one unit in
-    # the last place between a process and a Dask worker).
-    factor = np.fromiter((math.exp(float(k)) for k in shift), dtype=np.float64, count=len(shift))
+    factor = np.exp(shift)  # (s,)
     moved = trust * factor
     belief: FloatArray = moved / (1.0 - trust + moved)
     return belief
