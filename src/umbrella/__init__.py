@@ -14,6 +14,7 @@ from umbrella.errors import DataError, ScenarioError, UmbrellaError, UsageError
 
 if TYPE_CHECKING:
     from umbrella.explore.assessment import Assessment, assess
+    from umbrella.explore.backtest import backtest
     from umbrella.explore.run import Run, open_run, run
     from umbrella.explore.stress import stress_tests
     from umbrella.model import Scenario, load_scenario
@@ -22,6 +23,7 @@ _MODEL = ("Scenario", "load_scenario")
 _EXPLORE = ("Run", "open_run", "run")
 _ASSESS = ("Assessment", "assess")
 _STRESS = ("stress_tests",)
+_BACKTEST = ("backtest",)
 
 
 def __getattr__(name: str) -> Any:
@@ -39,6 +41,10 @@ def __getattr__(name: str) -> Any:
         from umbrella.explore import stress
 
         return getattr(stress, name)
+    if name in _BACKTEST:
+        from umbrella.explore import backtest as explore_backtest
+
+        return getattr(explore_backtest, name)
     if name in _EXPLORE:
         from umbrella.explore import run as explore_run
 
@@ -62,6 +68,7 @@ __all__ = [
     "World",
     "__version__",
     "assess",
+    "backtest",
     "check_world",
     "cite",
     "load_scenario",

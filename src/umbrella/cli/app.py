@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from umbrella import __version__
-from umbrella.cli import assess, brief, calibrate, data, explore, game, runs, trust
+from umbrella.cli import assess, backtest, brief, calibrate, data, explore, game, runs, trust
 
 app = typer.Typer(
     name="umbrella",
@@ -24,6 +24,7 @@ app.command("run")(explore.run_command)
 app.command("explore")(explore.explore_command)
 app.add_typer(runs.app, name="runs")
 app.add_typer(calibrate.app, name="calibrate")
+app.command("backtest")(backtest.backtest_command)
 
 
 def _print_version(value: bool) -> None:

@@ -439,9 +439,21 @@ class Crisis(Record):
     target: ISO3
     challenge: bool  # the challenger (Russia) challenged the target; False for a non-event
     level: Text  # hostility level or type, as the dataset codes it
+    start: PartialDate  # when the challenger's first action began, as precisely as known
+    # The challenger's own highest action on the MID scale: 1 none, 2 threat, 3 display,
+    # 4 use of force, 5 war or seizure of territory (docs/data.md).
+    hostility: Annotated[int, Field(ge=1, le=5)]
     description: Text
     excerpt: Text  # the dataset's row or the source's words, verbatim
     sources: SourceIds
+
+    @field_validator("start")
+    @classmethod
+    def _starts_in_its_year(cls, start: str, info: ValidationInfo) -> str:
+        year = info.data.get("year")
+        if year is not None and not start.startswith(str(year)):
+            raise ValueError(f"{start} is not in the row's year {year}")
+        return start
 
     @field_validator("version")
     @classmethod

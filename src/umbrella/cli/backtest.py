@@ -1,0 +1,145 @@
+"""``umbrella backtest``: the model as of past dates, scored against what happened."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from pathlib import Path
+
+import typer
+from rich import box
+from rich.table import Table
+
+from umbrella.cli.assess import SCENARIO_ARGUMENT
+from umbrella.cli.headline import json_records
+from umbrella.cli.output import console, reports_errors
+from umbrella.errors import UsageError
+
+__all__ = ["backtest_command"]
+
+# The states the field's cases are about, shown beside the scores.
+CASES = ("GEO", "UKR", "MDA", "FIN", "SWE", "EST", "LVA", "LTU", "POL")
+
+
+@reports_errors
+def backtest_command(
+    scenario: Path | None = SCENARIO_ARGUMENT,
+    dates: list[str] | None = typer.Option(
+        None,
+        "--date",
+        help="A date to backtest, YYYY-MM-DD; repeatable (default: 2008-07-01, 2014-02-01, "
+        "2022-01-15).",
+    ),
+    samples: int = typer.Option(1000, "--samples", "-n", help="Futures per date (at least 1)."),
+    seed: int = typer.Option(2026, "--seed", help="Seed of every random draw."),
+    as_json: bool = typer.Option(False, "--json", help="Print scores and predictions as JSON."),
+    out: Path | None = typer.Option(
+        None, "--out", help="Write every state's prediction at every date here (CSV)."
+    ),
+) -> None:
+    """Score the model as of past dates against the challenges of the following year."""
+    from umbrella.explore.backtest import DATES, backtest
+    from umbrella.model import load_scenario
+
+    days = list(DATES)
+    if dates:
+        days = []
+        for text in dates:
+            try:
+                days.append(dt.date.fromisoformat(text))
+            except ValueError:
+                raise UsageError(f"--date '{text}': write a date as YYYY-MM-DD") from None
+    if out is not None and not out.parent.is_dir():
+        raise UsageError(f"--out {out}: the folder {out.parent} does not exist")
+    if out is not None and out.is_dir():
+        raise UsageError(f"--out {out}: is a folder; give a file name")
+    result = backtest(load_scenario(scenario), days, samples=samples, seed=seed)
+    if out is not None:
+        partial = out.with_name(out.name + ".part")
+        result.predictions.to_csv(partial, index=False)
+        partial.replace(out)
+    if as_json:
+        payload = {
+            "samples": samples,
+            "seed": seed,
+            "scores": json_records(result.scores),
+            "predictions": json_records(result.predictions),
+        }
+        typer.echo(json.dumps(payload, indent=2, default=float))
+        return
+    _print_scores(result.scores, samples)
+    _print_cases(result.predictions)
+
+
+def _print_scores(scores: object, samples: int) -> None:
+    import pandas as pd
+
+    assert isinstance(scores, pd.DataFrame)
+    meaning = {
+        "challenge": "Russia used force first against a European state",
+        "failure": "deterrence failed: war or seizure of territory",
+    }
+    for target, rows in scores.groupby("target", sort=False):
+        states = ", ".join(
+            f"{r['date']} {r['states']}" for r in rows.drop_duplicates("date").to_dict("records")
+        )
+        table = Table(
+            title=f"Backtest, {target} within a year: {meaning[str(target)]} "
+            f"(states per date: {states}; {samples:,} futures per date)",
+            box=box.SIMPLE_HEAD,
+        )
+        for column in ("date", "predictor"):
+            table.add_column(column, no_wrap=True)
+        for column in ("events", "expected", "Brier", "log score", "AUC"):
+            table.add_column(column, justify="right")
+        previous = None
+        for row in rows.to_dict("records"):
+            if previous is not None and row["date"] != previous:
+                table.add_section()
+            previous = row["date"]
+            area = float(row["auc"])
+            table.add_row(
+                str(row["date"]),
+                str(row["predictor"]),
+                f"{int(row['events'])}",
+                f"{float(row['expected']):.2f}",
+                f"{float(row['brier']):.4f}",
+                f"{float(row['log_score']):.3f}",
+                "n/a" if math.isnan(area) else f"{area:.3f}",
+            )
+        console.print(table)
+    console.print(
+        "events: what happened; expected: the events the predictor expected (the sum of its "
+        "probabilities). Brier: mean squared error (0 best). Log score: mean log probability "
+        "of what happened (0 best). AUC: the chance that a challenged state was ranked above "
+        "one that was not (0.5: no skill). Predictors: the model; a constant rate; a rate by "
+        "NATO membership alone; each state's own record alone (docs/backtest.md)."
+    )
+
+
+def _print_cases(predictions: object) -> None:
+    import pandas as pd
+
+    assert isinstance(predictions, pd.DataFrame)
+    chosen = predictions[predictions["state"].isin(CASES)]
+    table = Table(
+        title="The cases: the model's chance of a Russian challenge within a year (per cent), "
+        "and what happened",
+        box=box.SIMPLE_HEAD,
+    )
+    table.add_column("state", no_wrap=True)
+    for day in chosen["date"].unique():
+        table.add_column(str(day), justify="right")
+    for state in CASES:
+        rows = chosen[chosen["state"] == state]
+        if rows.empty:
+            continue
+        cells = []
+        for row in rows.to_dict("records"):
+            happened = " challenged" if row["outcome_challenge"] else ""
+            if row["outcome_failure"]:
+                happened = " war/seizure"
+            cells.append(f"{100 * float(row['model_challenge']):.1f}{happened}")
+        table.add_row(state, *cells)
+    console.print(table)
