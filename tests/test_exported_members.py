@@ -13,6 +13,7 @@ def test_public_api() -> None:
         "World",
         "__version__",
         "assess",
+        "backtest",
         "check_world",
         "cite",
         "load_scenario",

@@ -176,3 +176,14 @@ def test_backtest_command(tmp_path: Path) -> None:
     payload = json.loads(runner.invoke(app, ["backtest", "-n", "64", "--json"]).stdout)
     assert {r["predictor"] for r in payload["scores"]} == set(bt.PREDICTORS)
     assert len(payload["predictions"]) == 3 * 38
+
+
+def test_every_year_is_one_option() -> None:
+    result = runner.invoke(app, ["backtest", "-n", "16", "--years", "2009-2012", "--json"])
+    assert result.exit_code == 0, result.output
+    dates = {r["date"] for r in json.loads(result.stdout)["predictions"]}
+    assert dates == {f"{y}-01-01" for y in range(2009, 2013)}
+    text = runner.invoke(app, ["backtest", "-n", "16", "--years", "2000-2012"])
+    assert "13 dates" in text.stdout
+    bad = runner.invoke(app, ["backtest", "--years", "2012-2009"])
+    assert bad.exit_code == 2

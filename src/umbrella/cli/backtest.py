@@ -19,6 +19,7 @@ from umbrella.errors import UsageError
 __all__ = ["backtest_command"]
 
 # The states the field's cases are about, shown beside the scores.
+MOST_CASE_COLUMNS = 6  # more dates than this, and the cases' table is not printed
 CASES = ("GEO", "UKR", "MDA", "FIN", "SWE", "EST", "LVA", "LTU", "POL")
 
 
@@ -31,6 +32,12 @@ def backtest_command(
         help="A date to backtest, YYYY-MM-DD; repeatable (default: 2008-07-01, 2014-02-01, "
         "2022-01-15).",
     ),
+    years: str | None = typer.Option(
+        None,
+        "--years",
+        help="Backtest 1 January of every year FIRST-LAST (e.g. 1995-2025), beside any --date; "
+        "ordinary years show how often the model expects what did not happen.",
+    ),
     samples: int = typer.Option(1000, "--samples", "-n", help="Futures per date (at least 1)."),
     seed: int = typer.Option(2026, "--seed", help="Seed of every random draw."),
     as_json: bool = typer.Option(False, "--json", help="Print scores and predictions as JSON."),
@@ -42,9 +49,13 @@ def backtest_command(
     from umbrella.explore.backtest import DATES, backtest
     from umbrella.model import load_scenario
 
-    days = list(DATES)
+    days = [] if dates or years else list(DATES)
+    if years:
+        first, _, last = years.partition("-")
+        if not (first.strip().isdigit() and last.strip().isdigit()) or int(first) > int(last):
+            raise UsageError(f"--years '{years}': write FIRST-LAST, e.g. 1995-2025")
+        days += [dt.date(y, 1, 1) for y in range(int(first), int(last) + 1)]
     if dates:
-        days = []
         for text in dates:
             try:
                 days.append(dt.date.fromisoformat(text))
@@ -69,7 +80,10 @@ def backtest_command(
         typer.echo(json.dumps(payload, indent=2, default=float))
         return
     _print_scores(result.scores, samples)
-    _print_cases(result.predictions)
+    if len(days) <= MOST_CASE_COLUMNS:
+        _print_cases(result.predictions)
+    else:
+        console.print("Every state's prediction at every date: --out FILE.csv or --json.")
 
 
 def _print_scores(scores: object, samples: int) -> None:
@@ -81,12 +95,16 @@ def _print_scores(scores: object, samples: int) -> None:
         "failure": "deterrence failed: war or seizure of territory",
     }
     for target, rows in scores.groupby("target", sort=False):
-        states = ", ".join(
-            f"{r['date']} {r['states']}" for r in rows.drop_duplicates("date").to_dict("records")
+        per_date = rows[rows["date"] != "all"].drop_duplicates("date")
+        counts = sorted({int(n) for n in per_date["states"]})
+        states = (
+            f"{counts[0]} states at each of {len(per_date)} dates"
+            if len(counts) == 1
+            else f"{min(counts)}-{max(counts)} states at each of {len(per_date)} dates"
         )
         table = Table(
             title=f"Backtest, {target} within a year: {meaning[str(target)]} "
-            f"(states per date: {states}; {samples:,} futures per date)",
+            f"({states}; {samples:,} futures per date)",
             box=box.SIMPLE_HEAD,
         )
         for column in ("date", "predictor"):
