@@ -9,16 +9,17 @@
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
-from umbrella.data import World, check_world, cite, load_world
 from umbrella.errors import DataError, ScenarioError, UmbrellaError, UsageError
 
 if TYPE_CHECKING:
+    from umbrella.data import World, check_world, cite, load_world
     from umbrella.explore.assessment import Assessment, assess
     from umbrella.explore.backtest import backtest
     from umbrella.explore.run import Run, open_run, run
     from umbrella.explore.stress import stress_tests
     from umbrella.model import Scenario, load_scenario
 
+_DATA = ("World", "check_world", "cite", "load_world")
 _MODEL = ("Scenario", "load_scenario")
 _EXPLORE = ("Run", "open_run", "run")
 _ASSESS = ("Assessment", "assess")
@@ -27,8 +28,13 @@ _BACKTEST = ("backtest",)
 
 
 def __getattr__(name: str) -> Any:
-    # The model and the exploration pull in xarray, scipy and more; import them on first
-    # use so that loading the dataset alone stays fast.
+    # The dataset pulls in pandas and pydantic, the model and the exploration xarray, scipy
+    # and more: import each on first use, so that `umbrella --version` loads none of them
+    # and loading the dataset alone stays fast.
+    if name in _DATA:
+        from umbrella import data
+
+        return getattr(data, name)
     if name in _MODEL:
         from umbrella import model
 

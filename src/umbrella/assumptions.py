@@ -20,11 +20,36 @@ import numpy.typing as npt
 
 from umbrella.errors import UsageError
 
-__all__ = ["Assumption", "Parameters", "defaults", "resolve"]
+__all__ = ["LIMITS", "Assumption", "Parameters", "defaults", "resolve"]
 
 FloatArray = npt.NDArray[np.float64]
 Parameters = Mapping[str, FloatArray]
 """Assumption name -> values, one per sample (leading axis)."""
+
+
+LIMITS: dict[str, tuple[float, float]] = {
+    # The values an assumption of each unit can take at all: logical bounds (a share, a
+    # probability) or ceilings far beyond any plausible value (a cost above the EU's yearly
+    # output). A value outside them is a typing error, caught when the scenario is read,
+    # before it can overflow inside the model. Positive floors keep divisors from 0.
+    "probability": (0.0, 1.0),
+    "share": (0.0, 1.0),
+    "index": (0.0, 1.0),
+    "months": (0.1, 1200.0),
+    "observations": (0.0, 1e9),  # 1e9: as good as certain (known-answer tests use it)
+    "observations per year": (-100.0, 100.0),
+    "ratio": (0.01, 100.0),
+    "logit": (-10.0, 10.0),
+    "payoff": (0.01, 1000.0),
+    "crises per year": (0.0, 100.0),
+    "per year": (-0.1, 1.0),
+    "elasticity": (0.0, 10.0),
+    "EUR bn": (0.0, 100_000.0),
+    "EUR bn per year": (0.0, 10_000.0),
+    "year": (1900.0, 2200.0),
+    "years": (0.0, 200.0),
+}
+"""Per unit, the least and greatest value an assumption may take (docs/scenarios.md)."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +75,25 @@ class Assumption:
                 f"assumption {self.name}: need low <= default <= high "
                 f"(got {self.low}, {self.default}, {self.high})"
             )
+
+    @property
+    def limits(self) -> tuple[float, float]:
+        """The least and greatest value this assumption may take (:data:`LIMITS`)."""
+        return LIMITS.get(self.unit, (-1e12, 1e12))
+
+    def outside_limits(self) -> str | None:
+        """What is wrong where the default or range leaves :attr:`limits` or is not finite;
+        None where all is well."""
+        least, greatest = self.limits
+        for label, value in (("default", self.default), ("low", self.low), ("high", self.high)):
+            if not np.isfinite(value):
+                return f"{label} {value} is not a finite number"
+            if not least <= value <= greatest:
+                return (
+                    f"{label} {value:g} is outside {least:g} to {greatest:g} ({self.unit}), "
+                    "the values this assumption can take"
+                )
+        return None
 
 
 def defaults(assumptions: Iterable[Assumption], n_samples: int = 1) -> dict[str, FloatArray]:

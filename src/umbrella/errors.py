@@ -7,6 +7,7 @@ exits with code 2::
     UmbrellaError
     ├── DataError          the world dataset (shipped or a user overlay) is invalid
     ├── ScenarioError      a scenario file is invalid (``FILE:LINE: FIELD: message``)
+    ├── ModelError         the model produced a number that is not finite
     └── UsageError         a request names something that does not exist (table, id, filter)
 
 Messages name the file, the record, the field and, where one exists, the fix.
@@ -17,11 +18,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["DataError", "Problem", "ScenarioError", "UmbrellaError", "UsageError"]
+__all__ = ["DataError", "ModelError", "Problem", "ScenarioError", "UmbrellaError", "UsageError"]
 
 
 class UmbrellaError(Exception):
     """Base class of every error umbrella raises on purpose."""
+
+
+class ModelError(UmbrellaError):
+    """The model produced a value that is not finite: never stored, always reported with
+    the assumptions of the future that produced it."""
 
 
 class UsageError(UmbrellaError):

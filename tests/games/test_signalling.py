@@ -4,12 +4,15 @@ The closed forms are checked against the worked examples B1-B7, against an indep
 (fraction) transcription of the PBE tables B.5/B.6, against the PBE conditions themselves
 (vectorised), and against pygambit on the exported trees: ``lcp_solve`` must land on a PBE
 outcome, and ``enummixed_solve`` on the sequentially-rational reduction must find exactly the
-closed-form set of PBE outcomes.
+closed-form set of PBE outcomes. Instances exactly on a threshold (``p_def = rho``,
+``a = a_bar``, ``m = g_soft``, ``m = g_hard``, ``g_soft = g_hard``) get the same checks, with
+the closed existence conditions.
 """
 
 from __future__ import annotations
 
 import inspect
+import itertools
 from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
@@ -21,9 +24,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from umbrella.games.family import Example, Family
-from umbrella.games.gambit import outcome_distribution, require_pygambit, solve_game
+from umbrella.games.gambit import exact, outcome_distribution, require_pygambit, solve_game
 from umbrella.games.signalling import (
     SINKING_COSTS,
+    TIE_RTOL,
     TYING_HANDS,
     sinking_costs_to_gambit,
     solve_sinking_costs,
@@ -37,6 +41,7 @@ FloatArray = npt.NDArray[np.float64]
 FAMILIES = (TYING_HANDS, SINKING_COSTS)
 COST = {TYING_HANDS.name: "a", SINKING_COSTS.name: "m"}
 BEHAVIOUR = ("tau_hard", "tau_soft", "y_none", "y_signal")
+TIE_ONLY = {"t3_mixed_pool"}  # exists only on a threshold: random floats never meet it
 TOLERANCE = 1e-12
 GAMBIT = settings(max_examples=25, deadline=None)
 
@@ -98,29 +103,37 @@ def generic(family: Family, p: Mapping[str, Fraction]) -> bool:
 
 
 def exact_pbe_outcomes(family: Family, p: Mapping[str, Fraction]) -> set[Outcome]:
-    """The PBE outcome set of a generic instance, transcribed from tables B.5 and B.6."""
+    """The outcomes of the listed PBE, transcribed from tables B.5 and B.6 (closed on ties).
+
+    For a generic instance this is the whole PBE outcome set.
+    """
     t = thresholds(p)
     p_def, rho, g_hard, g_soft = p["p_def"], t["rho"], t["g_hard"], t["g_soft"]
     one, zero = Fraction(1), Fraction(0)
     found: set[Outcome] = set()
     if family is TYING_HANDS:
         a = p["a"]
-        if a > t["a_bar"] or p_def > rho:
-            return {(one, zero, zero)}
-        sq, cf = p_def / rho * a / (g_soft + a), p_def * g_soft / (g_soft + a)
-        return {(zero, 1 - p_def, p_def), (sq, 1 - sq - cf, cf)}
+        if a >= t["a_bar"] or p_def >= rho:
+            found.add((one, zero, zero))  # pool_none, pool_tie
+        if a <= t["a_bar"] and p_def <= rho:
+            y = g_soft / (g_soft + a)
+            sq, cf = p_def / rho * (1 - y), p_def * y
+            found |= {(zero, 1 - p_def, p_def), (sq, 1 - sq - cf, cf)}  # T1, T2
+            if a == t["a_bar"]:
+                found.add((1 - y, (1 - rho) * y, rho * y))  # T3
+        return found
     m = p["m"]
-    if p_def > rho:
+    if p_def >= rho:
         found.add((one, zero, zero))  # K0 (and K1)
-        if m < g_hard and g_soft < g_hard:  # K2
+        if m <= g_hard and g_soft <= g_hard:  # K2
             cw = (1 - p_def) * m / g_hard
             cf = rho * (1 - p_def) / (1 - rho) * m / g_hard
             found.add((1 - cw - cf, cw, cf))
-    if g_soft < m < g_hard:  # K3
+    if g_soft <= m <= g_hard:  # K3
         found.add((p_def, 1 - p_def, zero))
-    if p_def < rho:
+    if p_def <= rho:
         found.add((zero, 1 - p_def, p_def))  # K4
-        if m < g_soft < g_hard:  # K5
+        if m <= g_soft <= g_hard:  # K5
             sq, cf = p_def / rho * m / g_soft, p_def * (1 - m / g_soft)
             found.add((sq, 1 - sq - cf, cf))
     return found
@@ -152,14 +165,74 @@ def generic_instances(family: Family) -> st.SearchStrategy[dict[str, Fraction]]:
     return instances(family).filter(lambda p: generic(family, p))
 
 
+@st.composite
+def tie_instances(draw: st.DrawFn, family: Family) -> dict[str, Fraction]:
+    """A valid instance put exactly on one or more thresholds (exact fractions)."""
+    p = draw(instances(family))
+    t = thresholds(p)
+    if family is TYING_HANDS:
+        ties = draw(st.sets(st.sampled_from(["p_def", "a"]), min_size=1))
+        if "a" in ties:
+            p["a"] = t["a_bar"]
+    else:
+        ties = draw(st.sets(st.sampled_from(["p_def", "g_soft", "m"]), min_size=1))
+        if "g_soft" in ties:  # g_soft = g_hard, keeping d_cw_soft < d_sq_soft
+            p["d_sq_soft"] = p["d_cw_soft"] + t["g_hard"]
+            t = thresholds(p)
+        if "m" in ties:
+            p["m"] = draw(st.sampled_from([t["g_soft"], t["g_hard"]]))
+    if "p_def" in ties:
+        p["p_def"] = t["rho"]
+    return p
+
+
+def on_threshold(family: Family, p: Mapping[str, Fraction]) -> tuple[str, ...]:
+    """The thresholds an instance lies on."""
+    t = thresholds(p)
+    ties = {"p_def = rho": p["p_def"] == t["rho"]}
+    if family is TYING_HANDS:
+        ties["a = a_bar"] = p["a"] == t["a_bar"]
+    else:
+        ties["m = g_soft"] = p["m"] == t["g_soft"]
+        ties["m = g_hard"] = p["m"] == t["g_hard"]
+        ties["g_soft = g_hard"] = t["g_soft"] == t["g_hard"]
+    return tuple(name for name, tied in ties.items() if tied)
+
+
+def in_hull(point: Outcome, vertices: set[Outcome]) -> bool:
+    """Whether an outcome is a mixture of ``vertices`` (exact; outcomes lie in a plane)."""
+
+    def cross(o: Outcome, a: Outcome, b: Outcome) -> Fraction:
+        return (a[0] - o[0]) * (b[2] - o[2]) - (a[2] - o[2]) * (b[0] - o[0])
+
+    def between(a: Outcome, b: Outcome) -> bool:
+        return cross(a, b, point) == 0 and all(
+            min(a[i], b[i]) <= point[i] <= max(a[i], b[i]) for i in (0, 2)
+        )
+
+    def inside(a: Outcome, b: Outcome, c: Outcome) -> bool:
+        sides = (cross(a, b, point), cross(b, c, point), cross(c, a, point))
+        return cross(a, b, c) != 0 and (min(sides) >= 0 or max(sides) <= 0)
+
+    points = sorted(vertices)
+    return (
+        point in vertices
+        or any(between(a, b) for a, b in itertools.combinations(points, 2))
+        or any(inside(a, b, c) for a, b, c in itertools.combinations(points, 3))
+    )
+
+
 def reduced_game(family: Family, p: Mapping[str, Fraction]) -> Any:
     """The exported tree with every move that is optimal whatever the beliefs fixed.
 
     Stage 3: Hard resists; Soft abandons, except after a committing tie (a > a_bar), where it
-    resists and the challenger's "Status quo" after a tie is fixed too (B.4 steps 1-2).
+    resists and the challenger's "Status quo" after a tie is fixed too (B.4 steps 1-2). On
+    a = a_bar a tied Soft defender is indifferent, so its move stays in the game.
     """
     game = family.to_gambit(**p)
-    committing = family is TYING_HANDS and p["a"] > thresholds(p)["a_bar"]
+    a_bar = thresholds(p)["a_bar"]
+    committing = family is TYING_HANDS and p["a"] > a_bar
+    indifferent = family is TYING_HANDS and p["a"] == a_bar
 
     def fix(node: Any, action: str) -> None:
         label = node.children[action].outcome.label
@@ -169,6 +242,8 @@ def reduced_game(family: Family, p: Mapping[str, Fraction]) -> Any:
     for node in [n for n in game.nodes if not n.is_terminal]:
         if node.infoset.label.endswith("challenged"):
             kind, sent = node.infoset.label.split(":")[0].split(", ")
+            if kind == "Soft" and sent == "Tie" and indifferent:
+                continue
             resists = kind == "Hard" or (sent == "Tie" and committing)
             fix(node, "Resist" if resists else "Abandon")
     if committing:
@@ -214,43 +289,47 @@ def pbe_violation(
 ) -> FloatArray:
     """How far a profile is from a PBE (0 where it is one), on every instance where it exists.
 
-    Checks each type's signal against its alternative, the challenger's reply after each
-    on-path signal against Bayes' rule, a committing tie being unchallenged on or off path,
-    and the outcome against the one the profile implies.
+    Checks a tied Soft defender's reply, each type's signal against its alternative, the
+    challenger's reply after each on-path signal against Bayes' rule and after an unsent one
+    against some belief, and the outcome against the one the profile implies.
     """
     p, t = solution.parameters, solution.thresholds
     p_def, rho, g_hard, g_soft = p["p_def"], t["rho"], t["g_hard"], t["g_soft"]
     tau_h, tau_s = behaviour["tau_hard"], behaviour["tau_soft"]
     y_n, y_x = behaviour["y_none"], behaviour["y_signal"]
     tie = family is TYING_HANDS
-    committing = p["a"] >= t["a_bar"] if tie else np.zeros_like(exists)
+    gaps = []
     # Payoffs relative to the status quo (B.4 step 3).
     hard_none, hard_signal = -y_n * g_hard, -y_x * g_hard - (0.0 if tie else p["m"])
     soft_none = -y_n * g_soft
     if tie:
-        soft_signal = np.where(committing, 0.0, -y_x * (g_soft + p["a"]))
+        # A tied Soft defender gains a - a_bar by resisting rather than abandoning.
+        resist_soft = behaviour["resist_soft_signal"]
+        gain = p["a"] - t["a_bar"]
+        gaps += [np.where(resist_soft > 0, -gain, 0.0), np.where(resist_soft < 1, gain, 0.0)]
+        soft_signal = -y_x * (g_soft + p["a"] - resist_soft * gain)
     else:
+        resist_soft = np.zeros_like(p_def)
         soft_signal = -y_x * g_soft - p["m"]
-    gaps = [
+    gaps += [
         np.where(tau_h > 0, hard_none - hard_signal, 0.0),
         np.where(tau_h < 1, hard_signal - hard_none, 0.0),
         np.where(tau_s > 0, soft_none - soft_signal, 0.0),
         np.where(tau_s < 1, soft_signal - soft_none, 0.0),
     ]
-    resist_soft = committing.astype(np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
-        for sent, (hard, soft, y, r_soft) in {
-            "none": (1 - tau_h, 1 - tau_s, y_n, 0.0),
-            "signal": (tau_h, tau_s, y_x, resist_soft),
-        }.items():
+        for hard, soft, y, r_soft in (
+            (1 - tau_h, 1 - tau_s, y_n, 0.0),  # after no signal
+            (tau_h, tau_s, y_x, resist_soft),  # after the signal
+        ):
             mass = p_def * hard + (1 - p_def) * soft
             mu = p_def * hard / mass
             resist = mu + (1 - mu) * r_soft
             on_path = mass > 0
             gaps.append(np.where(on_path & (y > 0), resist - rho, 0.0))
             gaps.append(np.where(on_path & (y < 1), rho - resist, 0.0))
-            if sent == "signal":
-                gaps.append(np.where(committing, y, 0.0))
+            # Off the path the belief Soft gives the least resistance a challenge can meet.
+            gaps.append(np.where(~on_path & (y > 0), r_soft - rho, 0.0))
     sq = p_def * ((1 - tau_h) * (1 - y_n) + tau_h * (1 - y_x))
     sq += (1 - p_def) * ((1 - tau_s) * (1 - y_n) + tau_s * (1 - y_x))
     cf = p_def * ((1 - tau_h) * y_n + tau_h * y_x) + (1 - p_def) * tau_s * y_x * resist_soft
@@ -392,7 +471,7 @@ def test_every_listed_equilibrium_is_a_pbe(family: Family) -> None:
             family, solution, equilibrium.behaviour, equilibrium.outcome, equilibrium.exists
         )
         assert float(gap.max()) < 1e-9, equilibrium.name
-        assert equilibrium.exists.any(), equilibrium.name
+        assert equilibrium.exists.any() or equilibrium.name in TIE_ONLY, equilibrium.name
     gap = pbe_violation(family, solution, solution.behaviour, solution.outcome, solution.valid)
     assert float(gap.max()) < 1e-9
 
@@ -427,8 +506,10 @@ def test_challenge_probability_non_increasing_in_p_def(family: Family, data: st.
 
 
 @settings(max_examples=50, deadline=None)
-@given(p=instances(TYING_HANDS), extra=st.floats(0, 10))
+@given(p=instances(TYING_HANDS), extra=st.floats(1e-6, 10))
 def test_committing_audience_cost_means_no_bluff(p: dict[str, Fraction], extra: float) -> None:
+    """Above a_bar every PBE keeps the status quo. On a = a_bar a tied Soft defender is
+    indifferent and T1-T3 remain (section (g)), but the default still commits."""
     params: dict[str, Any] = {k: float(v) for k, v in p.items()}
     params["a"] = float(thresholds(p)["a_bar"]) + extra
     params["p_def"] = np.linspace(0.001, 0.999, 999)
@@ -441,6 +522,10 @@ def test_committing_audience_cost_means_no_bluff(p: dict[str, Fraction], extra: 
         assert np.all(sq == 1), equilibrium.name
     bluff = next(e for e in solution.equilibria if e.name == "t2_bluff")
     assert not bluff.exists.any()
+    params["a"] = float(thresholds(p)["a_bar"])
+    tied = solve(TYING_HANDS, params)
+    assert np.all(tied.outcome["SQ"] == 1)
+    assert np.all(tied.behaviour["resist_soft_signal"] == 1)
 
 
 def test_cheap_audience_cost_bluffs_below_the_threshold() -> None:
@@ -574,6 +659,271 @@ def test_scalar_instance_as_plain_values() -> None:
     one = solve(TYING_HANDS, example.parameters).instance()
     assert one["default"]["class"] == "bluff"
     assert {e["name"] for e in one["equilibria"]} == {"t1_challenge", "t2_bluff"}
+
+
+# (g) Exactly on a threshold ------------------------------------------------------------------
+
+_F = Fraction
+Q1 = {
+    "c_cw": _F(1), "c_sq": _F(0), "c_cf": _F(-1),
+    "d_sq_hard": _F(3), "d_cf_hard": _F(1), "d_cw_hard": _F(0),
+    "d_sq_soft": _F(1), "d_cw_soft": _F(0), "d_cf_soft": _F(-2),
+}  # fmt: skip
+SQ_ONLY = (_F(1), _F(0), _F(0))
+# Payoff set Q1 (rho = 1/2, g_hard = 2, g_soft = 1, a_bar = 2) exactly on a threshold: the
+# listed PBE that exist, with their outcomes (SQ, CW, CF), and limiting behaviour to check.
+TIE_CASES: dict[str, tuple[Family, dict[str, Fraction], str, dict[str, Outcome]]] = {
+    "tying-a=a_bar-p_def<rho": (
+        TYING_HANDS,
+        {**Q1, "p_def": _F(1, 5), "a": _F(2)},
+        "commitment",
+        {
+            "pool_tie": SQ_ONLY,
+            "t1_challenge": (_F(0), _F(4, 5), _F(1, 5)),
+            "t2_bluff": (_F(4, 15), _F(2, 3), _F(1, 15)),
+            "t3_mixed_pool": (_F(2, 3), _F(1, 6), _F(1, 6)),
+        },
+    ),
+    "tying-a=a_bar-p_def=rho": (
+        TYING_HANDS,
+        {**Q1, "p_def": _F(1, 2), "a": _F(2)},
+        "deterrence",
+        {
+            "pool_none": SQ_ONLY,
+            "pool_tie": SQ_ONLY,
+            "t1_challenge": (_F(0), _F(1, 2), _F(1, 2)),
+            "t2_bluff": (_F(2, 3), _F(1, 6), _F(1, 6)),
+            "t3_mixed_pool": (_F(2, 3), _F(1, 6), _F(1, 6)),
+        },
+    ),
+    "sinking-m=g_soft-p_def<rho": (
+        SINKING_COSTS,
+        {**Q1, "p_def": _F(1, 5), "m": _F(1)},
+        "separating",
+        {
+            "k3_separating": (_F(1, 5), _F(4, 5), _F(0)),
+            "k4_challenge": (_F(0), _F(4, 5), _F(1, 5)),
+            "k5_bluff": (_F(2, 5), _F(3, 5), _F(0)),
+        },
+    ),
+    "sinking-m=g_hard-p_def>rho": (
+        SINKING_COSTS,
+        {**Q1, "p_def": _F(3, 5), "m": _F(2)},
+        "deterrence",
+        {
+            "k0_deterrence": SQ_ONLY,
+            "k2_hybrid": (_F(1, 5), _F(2, 5), _F(2, 5)),
+            "k3_separating": (_F(3, 5), _F(2, 5), _F(0)),
+        },
+    ),
+    "sinking-p_def=rho": (
+        SINKING_COSTS,
+        {**Q1, "p_def": _F(1, 2), "m": _F(1, 2)},
+        "deterrence",
+        {
+            "k0_deterrence": SQ_ONLY,
+            "k1_pooling": SQ_ONLY,
+            "k2_hybrid": (_F(3, 4), _F(1, 8), _F(1, 8)),
+            "k4_challenge": (_F(0), _F(1, 2), _F(1, 2)),
+            "k5_bluff": (_F(1, 2), _F(1, 4), _F(1, 4)),
+        },
+    ),
+}
+
+
+def play(
+    tau_hard: int | Fraction,
+    tau_soft: int | Fraction,
+    y_none: int | Fraction,
+    y_signal: int | Fraction,
+    **extra: int | Fraction,
+) -> dict[str, Fraction]:
+    named = {"tau_hard": tau_hard, "tau_soft": tau_soft, "y_none": y_none, "y_signal": y_signal}
+    return {k: Fraction(v) for k, v in (named | extra).items()}
+
+
+LIMITS = {  # (case, equilibrium): behaviour of a PBE at the limit of its region
+    ("tying-a=a_bar-p_def<rho", "t2_bluff"): play(1, _F(1, 4), 1, _F(1, 3), resist_soft_signal=0),
+    ("tying-a=a_bar-p_def<rho", "t3_mixed_pool"): play(
+        1, 1, 1, _F(1, 3), resist_soft_signal=_F(3, 8)
+    ),
+    ("tying-a=a_bar-p_def=rho", "t2_bluff"): play(1, 1, 1, _F(1, 3), resist_soft_signal=0),
+    ("sinking-m=g_soft-p_def<rho", "k5_bluff"): play(1, _F(1, 4), 1, 0),
+    ("sinking-m=g_hard-p_def>rho", "k2_hybrid"): play(_F(1, 3), 0, 1, 0),
+    ("sinking-p_def=rho", "k2_hybrid"): play(0, 0, _F(1, 4), 0),
+    ("sinking-p_def=rho", "k5_bluff"): play(1, 1, 1, _F(1, 2)),
+}
+
+
+def check_against_gambit(family: Family, p: Mapping[str, Fraction], solution: Solution) -> None:
+    """Gambit finds the listed PBE of an instance, and no PBE outcome beyond their mixtures.
+
+    Forward: each listed PBE, played in the full tree, has zero regret (exact) and the
+    outcome the closed form gives. Backward: the Nash equilibria of the reduced game have
+    exactly the PBE outcomes, and each is a mixture of extreme ones, which enummixed lists.
+    Their outcomes include every listed outcome and are mixtures of listed outcomes; they are
+    exactly the listed ones unless p_def = rho, a = a_bar or g_soft = g_hard, where an
+    indifferent challenger (or two types indifferent alike) makes segments of PBE between
+    listed ones, whose strategic-form vertices enummixed reports too.
+    """
+    game = family.to_gambit(**p)
+    listed = set()
+    for equilibrium in solution.equilibria:
+        if not equilibrium.exists.item():
+            continue
+        behaviour = {k: rational(v.item()) for k, v in equilibrium.behaviour.items()}
+        profile = as_profile(family, game, behaviour)
+        assert profile.max_regret() == 0, equilibrium.name
+        outcome = triple(outcome_distribution(game, profile))
+        assert outcome == triple({k: rational(v.item()) for k, v in equilibrium.outcome.items()})
+        listed.add(outcome)
+    exact_p = {k: exact(v) for k, v in p.items()}
+    assert listed == exact_pbe_outcomes(family, exact_p)
+    found = {triple(e.outcome) for e in solve_game(reduced_game(family, exact_p), "enummixed")}
+    assert listed <= found
+    assert all(in_hull(outcome, listed) for outcome in found), found - listed
+    if not {"p_def = rho", "a = a_bar", "g_soft = g_hard"} & set(on_threshold(family, exact_p)):
+        assert found == listed
+
+
+@pytest.mark.parametrize("case", TIE_CASES)
+def test_every_equilibrium_on_a_threshold(case: str) -> None:
+    family, p, default, expected = TIE_CASES[case]
+    solution = solve(family, p)
+    assert solution.equilibrium_class.item() == default
+    existing = {e.name: e for e in solution.equilibria if e.exists.item()}
+    assert set(existing) == set(expected)
+    for name, outcome in expected.items():
+        found = existing[name].outcome
+        for key, value in zip(("SQ", "CW", "CF"), outcome, strict=True):
+            assert found[key].item() == pytest.approx(float(value), abs=TOLERANCE), (name, key)
+    for (where, name), behaviour in LIMITS.items():
+        if where == case:
+            for key, value in behaviour.items():
+                got = existing[name].behaviour[key].item()
+                assert got == pytest.approx(float(value), abs=TOLERANCE), (name, key)
+    assert exact_pbe_outcomes(family, p) == set(expected.values())
+
+
+@pytest.mark.parametrize("case", TIE_CASES)
+def test_every_equilibrium_on_a_threshold_against_gambit(case: str) -> None:
+    family, p, _, _ = TIE_CASES[case]
+    check_against_gambit(family, p, solve(family, p))
+
+
+@pytest.mark.parametrize("family", FAMILIES, ids=lambda f: f.name)
+@settings(max_examples=100, deadline=None)
+@given(data=st.data())
+def test_closed_form_matches_exact_tables_on_thresholds(
+    family: Family, data: st.DataObject
+) -> None:
+    p = data.draw(tie_instances(family))
+    assert on_threshold(family, p)
+    assert same_set(closed_form_outcomes(solve(family, p)), exact_pbe_outcomes(family, p))
+
+
+@pytest.mark.parametrize("family", FAMILIES, ids=lambda f: f.name)
+@settings(max_examples=15, deadline=None)
+@given(data=st.data())
+def test_equilibria_on_thresholds_against_gambit(family: Family, data: st.DataObject) -> None:
+    p = data.draw(tie_instances(family))
+    check_against_gambit(family, p, solve(family, p))
+
+
+THRESHOLDS = {
+    TYING_HANDS.name: ("p_def = rho", "a = a_bar"),
+    SINKING_COSTS.name: ("p_def = rho", "m = g_soft", "m = g_hard", "g_soft = g_hard"),
+}
+
+
+def moved(p: Mapping[str, FloatArray], tie: str, step: float) -> dict[str, FloatArray]:
+    """``p`` put on a threshold (``step`` 0, in the solvers' own float arithmetic) or moved
+    off it by a relative ``step``."""
+    q = dict(p)
+    g_hard = q["d_sq_hard"] - q["d_cf_hard"]
+    if tie == "p_def = rho":
+        q["p_def"] = (q["c_cw"] - q["c_sq"]) / (q["c_cw"] - q["c_cf"]) * (1 + step)
+    elif tie == "a = a_bar":
+        q["a"] = (q["d_cw_soft"] - q["d_cf_soft"]) * (1 + step)
+    elif tie == "m = g_soft":
+        q["m"] = (q["d_sq_soft"] - q["d_cw_soft"]) * (1 + step)
+    elif tie == "m = g_hard":
+        q["m"] = g_hard * (1 + step)
+    else:  # g_soft = g_hard
+        q["d_sq_soft"] = q["d_cw_soft"] + g_hard * (1 + step)
+    return q
+
+
+@pytest.mark.parametrize(
+    ("family", "tie"),
+    [(f, tie) for f in FAMILIES for tie in THRESHOLDS[f.name]],
+    ids=lambda x: x.name if isinstance(x, Family) else x.replace(" ", ""),
+)
+def test_existence_is_closed_on_thresholds(family: Family, tie: str) -> None:
+    """Every listed PBE that exists next to a threshold exists on it, as its limit."""
+    p = random_instances(family, 5_000, seed=11)
+    on = family.solve(**moved(p, tie, 0.0))
+    assert on.valid.all()
+    for equilibrium in on.equilibria:
+        gap = pbe_violation(
+            family, on, equilibrium.behaviour, equilibrium.outcome, equilibrium.exists
+        )
+        assert float(gap.max()) < 1e-9, equilibrium.name
+    # A step well beyond TIE_RTOL; the limits follow within a tolerance that allows for q,
+    # whose slope in p_def is 1 / (1 - p_def) at p_def = rho.
+    for step in (-1e-7, 1e-7):
+        near = family.solve(**moved(p, tie, step))
+        for here, there in zip(on.equilibria, near.equilibria, strict=True):
+            assert np.all(here.exists | ~there.exists), (here.name, step)
+            for group in ("behaviour", "outcome"):
+                for key in (*BEHAVIOUR, "SQ", "CW", "CF"):
+                    if key in getattr(here, group):
+                        a = getattr(here, group)[key][there.exists]
+                        b = getattr(there, group)[key][there.exists]
+                        assert np.allclose(a, b, rtol=0, atol=1e-3), (here.name, key, step)
+
+
+# Decimal inputs whose float threshold misses the tie by an ulp; Gambit reads them exactly.
+DECIMAL_TIES = {
+    "a=a_bar": (
+        TYING_HANDS,
+        {**Q1, "d_cw_soft": _F("0.1"), "d_cf_soft": _F("-0.2"), "p_def": _F("0.2"),
+         "a": _F("0.3")},
+        ("a", "a_bar"),
+        ("pool_tie", "t1_challenge", "t2_bluff", "t3_mixed_pool"),
+    ),
+    "m=g_soft": (
+        SINKING_COSTS,
+        {**Q1, "d_sq_soft": _F("0.3"), "d_cw_soft": _F("0.1"), "p_def": _F("0.2"),
+         "m": _F("0.2")},
+        ("m", "g_soft"),
+        ("k3_separating", "k4_challenge", "k5_bluff"),
+    ),
+    "p_def=rho": (
+        TYING_HANDS,
+        {**Q1, "c_cw": _F("0.3"), "c_sq": _F("0.1"), "c_cf": _F("-0.1"), "p_def": _F("0.5"),
+         "a": _F(1)},
+        ("p_def", "rho"),
+        ("pool_none", "pool_tie", "t1_challenge", "t2_bluff"),
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("family", "p", "tie", "names"), DECIMAL_TIES.values(), ids=DECIMAL_TIES)
+def test_ties_within_rounding_count_as_ties(
+    family: Family, p: dict[str, Fraction], tie: tuple[str, str], names: tuple[str, ...]
+) -> None:
+    key, threshold = tie
+    assert p[key] == thresholds(p)[threshold]
+    solution = solve(family, p)
+    value, computed = float(p[key]), solution.thresholds[threshold].item()
+    assert value != computed
+    assert abs(value - computed) <= TIE_RTOL * value
+    assert tuple(e.name for e in solution.equilibria if e.exists.item()) == names
+    check_against_gambit(family, p, solution)
+    # Beyond the tolerance the instance is off the threshold, with one side's PBE only.
+    off = solve(family, {**p, key: p[key] * _F(1_000_001, 1_000_000)})
+    assert {e.name for e in off.equilibria if e.exists.item()} < set(names)
 
 
 # The exported trees ---------------------------------------------------------------------------

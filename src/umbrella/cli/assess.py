@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
+import shlex
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.table import Table
@@ -18,7 +20,10 @@ from umbrella.cli.headline import (
 )
 from umbrella.cli.output import console, reports_errors
 from umbrella.errors import UsageError
-from umbrella.explore.headline import DEFAULT_SAMPLES, DEFAULT_SEED
+from umbrella.settings import DEFAULT_SAMPLES, DEFAULT_SEED
+
+if TYPE_CHECKING:
+    from umbrella.explore.assessment import Assessment
 
 SCENARIO_ARGUMENT = typer.Argument(
     None, metavar="[SCENARIO]", help="A scenario file (default: the flagship europe-2026)."
@@ -89,7 +94,8 @@ def assess_command(
 
         tests = run_stress_tests(loaded, samples=samples, seed=seed, as_assumed=table)
     if out is not None:
-        _write(assessment, out, tests)
+        command = _command_line(scenario, samples, seed, stress, stress_tests, as_json, out)
+        _write(assessment, out, tests, command=command)
     if as_json:
         from umbrella.model import layout
         from umbrella.model.evaluate import summary_outcomes
@@ -147,7 +153,46 @@ def assumptions_command(
     console.print(table)
 
 
-def _write(assessment: object, out: Path, tests: Any = None) -> None:
+def _command_line(
+    scenario: Path | None,
+    samples: int,
+    seed: int,
+    stress: list[str] | None,
+    stress_tests: bool,
+    as_json: bool,
+    out: Path,
+) -> str:
+    """The command that wrote the files, spelt out with every setting it used."""
+    words = ["umbrella", "assess", *([str(scenario)] if scenario is not None else [])]
+    words += ["--samples", str(samples), "--seed", str(seed)]
+    for item in stress or []:
+        words += ["--stress", item]
+    words += ["--stress-tests"] * stress_tests + ["--json"] * as_json + ["--out", str(out)]
+    return shlex.join(words)
+
+
+def _cf_attributes(assessment: Assessment, command: str) -> dict[str, str]:
+    """Global attributes of the central future's NetCDF, by the CF conventions (1.11)."""
+    from umbrella import __version__
+
+    scenario = assessment.scenario
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return {
+        "Conventions": "CF-1.11",
+        "title": f"{scenario.title}: every option on the central future",
+        "institution": "umbrella",
+        "source": f"umbrella {__version__}, scenario {scenario.name}",
+        "history": f"{now}: {command}",
+        "references": "docs/model.md (the model and its assumptions), docs/data.md (the "
+        "world dataset), docs/scenarios.md (the scenario file)",
+        "comment": "The central future: every assumption at its default, labelled per "
+        "protege. The figures to quote are the ensemble's, in headline.csv: mean and "
+        f"10th-90th percentiles over {assessment.samples} futures drawn from seed "
+        f"{assessment.seed}.",
+    }
+
+
+def _write(assessment: object, out: Path, tests: Any = None, command: str = "") -> None:
     from umbrella.explore.assessment import Assessment
 
     if not isinstance(assessment, Assessment):
@@ -160,6 +205,7 @@ def _write(assessment: object, out: Path, tests: Any = None) -> None:
             dataset[name] = dataset[name].astype("int8")
     dataset = dataset.assign_coords(ally=dataset.ally.astype("int8"))
     dataset = dataset.assign_coords(group=dataset.group.astype(str))
+    dataset.attrs.update(_cf_attributes(assessment, command or f"umbrella assess --out {out}"))
     target = out / "assessment.nc"
     partial = out / "assessment.nc.part"
     dataset.to_netcdf(partial, engine="scipy")

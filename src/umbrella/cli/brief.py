@@ -9,7 +9,8 @@ import typer
 from umbrella.cli.explore import STORE_OPTION, progress_bar
 from umbrella.cli.output import console, reports_errors
 from umbrella.errors import UsageError
-from umbrella.report import DEFAULT_SAMPLES, DEFAULT_SEED, FORMATS
+from umbrella.settings import DEFAULT_SAMPLES, DEFAULT_SEED
+from umbrella.settings import REPORT_FORMATS as FORMATS
 
 __all__ = ["brief_command"]
 

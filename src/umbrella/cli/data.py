@@ -6,17 +6,19 @@ import json
 import re
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import typer
 from rich.table import Table
 
 from umbrella.cli.output import EXIT_INVALID, console, reports_errors
-from umbrella.data import TABLES, check_world, cite, load_world
 from umbrella.errors import UsageError
+from umbrella.settings import CITE_FORMATS, EXPORT_FORMATS
 
-app = typer.Typer(help="Check, show and cite the world dataset.", no_args_is_help=True)
+if TYPE_CHECKING:
+    import pandas as pd
+
+app = typer.Typer(help="Check, show, cite and export the world dataset.", no_args_is_help=True)
 
 DATA_OPTION = typer.Option(
     None, "--data", help="Folder of YAML tables laid over the shipped dataset (docs/data.md)."
@@ -61,6 +63,8 @@ def check_command(data: Path | None = DATA_OPTION) -> None:
 
     Prints each problem as file:record-id:field: message and exits 2, or exits 0.
     """
+    from umbrella.data import TABLES, check_world, load_world
+
     problems = check_world(data)
     if problems:
         for problem in problems:
@@ -89,6 +93,8 @@ def show_command(
     ),
 ) -> None:
     """Print a table of the dataset, as a table or as JSON."""
+    from umbrella.data import load_world
+
     world = load_world(data)
     frame = world.table(table)
     for expression in filters:
@@ -116,14 +122,53 @@ def show_command(
 @app.command("cite")
 @reports_errors
 def cite_command(
-    record_id: str = typer.Argument(..., help="A record id, or TABLE:ID when ids clash."),
+    record_id: str | None = typer.Argument(
+        None,
+        metavar="RECORD",
+        help="A record id, or TABLE:ID when ids clash (default: every source).",
+    ),
+    fmt: str = typer.Option(
+        "text",
+        "--format",
+        help=f"One of: {', '.join(CITE_FORMATS)}. BibTeX, CSL-JSON and RIS give one entry "
+        "per source the record cites.",
+    ),
     data: Path | None = DATA_OPTION,
 ) -> None:
-    """Print the full citation of a record (or of a source)."""
-    typer.echo(cite(load_world(data), record_id))
+    """Print the full citation of a record (or of a source, or of every source)."""
+    from umbrella.data import cite, load_world
+
+    if fmt not in CITE_FORMATS:
+        raise UsageError(f"--format '{fmt}': one of {', '.join(CITE_FORMATS)}")
+    typer.echo(cite(load_world(data), record_id, fmt).rstrip("\n"))
+
+
+@app.command("export")
+@reports_errors
+def export_command(
+    fmt: str = typer.Option(
+        "datapackage",
+        "--format",
+        help="datapackage: one CSV per table and datapackage.json (Frictionless Data Package).",
+    ),
+    out: Path = typer.Option(
+        Path("world-datapackage"), "--out", help="The folder to write (made if missing)."
+    ),
+    data: Path | None = DATA_OPTION,
+) -> None:
+    """Export the dataset as CSV tables with their schemas, for any Data Package tool."""
+    from umbrella.data import load_world
+    from umbrella.data.export import export_world
+
+    if fmt not in EXPORT_FORMATS:
+        raise UsageError(f"--format '{fmt}': one of {', '.join(EXPORT_FORMATS)}")
+    written = export_world(load_world(data), out, fmt)
+    typer.echo(f"wrote {written[-1]} and {len(written) - 1} CSV tables in {out}")
 
 
 def _filter_mask(frame: pd.DataFrame, expression: str) -> pd.Series:
+    import pandas as pd
+
     match = _FILTER.match(expression)
     if match is None:
         raise UsageError(f"--filter '{expression}': write FIELD=VALUE (or != > < >= <= ~)")
@@ -144,6 +189,8 @@ def _filter_mask(frame: pd.DataFrame, expression: str) -> pd.Series:
 
 
 def _matches(cell: Any, operator: str, wanted: str) -> bool:
+    import pandas as pd
+
     if isinstance(cell, list):
         texts = [str(v).lower() for v in cell]
         hit = (
@@ -206,6 +253,8 @@ def _print_table(name: str, frame: pd.DataFrame, columns: list[str]) -> None:
 
 
 def _cell(frame: pd.DataFrame, row: pd.Series, column: str) -> str:
+    import pandas as pd
+
     value = row[column]
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)

@@ -6,8 +6,8 @@ import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import typer
 from rich import box
 from rich.progress import (
@@ -24,9 +24,12 @@ from umbrella.cli.assess import STRESS_OPTION, stressed
 from umbrella.cli.headline import headline_payload, print_headline
 from umbrella.cli.output import console, reports_errors
 from umbrella.errors import UsageError
-from umbrella.explore.headline import DEFAULT_SAMPLES, DEFAULT_SEED
-from umbrella.explore.run import SATISFICING
-from umbrella.explore.sampling import CHUNK_SIZE, Sampler
+from umbrella.settings import CHUNK_SIZE, DEFAULT_SAMPLES, DEFAULT_SEED, SATISFICING
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from umbrella.explore.sampling import Sampler
 
 STORE_OPTION = typer.Option(
     Path("umbrella-runs"), "--store", help="The run store's folder (created if missing)."
@@ -242,6 +245,8 @@ def _print_robustness(table: pd.DataFrame, title: str) -> None:
 
 
 def _print_sobol(indices: pd.DataFrame, outcome: str) -> None:
+    import pandas as pd
+
     total = pd.DataFrame(indices.xs("ST", axis=1, level=1))  # columns: outcome:option
     first = pd.DataFrame(indices.xs("S1", axis=1, level=1))
     total.columns = first.columns = [str(c).split(":", 1)[1] for c in total.columns]

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from rich import box
 from rich.table import Table
 
 from umbrella.cli.output import console
-from umbrella.explore.headline import HEADLINE
-from umbrella.model.evaluate import SUMMARY_OUTCOMES
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "definitions",
@@ -78,8 +78,8 @@ def headline_payload(
         "first_year": first,
         "last_year": last,
         "definitions": definitions(first, last, n_proteges)
-        | {k: v for k, v in SUMMARY_OUTCOMES.items() if k in HEADLINE and k.startswith("npv")}
-        | {k: v for k, v in (reports or {}).items() if k not in SUMMARY_OUTCOMES},
+        | {k: v for k, v in _outcomes().items() if k in _headline() and k.startswith("npv")}
+        | {k: v for k, v in (reports or {}).items() if k not in _outcomes()},
         "options": rows,
     }
 
@@ -234,3 +234,16 @@ def print_stress_tests(tests: Any, scenario: Any, *, first: int, last: int) -> N
         + ".",
         markup=False,
     )
+
+
+def _outcomes() -> dict[str, str]:
+    # Imported when a headline is printed: the command line starts without the model.
+    from umbrella.model.evaluate import SUMMARY_OUTCOMES
+
+    return SUMMARY_OUTCOMES
+
+
+def _headline() -> tuple[str, ...]:
+    from umbrella.explore.headline import HEADLINE
+
+    return tuple(HEADLINE)

@@ -31,5 +31,20 @@ def reports_errors(command: Callable[P, T]) -> Callable[P, T]:
         except UmbrellaError as error:
             _stderr.print(f"error: {error}", markup=False)
             raise typer.Exit(code=EXIT_INVALID) from None
+        except OSError as error:
+            # A read-only folder, a full disk, a path that is a file: the environment, not
+            # a fault of umbrella's, so one line saying which file and why.
+            where = f"{error.filename}: " if error.filename else ""
+            reason = error.strerror or str(error)
+            _stderr.print(
+                f"error: {where}{reason}; choose another place or free space", markup=False
+            )
+            raise typer.Exit(code=EXIT_INVALID) from None
+        except MemoryError:
+            _stderr.print(
+                "error: out of memory; use fewer --samples or a smaller --chunk-size",
+                markup=False,
+            )
+            raise typer.Exit(code=EXIT_INVALID) from None
 
     return wrapper

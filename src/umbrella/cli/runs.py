@@ -1,4 +1,4 @@
-"""``umbrella runs``: list, show and compare the runs kept in a run store."""
+"""``umbrella runs``: list, show, compare, verify and repair the runs kept in a run store."""
 
 from __future__ import annotations
 
@@ -7,17 +7,21 @@ import math
 from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import typer
 from rich.markup import escape
 from rich.table import Table
 
 from umbrella.cli.output import console, reports_errors
-from umbrella.store import RunRecord, RunStore
+from umbrella.errors import UsageError
 
-app = typer.Typer(help="List, show and compare stored ensemble runs.", no_args_is_help=True)
+if TYPE_CHECKING:
+    from umbrella.store import RunRecord
+
+app = typer.Typer(
+    help="List, show, compare, verify and repair stored ensemble runs.", no_args_is_help=True
+)
 
 STORE_OPTION = typer.Option(
     Path("umbrella-runs"), "--store", help="The run store folder (docs/runs.md)."
@@ -36,6 +40,8 @@ _STATUS_STYLE = {
 @reports_errors
 def list_command(store: Path = STORE_OPTION, as_json: bool = JSON_OPTION) -> None:
     """List the runs in the store, newest first."""
+    from umbrella.store import RunStore
+
     frame = RunStore(store).runs()
     if as_json:
         _echo_json([_plain_row(row) for row in frame.to_dict(orient="records")])
@@ -67,6 +73,8 @@ def show_command(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Show everything the catalog knows about one run."""
+    from umbrella.store import RunStore
+
     record = RunStore(store).run(run_id)
     fields = _record_fields(record)
     if as_json:
@@ -95,6 +103,8 @@ def diff_command(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Compare two complete runs: metadata that differ, outcome means and differences."""
+    from umbrella.store import RunStore
+
     diff = RunStore(store).diff(first, second)
     if as_json:
         _echo_json(diff)
@@ -122,6 +132,68 @@ def diff_command(
     console.print(means)
 
 
+@app.command("verify")
+@reports_errors
+def verify_command(
+    run_id: str = typer.Argument(..., help="A run id, as `umbrella runs list` shows it."),
+    store: Path = STORE_OPTION,
+) -> None:
+    """Check every chunk of a run against its manifest: one line per damaged chunk.
+
+    Exit code 0 if every chunk is as written, 2 if any is damaged.
+    """
+    from umbrella.store import RunStore
+
+    runs_store = RunStore(store)
+    problems = runs_store.verify(run_id)
+    for problem in problems:
+        typer.echo(f"damaged {problem}")
+    if problems:
+        raise UsageError(
+            f"run {run_id}: {len(problems)} damaged chunk(s); `umbrella runs repair {run_id}` "
+            f"removes them, then `umbrella run --resume {run_id}` computes them again"
+        )
+    record = runs_store.run(run_id)
+    console.print(
+        f"run {run_id}: all {record.chunks_done} recorded chunk(s) match the manifest",
+        markup=False,
+        highlight=False,
+    )
+
+
+@app.command("repair")
+@reports_errors
+def repair_command(
+    run_id: str = typer.Argument(..., help="A run id, as `umbrella runs list` shows it."),
+    store: Path = STORE_OPTION,
+) -> None:
+    """Remove a run's damaged chunks and mark it interrupted, ready to resume."""
+    from umbrella.store import RunStore
+
+    problems = RunStore(store).repair(run_id)
+    if not problems:
+        console.print(f"run {run_id}: no damaged chunk; nothing to repair", markup=False)
+        return
+    for problem in problems:
+        typer.echo(f"removed {problem}")
+    console.print(
+        f"run {run_id} is interrupted; `umbrella run --resume {run_id} --store {store}` "
+        "computes the removed chunks again",
+        markup=False,
+        highlight=False,
+    )
+
+
+@app.command("rebuild")
+@reports_errors
+def rebuild_command(store: Path = STORE_OPTION) -> None:
+    """Recreate the catalog (catalog.duckdb) from the run folders."""
+    from umbrella.store import RunStore
+
+    count = RunStore(store).rebuild()
+    console.print(f"catalog of {store} rebuilt: {count} run(s)", markup=False, highlight=False)
+
+
 def _record_fields(record: RunRecord) -> dict[str, Any]:
     fields = {name: _plain(value) for name, value in asdict(record).items()}
     fields["n_chunks"] = record.n_chunks
@@ -134,6 +206,8 @@ def _plain_row(row: dict[Any, Any]) -> dict[str, Any]:
 
 def _plain(value: Any) -> Any:
     """A value as JSON holds it: times in ISO 8601, tuples as lists, NaT and NaN as null."""
+    import pandas as pd
+
     if isinstance(value, tuple | list):
         return [_plain(v) for v in value]
     if value is None or value is pd.NaT:

@@ -10,16 +10,18 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import typer
-import xarray as xr
 from rich.table import Table
 
 from umbrella.cli.output import console, reports_errors
-from umbrella.data import World
 from umbrella.errors import UsageError
+
+if TYPE_CHECKING:
+    import xarray as xr
+
+    from umbrella.data import World
 
 __all__ = ["app", "trust_command"]
 
@@ -127,6 +129,8 @@ def _direct_views(dataset: xr.Dataset, guarantor: str) -> list[str]:
 
 
 def _month_label(value: Any) -> str:
+    import numpy as np
+
     return str(np.datetime64(value, "M"))
 
 
@@ -135,6 +139,8 @@ def _cell(point: xr.Dataset) -> str:
 
 
 def _print_tables(dataset: xr.Dataset, every: str) -> None:
+    import numpy as np
+
     months = dataset["month"].values
     picked = [
         i
@@ -197,6 +203,7 @@ def _records(dataset: xr.Dataset) -> list[dict[str, Any]]:
 
 
 def _plot(dataset: xr.Dataset, world: World, path: Path) -> None:
+    import numpy as np
     from matplotlib.figure import Figure
 
     from umbrella.data.schema import Event

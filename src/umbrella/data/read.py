@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import ValidationError
 
+from umbrella.data.safeyaml import OVERLAY_LIMITS, YamlLimitError, limited_loader, read_limited
 from umbrella.data.schema import TABLES, Record
 from umbrella.errors import Problem, UsageError
 from umbrella.types import PathLike
@@ -27,6 +28,7 @@ TABLE_SUFFIXES = (".yaml", ".yml")
 """The file endings of the YAML tables of a data folder."""
 R = TypeVar("R", bound=Record)
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_LIMITED = limited_loader(OVERLAY_LIMITS)  # for a user's files: bounded time and memory
 
 
 def shipped_dir() -> Path:
@@ -63,7 +65,7 @@ def read_tables(data_dir: PathLike | None = None) -> Tables:
         _read_file(shipped / f"{name}.yaml", name, f"world/{name}.yaml", tables)
     if data_dir is not None:
         for path, name in _overlay_files(Path(data_dir), tables):
-            _read_file(path, name, str(path), tables)
+            _read_file(path, name, str(path), tables, trusted=False)
     return tables
 
 
@@ -72,7 +74,25 @@ def _overlay_files(folder: Path, tables: Tables) -> Iterator[tuple[Path, str]]:
         what = "does not exist" if not folder.exists() else "is not a folder"
         raise UsageError(f"{folder}: {what}; --data must name a folder of YAML tables")
     for path in sorted(folder.iterdir()):
+        if path.name.startswith("."):
+            continue  # hidden files (editor backups, .DS_Store) are no one's table
         if path.suffix not in TABLE_SUFFIXES:
+            # A table written as CSV (or anything else) would otherwise be ignored without
+            # a word, and the shipped table used in its place.
+            tables.problems.append(
+                Problem(
+                    str(path),
+                    "-",
+                    "-",
+                    "not a YAML table; an overlay folder holds only .yaml files named after "
+                    "tables (" + ", ".join(TABLES) + "); move this file elsewhere",
+                )
+            )
+            continue
+        if not path.is_file():
+            tables.problems.append(
+                Problem(str(path), "-", "-", "is not a regular file; give a YAML file")
+            )
             continue
         if path.stem in TABLES:
             yield path, path.stem
@@ -88,8 +108,8 @@ def _overlay_files(folder: Path, tables: Tables) -> Iterator[tuple[Path, str]]:
             )
 
 
-def _read_file(path: Path, table: str, label: str, tables: Tables) -> None:
-    items = _parse_yaml(path, label, tables.problems)
+def _read_file(path: Path, table: str, label: str, tables: Tables, *, trusted: bool = True) -> None:
+    items = _parse_yaml(path, label, tables.problems, trusted)
     if items is None:
         return
     model = TABLES[table]
@@ -127,17 +147,27 @@ def _read_file(path: Path, table: str, label: str, tables: Tables) -> None:
         tables.origins[(table, record.id)] = label
 
 
-def _parse_yaml(path: Path, label: str, problems: list[Problem]) -> list[Any] | None:
+def _parse_yaml(path: Path, label: str, problems: list[Problem], trusted: bool) -> list[Any] | None:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8") if trusted else read_limited(path, OVERLAY_LIMITS)
     except FileNotFoundError:
         problems.append(Problem(label, "-", "-", "file not found"))
+        return None
+    except YamlLimitError as error:
+        where = f"line {error.line}" if error.line else "-"
+        problems.append(Problem(label, where, "-", str(error)))
         return None
     except (OSError, UnicodeDecodeError) as error:
         problems.append(Problem(label, "-", "-", f"cannot be read as UTF-8 text ({error})"))
         return None
     try:
-        content = yaml.load(text, Loader=_Loader)
+        content = yaml.load(text, Loader=_Loader if trusted else _LIMITED)
+    except YamlLimitError as error:
+        problems.append(Problem(label, f"line {error.line}", "-", str(error)))
+        return None
+    except RecursionError:
+        problems.append(Problem(label, "-", "-", "nested too deeply to be read; flatten it"))
+        return None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

@@ -78,6 +78,20 @@ def _check_partial_date(text: str) -> str:
     return text
 
 
+def _past_date(day: dt.date) -> dt.date:
+    if day > dt.date.today():
+        raise ValueError(
+            f"{day} is in the future; the dataset records what has happened (add it once it has)"
+        )
+    return day
+
+
+def _past_partial_date(text: str) -> str:
+    if text > dt.date.today().isoformat()[: len(text)]:
+        raise ValueError(f"{text} is in the future; the dataset records what has been published")
+    return text
+
+
 Slug = Annotated[
     str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", min_length=2, max_length=80)
 ]
@@ -88,16 +102,19 @@ PartialDate = Annotated[
     BeforeValidator(_partial_date),
     StringConstraints(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$"),
     AfterValidator(_check_partial_date),
+    AfterValidator(_past_partial_date),
 ]
+PastDate = Annotated[dt.date, AfterValidator(_past_date)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Year = Annotated[int, Field(ge=1900, le=2100)]
 SourceIds = Annotated[list[Slug], Field(min_length=1)]
 
 
 class Record(BaseModel):
-    """Base of every dataset record: strict about unknown fields, immutable once read."""
+    """Base of every dataset record: strict about unknown fields, immutable once read, and
+    no number that is not finite (NaN or infinity would pass every range check)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     id: str
 
@@ -127,7 +144,7 @@ def _collect_sources(model: BaseModel, prefix: str) -> dict[str, list[str]]:
 class Estimate(BaseModel):
     """A sourced number: a central value, the range sources give, the year it describes."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     value: float
     low: float | None = None
@@ -163,13 +180,30 @@ class Estimate(BaseModel):
         return self.value if self.high is None else self.high
 
 
-NonNegative = Annotated[Estimate, AfterValidator(lambda e: _non_negative(e))]
+def _between(high: float, unit: str) -> AfterValidator:
+    """A check that an estimate's whole range lies in [0, ``high``] (``unit``): the
+    physically or logically possible values, far beyond any plausible one, so that a
+    mistyped number (a share of GDP in per mille, a population in people) is caught."""
+
+    def check(estimate: Estimate) -> Estimate:
+        if estimate.lower < 0:
+            raise ValueError(f"must be >= 0 (got {estimate.lower})")
+        if estimate.upper > high:
+            raise ValueError(
+                f"must be at most {high:,g} {unit} (got {estimate.upper:,g}); check the unit"
+            )
+        return estimate
+
+    return AfterValidator(check)
 
 
-def _non_negative(estimate: Estimate) -> Estimate:
-    if estimate.lower < 0:
-        raise ValueError(f"must be >= 0 (got {estimate.lower})")
-    return estimate
+Percent = Annotated[Estimate, _between(100.0, "per cent")]
+Millions = Annotated[Estimate, _between(2_000.0, "million people")]
+UsdBn = Annotated[Estimate, _between(100_000.0, "USD bn")]
+EurBn = Annotated[Estimate, _between(10_000.0, "EUR bn")]
+Warheads = Annotated[Estimate, _between(100_000.0, "warheads")]
+Boats = Annotated[Estimate, _between(100.0, "submarines")]
+Years = Annotated[Estimate, _between(200.0, "years")]
 
 
 class Source(Record):
@@ -234,6 +268,16 @@ class Membership(BaseModel):
     since: Year
     status: Literal["member", "candidate"] = "member"
 
+    @field_validator("since")
+    @classmethod
+    def _not_in_the_future(cls, since: int) -> int:
+        if since > dt.date.today().year:
+            raise ValueError(
+                f"{since} is in the future; record a membership once it has begun (a "
+                "candidate's application year, a member's accession year)"
+            )
+        return since
+
 
 class Borders(BaseModel):
     """The states a state shares a land border with, and where that is read."""
@@ -254,10 +298,10 @@ class Actor(Record):
     nuclear_status: Literal[
         "nuclear_weapon_state", "hosts_us_weapons", "hosts_russian_weapons", "non_nuclear"
     ]
-    population_m: NonNegative | None = None
-    gdp_usd_bn: NonNegative | None = None
-    defence_usd_bn: NonNegative | None = None
-    defence_pct_gdp: NonNegative | None = None
+    population_m: Millions | None = None
+    gdp_usd_bn: UsdBn | None = None
+    defence_usd_bn: UsdBn | None = None
+    defence_pct_gdp: Percent | None = None
     land_borders: Borders | None = None  # recorded where a scenario's rule needs it
     sources: list[Slug] = []
 
@@ -278,12 +322,12 @@ class Force(Record):
     id: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}-\d{4}$")]
     state: ISO3
     year: Year
-    stockpile: NonNegative
-    inventory: NonNegative
-    deployed: NonNegative | None = None
+    stockpile: Warheads
+    inventory: Warheads
+    deployed: Warheads | None = None
     legs: Annotated[list[Leg], Field(min_length=1)]
-    ssbns: NonNegative
-    nuclear_spending_usd_bn: NonNegative | None = None
+    ssbns: Boats
+    nuclear_spending_usd_bn: UsdBn | None = None
     summary: Text
     sources: SourceIds
 
@@ -295,6 +339,30 @@ class Force(Record):
             raise ValueError(f"record id '{record_id}' must be '{state}-{year}' (state-year)")
         return year
 
+    @field_validator("inventory")
+    @classmethod
+    def _inventory_holds_the_stockpile(cls, inventory: Estimate, info: ValidationInfo) -> Estimate:
+        stockpile = info.data.get("stockpile")
+        if stockpile is not None and inventory.value < stockpile.value:
+            raise ValueError(
+                f"must be >= stockpile (got {inventory.value:g} < {stockpile.value:g}): the "
+                "inventory is the stockpile plus retired warheads"
+            )
+        return inventory
+
+    @field_validator("deployed")
+    @classmethod
+    def _deployed_within_the_stockpile(
+        cls, deployed: Estimate | None, info: ValidationInfo
+    ) -> Estimate | None:
+        stockpile = info.data.get("stockpile")
+        if deployed is not None and stockpile is not None and deployed.value > stockpile.value:
+            raise ValueError(
+                f"must be <= stockpile (got {deployed.value:g} > {stockpile.value:g}): "
+                "deployed warheads are part of the stockpile"
+            )
+        return deployed
+
 
 class Deployment(Record):
     """Nuclear weapons one state keeps on the territory of others."""
@@ -302,9 +370,9 @@ class Deployment(Record):
     id: Slug
     owner: ISO3
     hosts: Annotated[list[ISO3], Field(min_length=1)]
-    weapons: NonNegative | None = None
+    weapons: Warheads | None = None
     status: Literal["estimated", "reported", "announced", "confirmed"]
-    since: dt.date | None = None
+    since: PastDate | None = None
     summary: Text
     sources: SourceIds
 
@@ -331,7 +399,7 @@ class Commitment(Record):
     legal_basis: Text
     binding: Literal["treaty", "political"]
     nuclear: bool
-    start: dt.date
+    start: PastDate
     end: dt.date | None = None
     summary: Text
     sources: SourceIds
@@ -374,7 +442,7 @@ class Event(Record):
     """A dated piece of evidence about a guarantee, with quotes and sources."""
 
     id: Annotated[str, StringConstraints(pattern=_EVENT_ID.pattern, max_length=100)]
-    date: dt.date
+    date: PastDate
     end_date: dt.date | None = None
     date_note: Text | None = None
     actors: Annotated[list[Party], Field(min_length=1)]
@@ -411,10 +479,10 @@ class Option(Record):
     name: Text
     category: Literal["nuclear", "non_nuclear"]
     description: Text
-    capex_eur_bn: NonNegative
-    opex_eur_bn_per_year: NonNegative
-    years_to_first_effect: NonNegative
-    years_to_full_effect: NonNegative
+    capex_eur_bn: EurBn
+    opex_eur_bn_per_year: EurBn
+    years_to_first_effect: Years
+    years_to_full_effect: Years
     rationale: Text
     sources: SourceIds
 

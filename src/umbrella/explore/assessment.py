@@ -17,6 +17,8 @@ True
 
 from __future__ import annotations
 
+import html
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -71,6 +73,17 @@ class Assessment:
         ]
         return self.dataset[variables].to_dataframe().reset_index()
 
+    def _repr_html_(self) -> str:
+        """A short HTML summary for notebooks: the scenario, the ensemble, the headline."""
+        years = self.dataset.year.values
+        facts = [
+            ("scenario", f"{self.scenario.name}: {self.scenario.title}"),
+            ("years", f"{int(years[0])}-{int(years[-1])}"),
+            ("samples", f"{self.samples:,}"),
+            ("seed", str(self.seed)),
+        ]
+        return _summary_html("Assessment", facts, _headline_html(self.headline()))
+
 
 def assess(
     scenario: Scenario | PathLike | None = None,
@@ -88,4 +101,46 @@ def assess(
     ensemble = run_ensemble(scenario, samples, seed, keep=True)
     return Assessment(
         scenario=scenario, dataset=central(scenario), ensemble=ensemble, samples=samples, seed=seed
+    )
+
+
+_HTML_COLUMNS = (
+    ("holds_europe", "holds (Europe)", 3),
+    ("fails_europe", "fails (Europe)", 3),
+    ("change_vs_status_quo", "change vs status quo", 3),
+    ("npv_eur_bn", "NPV (EUR bn)", 0),
+)
+
+
+def _headline_html(table: pd.DataFrame) -> str:
+    """A headline table as HTML: a few outcomes, each mean with its 10th-90th percentiles."""
+    shown = pd.DataFrame(index=table.index)
+    if "name" in table.columns:
+        shown["name"] = table["name"]
+    for column, label, digits in _HTML_COLUMNS:
+        if column in table.columns:
+            shown[label] = [
+                f"{_fixed(mean, digits)} ({_fixed(low, digits)}–{_fixed(high, digits)})"
+                for mean, low, high in zip(
+                    table[column], table[f"{column}_p10"], table[f"{column}_p90"], strict=True
+                )
+            ]
+    note = "<p>Each figure: the mean over the futures, with its 10th-90th percentiles.</p>"
+    return note + shown.to_html(escape=True, border=0)
+
+
+def _fixed(value: float, digits: int) -> str:
+    return f"{round(float(value), digits) + 0.0:.{digits}f}"  # + 0.0: never "-0.000"
+
+
+def _summary_html(kind: str, facts: Sequence[tuple[str, str]], body: str) -> str:
+    """A titled list of facts (escaped here) above ``body`` (HTML, escaped by its maker)."""
+    rows = "".join(
+        f'<tr><th style="text-align:left">{html.escape(name)}</th>'
+        f'<td style="text-align:left">{html.escape(value)}</td></tr>'
+        for name, value in facts
+    )
+    return (
+        f'<div class="umbrella-{html.escape(kind.lower())}"><strong>{html.escape(kind)}</strong>'
+        f"<table>{rows}</table>{body}</div>"
     )

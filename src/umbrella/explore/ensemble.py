@@ -17,8 +17,9 @@ because each future's draw depends only on the seed and its index.
 from __future__ import annotations
 
 import hashlib
+import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import import_module
@@ -30,6 +31,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 import xarray as xr
+from threadpoolctl import threadpool_limits
 
 from umbrella.assumptions import resolve
 from umbrella.data.read import TABLE_SUFFIXES
@@ -265,10 +267,7 @@ def run_ensemble(
     """
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
-    if n_samples < 1:
-        raise UsageError(f"--samples must be at least 1 (got {n_samples})")
-    if chunk_size < 1:
-        raise UsageError(f"--chunk-size must be at least 1 (got {chunk_size})")
+    check_run_settings(n_samples, seed, chunk_size, workers, scheduler)
     if resume is not None and store is not None:
         # A resumed run keeps the settings it was started with.
         record = store.run(resume)
@@ -287,7 +286,9 @@ def run_ensemble(
     if store is not None and done:
         for chunk in sorted(done):
             aggregates.add(store.read_chunk(run_id, chunk)[1])
-    todo = [c for c in _chunks(n_samples, chunk_size) if c[0] not in done]
+    # Chunks are produced as they are evaluated: a list of every chunk of a very large run
+    # would itself fill the memory.
+    todo = (c for c in _chunks(n_samples, chunk_size) if c[0] not in done)
     started = time.perf_counter()
     finished = sum(min(chunk_size, n_samples - c * chunk_size) for c in done)
 
@@ -307,8 +308,14 @@ def run_ensemble(
     try:
         if workers is None and scheduler is None:
             keep_freed_memory()
-            for index, start, stop in todo:
-                collect(index, *evaluate_chunk(text, label, start, stop, seed, sampler, data_dir))
+            # The model's matrix products are tiny: a second BLAS thread only contends with
+            # the first (and with other work on the machine), so ensembles run on one.
+            with threadpool_limits(limits=1, user_api="blas"):
+                for index, start, stop in todo:
+                    drawn, outcomes = evaluate_chunk(
+                        text, label, start, stop, seed, sampler, data_dir
+                    )
+                    collect(index, drawn, outcomes)
         else:
             # Futures can be drawn again from the seed: ship them back only when kept.
             wanted = keep or store is not None
@@ -334,6 +341,37 @@ def run_ensemble(
         futures=_concat([f for f, _ in kept], ["future"]) if keep else None,
         outcomes=_concat([o for _, o in kept], ["future", "option"]) if keep else None,
     )
+
+
+MAX_SAMPLES = 10**10
+"""The most futures one run may have: 100 times the largest run the docs project."""
+MAX_CHUNK = 10**6
+"""The most futures one chunk may hold (memory grows with it)."""
+MAX_WORKERS = 1024
+MAX_SEED = 2**63 - 1
+"""Seeds are stored as 64-bit integers."""
+_SCHEDULER = re.compile(r"^(tcp|tls|ucx|inproc)://[^\s/:]+(:\d{1,5})?/?$")
+
+
+def check_run_settings(
+    n_samples: int, seed: int, chunk_size: int, workers: int | None, scheduler: str | None
+) -> None:
+    """The settings of a run, each within what the machinery can take; UsageError naming
+    the option and the fix otherwise. Checked before anything is stored."""
+    if not 1 <= n_samples <= MAX_SAMPLES:
+        raise UsageError(f"--samples {n_samples}: use 1 to {MAX_SAMPLES:.0e} futures")
+    if not 0 <= seed <= MAX_SEED:
+        raise UsageError(f"--seed {seed}: use an integer from 0 to 2**63 - 1")
+    if not 1 <= chunk_size <= MAX_CHUNK:
+        raise UsageError(f"--chunk-size {chunk_size}: use 1 to {MAX_CHUNK:,} futures per chunk")
+    if workers is not None and not 1 <= workers <= MAX_WORKERS:
+        raise UsageError(f"--workers {workers}: use 1 to {MAX_WORKERS} worker processes")
+    if workers is not None and scheduler is not None:
+        raise UsageError("--workers starts a local cluster, --scheduler uses yours: give one")
+    if scheduler is not None and not _SCHEDULER.match(scheduler):
+        raise UsageError(
+            f"--scheduler {scheduler!r}: give the scheduler's address, e.g. tcp://host:8786"
+        )
 
 
 def _concat(frames: list[pd.DataFrame], order: list[str]) -> pd.DataFrame:
@@ -417,8 +455,11 @@ _WORKER_ENVIRONMENT = {
 }
 
 
+_CONNECT_SECONDS = 10
+
+
 def _run_on_dask(
-    todo: list[tuple[int, int, int]],
+    todo: Iterable[tuple[int, int, int]],
     text: str,
     label: str,
     seed: int,
@@ -441,7 +482,13 @@ def _run_on_dask(
             )
         client = distributed.Client(cluster)
     else:
-        client = distributed.Client(scheduler)
+        try:
+            client = distributed.Client(scheduler, timeout=_CONNECT_SECONDS)
+        except (OSError, TimeoutError) as error:
+            raise UsageError(
+                f"--scheduler {scheduler}: no scheduler answered within {_CONNECT_SECONDS} s "
+                f"({type(error).__name__}); start one (`dask scheduler`) or check the address"
+            ) from None
     try:
         futures = {
             client.submit(

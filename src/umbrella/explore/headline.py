@@ -13,12 +13,10 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from umbrella.settings import DEFAULT_SAMPLES, DEFAULT_SEED
+
 __all__ = ["DEFAULT_SAMPLES", "DEFAULT_SEED", "HEADLINE", "LEVELS", "headline"]
 
-DEFAULT_SAMPLES = 10_000
-"""Futures of the default ensemble of ``assess``, ``run`` and ``brief``."""
-DEFAULT_SEED = 2026
-"""Seed of the default ensemble of ``assess``, ``run`` and ``brief``."""
 LEVELS = (0.1, 0.9)
 """The percentiles reported beside each mean."""
 

@@ -9,6 +9,7 @@ True
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,7 +19,7 @@ import pandas as pd
 import xarray as xr
 
 from umbrella.assumptions import resolve
-from umbrella.errors import UsageError
+from umbrella.errors import UmbrellaError, UsageError
 from umbrella.explore.discovery import PrimResult, prim
 from umbrella.explore.ensemble import RunSummary, run_ensemble
 from umbrella.explore.headline import DEFAULT_SAMPLES, DEFAULT_SEED, headline
@@ -28,6 +29,7 @@ from umbrella.explore.sensitivity import sobol_design, sobol_indices, sobol_prob
 from umbrella.model.evaluate import SUMMARY_OUTCOMES, summarise, summary_outcomes
 from umbrella.model.layout import layout
 from umbrella.model.scenario import Scenario, load_scenario, parse_scenario
+from umbrella.settings import SATISFICING
 from umbrella.types import PathLike
 
 __all__ = [
@@ -40,9 +42,6 @@ __all__ = [
     "run",
 ]
 
-SATISFICING = 0.8
-"""An option satisfices in a future where deterrence holds through the horizon,
-Europe-wide, with probability at least this (the default threshold of robustness and PRIM)."""
 
 PRIM_FUTURES = 20_000
 """Futures PRIM analyses at most (a seeded subsample of larger runs)."""
@@ -211,6 +210,23 @@ class Run:
             run_id=self.run_id or "",
         )
         return dataset
+
+    def _repr_html_(self) -> str:
+        """A short HTML summary for notebooks: the run, its scenario and its headline."""
+        from umbrella.explore.assessment import _headline_html, _summary_html
+
+        facts = [
+            ("run", self.run_id or "in memory"),
+            ("scenario", f"{self.scenario.name}: {self.scenario.title}"),
+            ("samples", f"{self.n_samples:,}"),
+            ("seed", str(self.seed)),
+            ("sampler", self.sampler),
+        ]
+        try:
+            body = _headline_html(self.headline())
+        except UmbrellaError as error:
+            body = f"<p>{html.escape(str(error))}</p>"
+        return _summary_html("Run", facts, body)
 
 
 def run(

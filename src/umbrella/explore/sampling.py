@@ -26,13 +26,10 @@ from scipy.stats import qmc
 
 from umbrella.assumptions import Assumption
 from umbrella.errors import UsageError
+from umbrella.settings import BLOCK, CHUNK_SIZE
 
 __all__ = ["BLOCK", "CHUNK_SIZE", "Sampler", "draw", "uncertainties"]
 
-BLOCK = 1024
-CHUNK_SIZE = 2 * BLOCK
-"""Default futures per chunk: whole blocks of the design (none drawn twice), and arrays
-small enough to stay in cache."""
 Sampler = Literal["lhs", "sobol"]
 FloatArray = npt.NDArray[np.float64]
 

@@ -103,6 +103,10 @@ def _check_problem(problem: Mapping[str, Any]) -> int:
     return n_vars
 
 
+MAX_DESIGN_ROWS = 10**8
+"""The most rows a Sobol' design may have (each is a future to evaluate)."""
+
+
 def _check_seed(seed: int) -> None:
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
         raise UsageError(f"seed must be an integer >= 0 (got {seed!r})")
@@ -153,12 +157,17 @@ def sobol_design(
             f"n_base must be a power of two (got {n_base}; try {lower} or {2 * lower})"
         )
     _check_seed(seed)
+    rows = n_base * ((2 * n_vars if second_order else n_vars) + 2)
+    if rows > MAX_DESIGN_ROWS:
+        raise UsageError(
+            f"n_base {n_base}: the design would have {rows:,} rows for {n_vars} uncertainties, "
+            f"more than {MAX_DESIGN_ROWS:,}; use a smaller power of two"
+        )
     from SALib.sample import sobol
 
     design = sobol.sample(
         dict(problem), int(n_base), calc_second_order=second_order, scramble=True, seed=int(seed)
     )
-    rows = n_base * ((2 * n_vars if second_order else n_vars) + 2)
     return np.asarray(design, dtype=np.float64).reshape(rows, n_vars)
 
 

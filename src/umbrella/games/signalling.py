@@ -12,13 +12,22 @@ challenges; a challenged Def abandons (CW: the challenger wins) or resists (CF: 
 The two variants differ only in what the signal costs:
 
 - ``tying-hands`` (X = T): an audience cost ``a`` paid only if Def ties and later abandons.
-  If ``a >= a_bar`` a tied Soft Def would rather fight, so tying commits and nobody bluffs.
+  If ``a > a_bar`` a tied Soft Def would rather fight, so tying commits and nobody bluffs
+  (at ``a = a_bar`` it is indifferent, and the bluffs remain beside commitment).
 - ``sinking-costs`` (X = K): a cost ``m`` paid at once, whatever follows. It can separate
   the types only if the Hard type loses more from a challenge (``g_hard > g_soft``).
 
 Both solvers return every perfect Bayesian equilibrium (PBE) of B.5/B.6 with its existence
 mask, and the default selection of B.7 (D1, then the sender-optimal PBE). Family B has no
 outcome in which the challenger backs down, so ``DW`` is always 0.
+
+On a threshold (``p_def = rho``, ``a = a_bar``, ``m = g_soft``, ``m = g_hard``,
+``g_soft = g_hard``) the existence masks are closed: every listed PBE whose limit is still a
+PBE there is returned, with its limiting behaviour and outcome, and so is ``t3_mixed_pool``,
+which exists only on ``a = a_bar``. Two compared quantities count as tied when they agree
+within :data:`TIE_RTOL` (relative), so that a tie that float rounding moves by an ulp
+(``0.3 - 0.1`` against ``0.2``) is still one; the masks and the default's tie-breaks use the
+same comparisons.
 """
 
 from __future__ import annotations
@@ -49,6 +58,7 @@ if TYPE_CHECKING:
 __all__ = [
     "SINKING_COSTS",
     "SINKING_COSTS_EXAMPLES",
+    "TIE_RTOL",
     "TYING_HANDS",
     "TYING_HANDS_EXAMPLES",
     "sinking_costs_to_gambit",
@@ -93,6 +103,23 @@ TIE_NAMES = tuple(p.name for p in TIE_PARAMETERS)
 SINK_NAMES = tuple(p.name for p in SINK_PARAMETERS)
 
 _NAN = np.nan
+
+TIE_RTOL = 1e-9
+"""Relative tolerance of a tie: ``x`` and ``y`` are equal for the solvers when
+``|x - y| <= TIE_RTOL * max(|x|, |y|)`` (``math.isclose`` with its default ``rel_tol``).
+
+Thresholds are differences and ratios of payoffs, so decimal inputs put them an ulp or so off
+the value their exact fractions give (the value the Gambit export uses); this tolerance
+absorbs that and is far below any difference in payoffs that matters to the model."""
+
+
+def _at_least(x: FloatArray, y: FloatArray) -> BoolArray:
+    """``x >= y``, counting a tie within :data:`TIE_RTOL` as equality (False where NaN).
+
+    For positive ``x`` and ``y``, as every quantity these solvers compare is on a valid
+    instance, ``x >= (1 - TIE_RTOL) y`` is ``x >= y - TIE_RTOL max(x, y)``.
+    """
+    return np.asarray(x >= y * (1.0 - TIE_RTOL))
 
 
 class _Own(NamedTuple):
@@ -273,10 +300,12 @@ def solve_tying_hands(
         (P(a tied Soft defender resists)); the Hard type always resists and an untied Soft
         type always abandons. Thresholds ``rho``, ``g_hard``, ``g_soft``, ``a_bar``, ``q``.
         Equilibria: ``pool_none`` and ``pool_tie`` (both with outcome SQ, the PBE of cases
-        (i)/(ii) of B.5), ``t1_challenge`` and ``t2_bluff``; where an equilibrium leaves a
-        challenge probability off the path free, it holds the value of B.5's tables (one
-        choice that beliefs support). Arrays that hold a constant may be shared between keys
-        and are read-only.
+        (i)/(ii) of B.5), ``t1_challenge`` and ``t2_bluff`` (case (iii)), and
+        ``t3_mixed_pool``, which exists only on the tie ``a = a_bar`` (with
+        ``p_def <= rho``). Existence is closed on every threshold, ties within
+        :data:`TIE_RTOL`. Where an equilibrium leaves a challenge probability off the path
+        free, it holds the value of B.5's tables (one choice that beliefs support). Arrays
+        that hold a constant may be shared between keys and are read-only.
 
     Examples
     --------
@@ -294,6 +323,15 @@ def solve_tying_hands(
     >>> [eq.name for eq in s.equilibria if eq.exists[1]]
     ['t1_challenge', 't2_bluff']
 
+    On the tie ``a = a_bar`` a tied Soft defender is indifferent between resisting and
+    backing down, and the PBE of both sides exist:
+
+    >>> s = solve_tying_hands(c_cw=1, c_sq=0, c_cf=-1, d_sq_hard=3, d_cf_hard=1,
+    ...                       d_cw_hard=0, d_sq_soft=1, d_cw_soft=0, d_cf_soft=-2,
+    ...                       p_def=0.2, a=2)
+    >>> [eq.name for eq in s.equilibria if eq.exists.item()]
+    ['pool_tie', 't1_challenge', 't2_bluff', 't3_mixed_pool']
+
     References
     ----------
     .. [1] Fearon, J. D. (1997). Signaling foreign policy interests: tying hands versus
@@ -307,15 +345,16 @@ def solve_tying_hands(
     with np.errstate(divide="ignore", invalid="ignore"):
         thresholds = _thresholds(p)
         rho, g_soft, q = thresholds["rho"], thresholds["g_soft"], thresholds["q"]
-        p_def, cost = p["p_def"], p["a"]
-        deter = p_def >= rho
-        committing = cost >= thresholds["a_bar"]
-        # T2: Ch challenges a tied Def with y_signal = g_soft / (g_soft + a).
+        p_def, cost, a_bar = p["p_def"], p["a"], thresholds["a_bar"]
+        deter = _at_least(p_def, rho)
+        committing = _at_least(cost, a_bar)
+        # T2: Ch challenges a tied Def with y_signal = g_soft / (g_soft + a); P(Tie) =
+        # p_def / rho. Capped at 1, as tau_soft = q is, for the limit on p_def = rho.
+        tau_bluff = np.minimum(q, 1.0)
         y_bluff = g_soft + cost
         sq_bluff = cost / y_bluff
         y_bluff = g_soft / y_bluff
-        sq_bluff *= p_def
-        sq_bluff /= rho
+        sq_bluff *= np.minimum(p_def / rho, 1.0)
         cf_bluff = p_def * y_bluff
         cw_bluff = 1.0 - sq_bluff
         cw_bluff -= cf_bluff
@@ -339,7 +378,7 @@ def solve_tying_hands(
                 "CF": (0.0, 0.0, 0.0),
             },
             {
-                "tau_soft": ((bluff, q),),
+                "tau_soft": ((bluff, tau_bluff),),
                 "y_signal": ((bluff, y_bluff),),
                 "SQ": ((bluff, sq_bluff),),
                 "CW": ((bluff, cw_bluff),),
@@ -348,11 +387,32 @@ def solve_tying_hands(
         )
         values["resist_soft_signal"] = resist
 
-        # Existence (B.5): SQ-only pooling PBE in cases (i)/(ii), T1 and T2 in case (iii).
+        # Existence (B.5), closed: SQ-only pooling PBE in cases (i)/(ii), T1 and T2 in case
+        # (iii). At a = a_bar a tied Soft defender may resist (pool_tie), back down (T1, T2)
+        # or mix (T3): all four exist there when p_def <= rho.
         deter &= valid
         pool_none = _Fill(deter)
         pool_tie = _Fill(deter | (valid & committing))
-        case_iii = _Fill(valid & ~committing & (p_def <= rho))
+        case_iii = valid & _at_least(rho, p_def) & _at_least(a_bar, cost)
+        case_iii_fill = _Fill(case_iii)
+        mixed_pool = _Fill(case_iii & committing)
+
+        # T3: a tied Soft defender resists with the probability that leaves P(resist | Tie)
+        # at rho (capped at 0 within the tolerance above rho), and the challenger mixes as in
+        # T2. It exists only on a tie, so its arrays are built only where one occurs.
+        resist_mixed: _Value = 0.0
+        y_mixed: _Value = 0.0
+        outcome_mixed: tuple[_Value, _Value, _Value] = (0.0, 0.0, 0.0)
+        if mixed_pool.exists.any():
+            share = rho - p_def
+            share /= 1.0 - p_def
+            resist_mixed = _Own(np.maximum(share, 0.0, out=share))
+            y_mixed = _Own(y_bluff.copy())
+            outcome_mixed = (
+                _Own(1.0 - y_bluff),
+                _Own((1.0 - rho) * y_bluff),
+                _Own(rho * y_bluff),
+            )
         equilibria = (
             pool_none.equilibrium(
                 "pool_none",
@@ -379,7 +439,7 @@ def solve_tying_hands(
                 },
                 (1.0, 0.0, 0.0),
             ),
-            case_iii.equilibrium(
+            case_iii_fill.equilibrium(
                 "t1_challenge",
                 "T1, challenge: neither type ties and the challenger always challenges",
                 {
@@ -391,17 +451,30 @@ def solve_tying_hands(
                 },
                 (0.0, 1.0 - p_def, p_def),
             ),
-            case_iii.equilibrium(
+            case_iii_fill.equilibrium(
                 "t2_bluff",
                 "T2, bluff: Hard ties; Soft ties with probability q and backs down if challenged",
                 {
                     "tau_hard": 1.0,
-                    "tau_soft": q,
+                    "tau_soft": tau_bluff,
                     "y_none": 1.0,
                     "y_signal": _Own(y_bluff),
                     "resist_soft_signal": 0.0,
                 },
                 (_Own(sq_bluff), _Own(cw_bluff), _Own(cf_bluff)),
+            ),
+            mixed_pool.equilibrium(
+                "t3_mixed_pool",
+                "T3, mixed pooling (only at a = a_bar): both types tie; a tied Soft defender "
+                "resists just often enough that the challenger mixes as in T2",
+                {
+                    "tau_hard": 1.0,
+                    "tau_soft": 1.0,
+                    "y_none": 1.0,
+                    "y_signal": y_mixed,
+                    "resist_soft_signal": resist_mixed,
+                },
+                outcome_mixed,
             ),
         )
     return _solution(TIE, shape, p, valid, TIE_CLASSES, code, values, thresholds, equilibria)
@@ -447,8 +520,10 @@ def solve_sinking_costs(
         (P(challenge | no signal / sunk cost)); the Hard type always resists and the Soft
         type always abandons. Thresholds ``rho``, ``g_hard``, ``g_soft``, ``a_bar``, ``q``.
         Equilibria ``k0_deterrence`` to ``k5_bluff`` of B.6, with off-path challenge
-        probabilities as in B.6's table (one choice that beliefs support). Arrays that hold
-        a constant may be shared between keys and are read-only.
+        probabilities as in B.6's table (one choice that beliefs support); existence is
+        closed on every threshold, ties within :data:`TIE_RTOL`, with each PBE's limiting
+        behaviour and outcome there. Arrays that hold a constant may be shared between keys
+        and are read-only.
 
     Examples
     --------
@@ -466,6 +541,15 @@ def solve_sinking_costs(
     >>> s.n_equilibria().tolist()
     [2, 2, 3, 1]
 
+    On the tie ``m = g_soft`` the limit of the bluff K5 (no challenge after a sunk cost)
+    exists beside K3 and K4:
+
+    >>> s = solve_sinking_costs(c_cw=1, c_sq=0, c_cf=-1, d_sq_hard=3, d_cf_hard=1,
+    ...                         d_cw_hard=0, d_sq_soft=1, d_cw_soft=0, d_cf_soft=-2,
+    ...                         p_def=0.2, m=1)
+    >>> [eq.name for eq in s.equilibria if eq.exists.item()]
+    ['k3_separating', 'k4_challenge', 'k5_bluff']
+
     References
     ----------
     .. [1] Fearon, J. D. (1997). Signaling foreign policy interests: tying hands versus
@@ -481,32 +565,39 @@ def solve_sinking_costs(
         rho, q = thresholds["rho"], thresholds["q"]
         g_hard, g_soft = thresholds["g_hard"], thresholds["g_soft"]
         p_def, cost = p["p_def"], p["m"]
-        deter = p_def >= rho
-        below_hard = cost < g_hard
-        single_crossing = g_soft <= g_hard
+        # Closed comparisons (ties included); their negations are the strict ones.
+        deter = _at_least(p_def, rho)
+        low = _at_least(rho, p_def)
+        m_le_soft, m_ge_soft = _at_least(g_soft, cost), _at_least(cost, g_soft)
+        m_le_hard, m_ge_hard = _at_least(g_hard, cost), _at_least(cost, g_hard)
+        single_crossing = _at_least(g_hard, g_soft)
         not_hard = 1.0 - p_def
-        # K5: Soft indifferent iff (1 - y_signal) g_soft = m; P(signal) = p_def / rho.
-        y_bluff = cost / g_soft
-        sq_bluff = p_def / rho
-        sq_bluff *= y_bluff
-        np.subtract(1.0, y_bluff, out=y_bluff)
+        # K5: Soft indifferent iff (1 - y_signal) g_soft = m; P(signal) = p_def / rho. Both
+        # are capped at 1 for the limits on m = g_soft and p_def = rho (y_signal = 0, q = 1).
+        tau_bluff = np.minimum(q, 1.0)
+        unchallenged = np.minimum(cost / g_soft, 1.0)
+        y_bluff = 1.0 - unchallenged
+        sq_bluff = np.minimum(p_def / rho, 1.0)
+        sq_bluff *= unchallenged
         cf_bluff = p_def * y_bluff
         cw_bluff = 1.0 - sq_bluff
         cw_bluff -= cf_bluff
         # K2: Hard indifferent iff y_none g_hard = m; mu_none = rho fixes tau_hard = 1 - 1/q.
-        y_hybrid = cost / g_hard
-        tau_hybrid = 1.0 / q
-        cf_hybrid = p_def * tau_hybrid
+        # Capped for the limits on m = g_hard (y_none = 1) and p_def = rho (tau_hard = 0).
+        y_hybrid = np.minimum(cost / g_hard, 1.0)
+        stay_hybrid = np.minimum(1.0 / q, 1.0)  # P(no signal | Hard) = 1 - tau_hard
+        cf_hybrid = p_def * stay_hybrid
         cf_hybrid *= y_hybrid
-        np.subtract(1.0, tau_hybrid, out=tau_hybrid)
+        tau_hybrid = 1.0 - stay_hybrid
         cw_hybrid = not_hard * y_hybrid
         sq_hybrid = 1.0 - cw_hybrid
         sq_hybrid -= cf_hybrid
 
-        separating = (g_soft <= cost) & below_hard
+        # Default (B.7): an indifferent type does not signal, so K3 needs m < g_hard and K5
+        # m < g_soft < g_hard, strictly (beyond a tie).
         code = np.full(valid.shape, 3, dtype=np.int8)
-        np.copyto(code, 1, where=separating)
-        np.copyto(code, 2, where=(cost < g_soft) & (g_soft < g_hard))
+        np.copyto(code, 1, where=m_ge_soft & ~m_ge_hard)
+        np.copyto(code, 2, where=~m_ge_soft & ~_at_least(g_soft, g_hard))
         np.copyto(code, 0, where=deter)
         np.copyto(code, -1, where=~valid)
         separates, bluff, challenge = code == 1, code == 2, code == 3
@@ -523,7 +614,7 @@ def solve_sinking_costs(
                 "CF": (0.0, 0.0, 1.0, 1.0),
             },
             {
-                "tau_soft": ((bluff, q),),
+                "tau_soft": ((bluff, tau_bluff),),
                 "y_signal": ((bluff, y_bluff),),
                 "SQ": ((separates, p_def), (bluff, sq_bluff)),
                 "CW": ((separates, not_hard), (bluff, cw_bluff), (challenge, not_hard)),
@@ -531,15 +622,15 @@ def solve_sinking_costs(
             },
         )
 
-        # Existence (B.6), closed where the PBE survives at the boundary.
-        low = valid & (p_def <= rho)
+        # Existence (B.6), closed: each PBE's limit on a threshold is still a PBE there.
+        low &= valid
         deter &= valid
         k0 = _Fill(deter)
-        k1 = _Fill(deter & (cost <= g_hard) & (cost <= g_soft))
-        k2 = _Fill(valid & (p_def > rho) & below_hard & single_crossing)
-        k3 = _Fill(valid & (g_soft <= cost) & (cost <= g_hard))
+        k1 = _Fill(deter & m_le_hard & m_le_soft)
+        k2 = _Fill(deter & m_le_hard & single_crossing)
+        k3 = _Fill(valid & m_ge_soft & m_le_hard)
         k4 = _Fill(low)
-        k5 = _Fill(low & (cost < g_soft) & single_crossing)
+        k5 = _Fill(low & m_le_soft & single_crossing)
         equilibria = (
             k0.equilibrium(
                 "k0_deterrence",
@@ -581,7 +672,7 @@ def solve_sinking_costs(
             k5.equilibrium(
                 "k5_bluff",
                 "K5, bluff: Hard sinks; Soft sinks with probability q and backs down if challenged",
-                {"tau_hard": 1.0, "tau_soft": q, "y_none": 1.0, "y_signal": _Own(y_bluff)},
+                {"tau_hard": 1.0, "tau_soft": tau_bluff, "y_none": 1.0, "y_signal": _Own(y_bluff)},
                 (_Own(sq_bluff), _Own(cw_bluff), _Own(cf_bluff)),
             ),
         )

@@ -33,6 +33,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from umbrella.assumptions import Assumption
+from umbrella.errors import ModelError
 from umbrella.games import expected
 from umbrella.model import credibility as cred
 from umbrella.model import options as opt
@@ -48,6 +50,7 @@ __all__ = [
     "SUMMARY_OUTCOMES",
     "Evaluation",
     "OptionOutcomes",
+    "check_finite",
     "evaluate",
     "held",
     "summarise",
@@ -284,7 +287,61 @@ def summarise(
         columns["npv_eur_bn"].append(result.npv)
         columns["proliferation"].append(result.proliferation[-1])
         columns["ukraine_support_eur_bn"].append(result.support[0].mean(axis=0))
-    return {name: np.stack(values, axis=1) for name, values in columns.items()}
+    summary = {name: np.stack(values, axis=1) for name, values in columns.items()}
+    check_finite(summary, params, scenario.registry, missing_allowed=supported is None)
+    return summary
+
+
+def check_finite(
+    outcomes: Mapping[str, FloatArray],
+    params: Mapping[str, FloatArray],
+    registry: Mapping[str, Assumption],
+    *,
+    missing_allowed: bool = False,
+) -> None:
+    """Raise :class:`ModelError` where an outcome (sample, option) is not finite, naming the
+    outcome, the future and the assumptions of that future nearest the edge of what their
+    unit allows: no such number is ever stored or printed as a result.
+
+    ``missing_allowed``: the Ukraine outcomes are NaN by design when the scenario supports
+    no protege.
+    """
+    for name, values in outcomes.items():
+        if missing_allowed and name in ("holds_ukraine", "fails_ukraine"):
+            continue
+        bad = ~np.isfinite(values)
+        if not bad.any():
+            continue
+        sample = int(np.argwhere(bad)[0][0])
+        raise ModelError(
+            f"outcome {name} is not finite in {int(bad.any(axis=1).sum())} future(s), the "
+            f"first at position {sample}; the assumptions of that future nearest their limits: "
+            f"{_extremes(params, registry, sample)} (narrow their ranges in the scenario)"
+        )
+
+
+def _extremes(
+    params: Mapping[str, FloatArray], registry: Mapping[str, Assumption], sample: int
+) -> str:
+    """The three assumptions of one future that lie furthest from their defaults toward the
+    limits of their units (``umbrella.assumptions.LIMITS``): the likeliest causes of a value
+    that is not finite."""
+    scored = []
+    for name, values in params.items():
+        assumption = registry.get(name)
+        if assumption is None or not values.shape[0]:
+            continue
+        value = float(values[min(sample, values.shape[0] - 1)])
+        least, greatest = assumption.limits
+        if not np.isfinite(value):
+            reach = np.inf
+        elif value >= assumption.default:
+            reach = (value - assumption.default) / max(greatest - assumption.default, 1e-300)
+        else:
+            reach = (assumption.default - value) / max(assumption.default - least, 1e-300)
+        scored.append((reach, name, value))
+    scored.sort(key=lambda item: -item[0])
+    return ", ".join(f"{name} = {value:g}" for _, name, value in scored[:3]) or "none"
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,13 @@ from pydantic_core import ErrorDetails
 
 from umbrella.assumptions import Assumption
 from umbrella.data import World, load_world
+from umbrella.data.safeyaml import (
+    SCENARIO_LIMITS,
+    YamlLimitError,
+    check_text,
+    limited_loader,
+    read_limited,
+)
 from umbrella.data.schema import ORGANISATIONS, Actor, Option
 from umbrella.errors import DataError, ScenarioError, UsageError
 from umbrella.model.credibility import COMMITMENT_KINDS
@@ -124,7 +131,7 @@ NonNegative = Annotated[float, Field(ge=0)]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
 
 class _OptionEntry(_Strict):
@@ -449,11 +456,13 @@ def load_scenario(path: PathLike | None = None) -> Scenario:
     if file.is_dir():
         raise ScenarioError(label, "is a folder; give the path of a scenario YAML file")
     try:
-        text = file.read_text(encoding="utf-8")
+        text = read_limited(file, SCENARIO_LIMITS)
     except FileNotFoundError:
         raise ScenarioError(label, "file not found") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ScenarioError(label, f"cannot be read as UTF-8 text ({error})") from None
+    except YamlLimitError as error:
+        raise ScenarioError(label, str(error), error.line or 1, "-") from None
+    except OSError as error:
+        raise ScenarioError(label, f"cannot be read ({error.strerror or error})") from None
     return _parse(text, label, file.parent, file)
 
 
@@ -500,13 +509,9 @@ def with_stresses(scenario: Scenario, years: Mapping[str, int]) -> Scenario:
 # Reading and checking -----------------------------------------------------------------------
 
 
-class _Loader(yaml.SafeLoader):
-    """The safe loader, leaving dates as text so that a bad one is reported in place."""
-
-    yaml_implicit_resolvers = {  # noqa: RUF012 (PyYAML's own class attribute)
-        first: [(tag, regexp) for tag, regexp in resolvers if not tag.endswith(":timestamp")]
-        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    }
+# The safe loader with limits (docs/scenarios.md), leaving dates as text so that a bad one
+# is reported in place.
+_Loader = limited_loader(SCENARIO_LIMITS, dates_as_text=True)
 
 
 @dataclass(frozen=True)
@@ -523,11 +528,13 @@ class _Findings:
 
     root: yaml.Node
     items: list[_Finding] = field(default_factory=list)
+    # Each mapping's keys, indexed once: a file with many bad keys is located in linear time.
+    keys: dict[int, dict[str, tuple[yaml.Node, yaml.Node]]] = field(default_factory=dict)
 
     def add(self, path: FieldPath, message: str, missing: bool = False) -> None:
         """Record a problem at ``path``; a ``missing`` field is shown at its mapping's start
         and ordered at its end, after any misspelt key that was meant to be it."""
-        node, mark = _locate(self.root, path)
+        node, mark = _locate(self.root, path, self.keys)
         end = node.end_mark if missing else mark
         order = (end.line, end.column, -1 if missing else 0)
         self.items.append(_Finding(mark.line + 1, _dotted(path), message, order))
@@ -558,14 +565,53 @@ def _parse(
         raise ScenarioError(label, first.message, first.line, first.dotted)
     if model is None or world is None:  # every schema or data problem is a finding
         raise ScenarioError(label, "invalid scenario", 1, "-")
-    return replace(_resolve(model, world, data_dir, path), text=text)
+    scenario = _resolve(model, world, data_dir, path)
+    _check_limits(scenario, raw, findings)
+    first = findings.first()
+    if first is not None:
+        raise ScenarioError(label, first.message, first.line, first.dotted)
+    return replace(scenario, text=text)
+
+
+def _check_limits(scenario: Scenario, raw: Mapping[str, Any], findings: _Findings) -> None:
+    """Every assumption the file sets lies within the values its unit allows
+    (``umbrella.assumptions.LIMITS``), located where the file sets it."""
+    given = raw.get("assumptions") if isinstance(raw.get("assumptions"), dict) else {}
+    listed: list[Any] = raw["options"] if isinstance(raw.get("options"), list) else []
+    stresses: list[Any] = raw["stresses"] if isinstance(raw.get("stresses"), list) else []
+    for assumption in scenario.registry.values():
+        problem = assumption.outside_limits()
+        if problem is None:
+            continue
+        name = assumption.name
+        where: FieldPath = ("assumptions",)
+        if isinstance(given, dict) and name in given:
+            where = ("assumptions", name)
+        elif name.startswith(("option.", "stress.")) and name.count(".") == 2:
+            kind, item, suffix = name.split(".")
+            entries = listed if kind == "option" else stresses
+            for index, entry in enumerate(entries):
+                if isinstance(entry, dict) and entry.get("id") == item:
+                    inside = isinstance(entry.get("levers"), dict) and suffix in entry["levers"]
+                    where = (
+                        ("options", index, "levers", suffix)
+                        if inside
+                        else (f"{kind}s", index, suffix)
+                    )
+        findings.add(where, problem if len(where) > 1 else f"{name}: {problem}")
 
 
 def _read_yaml(text: str, label: str) -> tuple[yaml.Node, dict[str, Any]]:
+    try:
+        check_text(text, SCENARIO_LIMITS)
+    except YamlLimitError as error:
+        raise ScenarioError(label, str(error), error.line or 1, "-") from None
     loader = _Loader(text)
     try:
         root = loader.get_single_node()
         raw = loader.construct_document(root) if root is not None else None
+    except YamlLimitError as error:
+        raise ScenarioError(label, str(error), error.line or 1, "-") from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         reason = getattr(error, "problem", None) or str(error).splitlines()[0]
@@ -589,7 +635,11 @@ def _read_yaml(text: str, label: str) -> tuple[yaml.Node, dict[str, Any]]:
     return root, raw
 
 
-def _locate(root: yaml.Node, path: FieldPath) -> tuple[yaml.Node, yaml.Mark]:
+def _locate(
+    root: yaml.Node,
+    path: FieldPath,
+    index: dict[int, dict[str, tuple[yaml.Node, yaml.Node]]] | None = None,
+) -> tuple[yaml.Node, yaml.Mark]:
     """The node of ``path`` and the mark of its key (in a mapping) or item (in a list).
 
     Where the path leads nowhere (a missing field), the deepest node on it and its mark.
@@ -597,10 +647,14 @@ def _locate(root: yaml.Node, path: FieldPath) -> tuple[yaml.Node, yaml.Mark]:
     node, mark = root, root.start_mark
     for part in path:
         if isinstance(node, yaml.MappingNode):
-            keys = [(k, v) for k, v in node.value if str(k.value) == str(part)]
-            if not keys:
+            index = {} if index is None else index
+            if id(node) not in index:
+                # the loader keeps the last of duplicate keys, and so does the index
+                index[id(node)] = {str(k.value): (k, v) for k, v in node.value}
+            found = index[id(node)].get(str(part))
+            if found is None:
                 break
-            key, node = keys[-1]  # the loader keeps the last of duplicate keys
+            key, node = found
             mark = key.start_mark
         elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
             if not 0 <= part < len(node.value):
@@ -1020,6 +1074,9 @@ def _check_effect_years(
         )
 
 
+_HINTS = 10
+
+
 def _check_assumptions(
     assumptions: Any,
     names: Mapping[str, set[str]],
@@ -1038,6 +1095,7 @@ def _check_assumptions(
         for field in ("added", "flow")
         if isinstance(s.get("id"), str) and s.get(field) is not None
     }
+    hints = _HINTS  # a close match is suggested for the first few unknown names only
     for name, value in assumptions.items():
         where = ("assumptions", name)
         if not isinstance(name, str):
@@ -1050,7 +1108,8 @@ def _check_assumptions(
                     "to `options` or drop this line"
                 )
             else:
-                close = difflib.get_close_matches(name, sorted(known), n=1)
+                hints -= 1
+                close = difflib.get_close_matches(name, sorted(known), n=1) if hints >= 0 else []
                 hint = f" (did you mean '{close[0]}'?)" if close else ""
                 message = f"unknown assumption '{name}'; see `umbrella assumptions`{hint}"
             findings.add(where, message)

@@ -11,12 +11,10 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
-from umbrella.explore.headline import DEFAULT_SAMPLES, DEFAULT_SEED
+from umbrella.settings import DEFAULT_SAMPLES, DEFAULT_SEED
+from umbrella.settings import REPORT_FORMATS as FORMATS
 
 __all__ = ["DEFAULT_SAMPLES", "DEFAULT_SEED", "FORMATS", "Brief", "write_brief"]
-
-FORMATS = ("html", "md", "pdf")
-"""What a brief can be written as."""
 
 
 def __getattr__(name: str) -> Any:
