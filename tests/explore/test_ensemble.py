@@ -46,16 +46,22 @@ def test_draws_respect_ranges_and_distributions() -> None:
 
 
 def test_runs_are_identical_across_chunk_sizes() -> None:
+    # Bit for bit, not merely close: every future's inputs and outcomes, and the aggregates,
+    # whatever the chunk size (sizes that split the design's blocks of 1,024 and not).
     scenario = load_scenario()
-    one = run_ensemble(scenario, 1500, seed=9, chunk_size=1500, keep=True)
-    many = run_ensemble(scenario, 1500, seed=9, chunk_size=400, keep=True)
-    assert one.futures is not None
-    assert many.futures is not None
-    assert one.outcomes is not None
-    assert many.outcomes is not None
-    pd.testing.assert_frame_equal(one.futures, many.futures)
-    pd.testing.assert_frame_equal(one.outcomes, many.outcomes)
-    assert one.aggregates.equals(many.aggregates)
+    runs = {
+        size: run_ensemble(scenario, 5000, seed=9, chunk_size=size, keep=True)
+        for size in (1000, 2048, 4096, 5000)
+    }
+    first = runs[2048]
+    assert first.futures is not None
+    assert first.outcomes is not None
+    for size, other in runs.items():
+        assert other.futures is not None, size
+        assert other.outcomes is not None, size
+        pd.testing.assert_frame_equal(first.futures, other.futures, check_exact=True)
+        pd.testing.assert_frame_equal(first.outcomes, other.outcomes, check_exact=True)
+        assert first.aggregates.equals(other.aggregates), size
 
 
 def test_runs_are_identical_on_a_local_dask_cluster() -> None:

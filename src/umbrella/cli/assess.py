@@ -69,14 +69,16 @@ def assess_command(
     ),
 ) -> None:
     """Assess every option of a scenario: the chance deterrence holds, cost, time, Ukraine."""
-    from umbrella.explore.assessment import assess
-    from umbrella.model import load_scenario
+    from umbrella.model.scenario import load_scenario
 
     if samples < 100:
         raise UsageError(f"--samples {samples}: use at least 100 futures")
     if out is not None and out.exists() and not out.is_dir():
         raise UsageError(f"{out}: exists and is not a folder; --out needs a folder")
     loaded = stressed(load_scenario(scenario), stress)
+    # The model and the ensemble load only once the scenario is known to be valid.
+    from umbrella.explore.assessment import assess
+
     assessment = assess(loaded, samples=samples, seed=seed)
     table = assessment.headline()
     ds = assessment.dataset

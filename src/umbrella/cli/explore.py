@@ -24,7 +24,13 @@ from umbrella.cli.assess import STRESS_OPTION, stressed
 from umbrella.cli.headline import headline_payload, print_headline
 from umbrella.cli.output import console, reports_errors
 from umbrella.errors import UsageError
-from umbrella.settings import CHUNK_SIZE, DEFAULT_SAMPLES, DEFAULT_SEED, SATISFICING
+from umbrella.settings import (
+    CHUNK_SIZE,
+    DEFAULT_SAMPLES,
+    DEFAULT_SEED,
+    SATISFICING,
+    check_run_settings,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -82,6 +88,7 @@ def run_command(
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Run the options over sampled futures, store the run, print the robustness table."""
+    check_run_settings(samples, seed, chunk_size, workers, scheduler)
     from umbrella.explore.run import run
 
     if sampler not in ("lhs", "sobol"):

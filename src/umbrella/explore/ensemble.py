@@ -17,7 +17,6 @@ because each future's draw depends only on the seed and its index.
 from __future__ import annotations
 
 import hashlib
-import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -41,6 +40,7 @@ from umbrella.explore.sampling import CHUNK_SIZE, Sampler, draw, uncertainties
 from umbrella.model.evaluate import summarise, summary_outcomes
 from umbrella.model.layout import layout
 from umbrella.model.scenario import Scenario, load_scenario, parse_scenario
+from umbrella.settings import check_run_settings
 
 __all__ = ["Aggregates", "RunSummary", "evaluate_chunk", "run_ensemble"]
 
@@ -341,37 +341,6 @@ def run_ensemble(
         futures=_concat([f for f, _ in kept], ["future"]) if keep else None,
         outcomes=_concat([o for _, o in kept], ["future", "option"]) if keep else None,
     )
-
-
-MAX_SAMPLES = 10**10
-"""The most futures one run may have: 100 times the largest run the docs project."""
-MAX_CHUNK = 10**6
-"""The most futures one chunk may hold (memory grows with it)."""
-MAX_WORKERS = 1024
-MAX_SEED = 2**63 - 1
-"""Seeds are stored as 64-bit integers."""
-_SCHEDULER = re.compile(r"^(tcp|tls|ucx|inproc)://[^\s/:]+(:\d{1,5})?/?$")
-
-
-def check_run_settings(
-    n_samples: int, seed: int, chunk_size: int, workers: int | None, scheduler: str | None
-) -> None:
-    """The settings of a run, each within what the machinery can take; UsageError naming
-    the option and the fix otherwise. Checked before anything is stored."""
-    if not 1 <= n_samples <= MAX_SAMPLES:
-        raise UsageError(f"--samples {n_samples}: use 1 to {MAX_SAMPLES:.0e} futures")
-    if not 0 <= seed <= MAX_SEED:
-        raise UsageError(f"--seed {seed}: use an integer from 0 to 2**63 - 1")
-    if not 1 <= chunk_size <= MAX_CHUNK:
-        raise UsageError(f"--chunk-size {chunk_size}: use 1 to {MAX_CHUNK:,} futures per chunk")
-    if workers is not None and not 1 <= workers <= MAX_WORKERS:
-        raise UsageError(f"--workers {workers}: use 1 to {MAX_WORKERS} worker processes")
-    if workers is not None and scheduler is not None:
-        raise UsageError("--workers starts a local cluster, --scheduler uses yours: give one")
-    if scheduler is not None and not _SCHEDULER.match(scheduler):
-        raise UsageError(
-            f"--scheduler {scheduler!r}: give the scheduler's address, e.g. tcp://host:8786"
-        )
 
 
 def _concat(frames: list[pd.DataFrame], order: list[str]) -> pd.DataFrame:

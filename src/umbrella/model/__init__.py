@@ -7,11 +7,54 @@ the assumption registry lists every parameter with its default, range and basis.
 figures to quote come from ``umbrella.assess``, which adds the default ensemble.
 """
 
-from umbrella.model.central import central
-from umbrella.model.evaluate import OUTCOMES, SUMMARY_OUTCOMES, evaluate, summarise
-from umbrella.model.layout import Layout, layout
-from umbrella.model.registry import MODEL_ASSUMPTIONS, OptionSpec
-from umbrella.model.scenario import Scenario, load_scenario
+import sys
+from importlib import import_module
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from umbrella.model.central import central
+    from umbrella.model.evaluate import OUTCOMES, SUMMARY_OUTCOMES, evaluate, summarise
+    from umbrella.model.layout import Layout, layout
+    from umbrella.model.registry import MODEL_ASSUMPTIONS, OptionSpec
+    from umbrella.model.scenario import Scenario, load_scenario
+
+# Where each name lives: loaded on first use, so that reading a scenario does not compile
+# the model's kernels (a bad scenario is reported before any of that work).
+_HOMES = {
+    "central": "umbrella.model.central",
+    "OUTCOMES": "umbrella.model.evaluate",
+    "SUMMARY_OUTCOMES": "umbrella.model.evaluate",
+    "evaluate": "umbrella.model.evaluate",
+    "summarise": "umbrella.model.evaluate",
+    "Layout": "umbrella.model.layout",
+    "layout": "umbrella.model.layout",
+    "MODEL_ASSUMPTIONS": "umbrella.model.registry",
+    "OptionSpec": "umbrella.model.registry",
+    "Scenario": "umbrella.model.scenario",
+    "load_scenario": "umbrella.model.scenario",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _HOMES:
+        return getattr(import_module(_HOMES[name]), name)
+    raise AttributeError(f"module 'umbrella.model' has no attribute {name!r}")
+
+
+class _Package(ModuleType):
+    """This package, whose functions ``central``, ``evaluate`` and ``layout`` share their
+    names with the modules that define them: importing such a module must not replace the
+    function of the same name on the package (which the import system would otherwise do)."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _HOMES and isinstance(value, ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
+
 
 __all__ = [
     "MODEL_ASSUMPTIONS",
