@@ -298,7 +298,52 @@ ARGUMENTS = [
     ]
 ]
 
-CORPUS = SCENARIOS + OVERLAYS + ARGUMENTS
+RUN_ID = "damaged"
+
+
+def _damaged_store(how: str) -> Callable[[Path], None]:
+    """A store holding one finished run of 300 futures, then damaged in one way."""
+
+    def make(path: Path) -> None:
+        from umbrella.explore.ensemble import run_ensemble
+        from umbrella.store import RunStore
+
+        store = RunStore(path)
+        summary = run_ensemble(None, 300, 3, chunk_size=100, store=store)
+        store.flush()
+        folder = next(p for p in path.rglob("outcomes-00001.parquet")).parent
+        (path / "run-id").write_text(str(summary.run_id))
+        target = folder / "outcomes-00001.parquet"
+        if how == "bit-flip":
+            data = bytearray(target.read_bytes())
+            data[len(data) // 2] ^= 0x10
+            target.write_bytes(bytes(data))
+        elif how == "swapped":
+            target.write_bytes((folder / "outcomes-00002.parquet").read_bytes())
+        elif how == "truncated":
+            target.write_bytes(target.read_bytes()[:100])
+
+    return make
+
+
+STORES = [
+    Case(
+        f"store-{how}",
+        ("runs", "verify", "@run-id", "--store", "s"),
+        {"s": _damaged_store(how)},
+        "damaged",
+    )
+    for how in ("bit-flip", "swapped", "truncated")
+] + [
+    Case(
+        "explore-on-a-damaged-run",
+        ("explore", "@run-id", "--store", "s"),
+        {"s": _damaged_store("bit-flip")},
+        "damaged",
+    ),
+]
+
+CORPUS = SCENARIOS + OVERLAYS + ARGUMENTS + STORES
 
 
 def test_the_corpus_is_large() -> None:
@@ -392,7 +437,11 @@ def outcomes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Outcome]:
         work = tmp_path_factory.mktemp(case.name)
         _write(work, case.files)
         before = frozenset(_listing(work))
-        code, out, err, seconds, peak = _run(case.args, work, tmp_path_factory.mktemp("logs"))
+        run_id = work / "s" / "run-id"
+        args = tuple(
+            run_id.read_text() if a == "@run-id" and run_id.exists() else a for a in case.args
+        )
+        code, out, err, seconds, peak = _run(args, work, tmp_path_factory.mktemp("logs"))
         return _id(case), Outcome(code, out, err, seconds, peak, before, frozenset(_listing(work)))
 
     with ThreadPoolExecutor(max_workers=3) as pool:

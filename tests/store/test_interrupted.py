@@ -2,8 +2,8 @@
 
 A child process creates a run and writes its chunks with a pause between them; the test
 kills it (SIGKILL: no cleanup, no ``fail_run``) and reads what is left. Two more children
-are killed at the worst moments: with a chunk's files in place but not yet recorded, and
-half-way through writing a chunk file.
+are killed at the worst moments: with a chunk's files in place but not yet recorded in the
+run's manifest, and half-way through writing a chunk file.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import sys
 import time
 from pathlib import Path
 
-import duckdb
 import pytest
 from pandas.testing import assert_frame_equal
 
@@ -27,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # argv: store folder, where to stop ("loop", "before-record" or "mid-file")
 CHILD = """
 import sys, time
-from umbrella.store import RunStore, catalog, files
+from umbrella.store import RunStore, files, manifest
 from tests.store.chunks import make_chunk, new_run
 
 store, pause = RunStore(sys.argv[1]), sys.argv[2]
@@ -37,21 +36,20 @@ def hang():
     time.sleep(60)
 
 if pause == "before-record":
-    record = catalog.record_chunk
-    def record_chunk(connection, run_id, chunk, *args):
-        if chunk == 2:
+    record = manifest.write_chunk_record
+    def write_chunk_record(folder, entry):
+        if entry.chunk == 2:
             hang()
-        record(connection, run_id, chunk, *args)
-    catalog.record_chunk = record_chunk
+        record(folder, entry)
+    manifest.write_chunk_record = write_chunk_record
 if pause == "mid-file":
-    write_table = files.pq.write_table
-    def half_written(table, handle, **kwargs):
-        if files.chunk_name("outcomes", 2) in str(handle.name):
-            handle.write(b"PAR1 half of a chunk")
-            handle.flush()
+    write_bytes = files.write_bytes
+    def half_written(data, path, **kwargs):
+        if path.name == files.chunk_name("outcomes", 2):
+            path.with_name(f".{path.name}.0badf00d.tmp").write_bytes(data[: len(data) // 2])
             hang()
-        write_table(table, handle, **kwargs)
-    files.pq.write_table = half_written
+        write_bytes(data, path, **kwargs)
+    files.write_bytes = half_written
 
 run_id = new_run(store)
 print(run_id, flush=True)
@@ -63,10 +61,8 @@ store.finish_run(run_id)
 
 
 def _recorded(store: RunStore, run_id: str) -> set[int]:
-    """The chunks the catalog records, read straight from DuckDB."""
-    with duckdb.connect(str(store.path / "catalog.duckdb"), read_only=True) as connection:
-        rows = connection.execute("SELECT chunk FROM chunks WHERE run_id = ?", [run_id])
-        return {int(chunk) for (chunk,) in rows.fetchall()}
+    """The chunks the run's manifest records, read straight from its folder."""
+    return {int(path.name[6:11]) for path in (store.path / "runs" / run_id).glob("chunk-*.json")}
 
 
 PAUSES = ("loop", "before-record", "mid-file")

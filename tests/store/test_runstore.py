@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from dataclasses import FrozenInstanceError
 from datetime import UTC, datetime
 
-import duckdb
 import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
@@ -28,8 +28,9 @@ from umbrella.store.files import chunk_name
 
 
 def _set_pid(store: RunStore, run_id: str, pid: int) -> None:
-    with duckdb.connect(str(store.path / "catalog.duckdb")) as connection:
-        connection.execute("UPDATE runs SET pid = ? WHERE run_id = ?", [pid, run_id])
+    path = store.path / "runs" / run_id / "manifest.json"
+    document = json.loads(path.read_text())
+    path.write_text(json.dumps({**document, "pid": pid}))
 
 
 def _dead_pid() -> int:
@@ -119,8 +120,11 @@ def test_completed_chunks_and_idempotent_rewrite(store: RunStore) -> None:
     store.write_chunk(run_id, 1, *make_chunk(1))
     assert store.completed_chunks(run_id) == {0, 1, 2}
     assert store.run(run_id).futures_done == N_SAMPLES
-    assert sorted(p.name for p in (store.path / "runs" / run_id).iterdir()) == [
+    names = sorted(p.name for p in (store.path / "runs" / run_id).iterdir())
+    assert [name for name in names if not name.startswith(".")] == [
+        *(f"chunk-{c:05d}.json" for c in range(3)),
         *(chunk_name("futures", c) for c in range(3)),
+        "manifest.json",
         *(chunk_name("outcomes", c) for c in range(3)),
         "scenario.yaml",
     ]
@@ -133,6 +137,7 @@ def test_chunk_missing_on_disk_is_not_completed(store: RunStore) -> None:
     run_id = new_run(store)
     for chunk in range(3):
         store.write_chunk(run_id, chunk, *make_chunk(chunk))
+    store.flush()  # chunks are written in the background
     (store.path / "runs" / run_id / chunk_name("outcomes", 1)).unlink()
     assert store.completed_chunks(run_id) == {0, 2}
     with pytest.raises(StoreError, match=r"cannot finish run .*2 of 3 chunks"):
@@ -142,7 +147,7 @@ def test_chunk_missing_on_disk_is_not_completed(store: RunStore) -> None:
 def test_complete_run_with_files_removed_is_refused(store: RunStore) -> None:
     run_id = new_run(store)
     write_all(store, run_id)
-    (store.path / "runs" / run_id / chunk_name("futures", 2)).unlink()
+    (store.path / "runs" / run_id / chunk_name("futures", 2)).unlink()  # finished: written
     with pytest.raises(StoreError, match="complete but only 2 of 3 chunks are on disk"):
         store.load(run_id)
 
@@ -236,6 +241,7 @@ def test_partial_run_without_chunks_loads_empty_frames(store: RunStore) -> None:
 def test_files_not_recorded_in_the_catalog_are_ignored(store: RunStore) -> None:
     run_id = new_run(store, n_samples=2 * CHUNK_SIZE)
     store.write_chunk(run_id, 0, *make_chunk(0))
+    store.flush()
     folder = store.path / "runs" / run_id
     # what a writer killed mid-way leaves: a temporary file, and files not yet recorded
     (folder / f".{chunk_name('futures', 1)}.0badf00d.tmp").write_bytes(b"PAR1 half a file")

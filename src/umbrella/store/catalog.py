@@ -1,16 +1,20 @@
-"""The catalog of a run store: one DuckDB file, ``catalog.duckdb``, opened per operation.
+"""The catalog of a run store: one DuckDB file, ``catalog.duckdb``, an index of the runs.
 
 Two tables: ``runs`` (one row per run: settings, status, times, owner process) and
-``chunks`` (one row per chunk whose Parquet files are in place). A connection is held only
-for the few statements of one operation, so processes take turns; when another process
-holds the file, opening waits (up to ``LOCK_WAIT`` seconds) and then gives up with a
-:class:`~umbrella.store.StoreError` naming the file.
+``chunks`` (one row per recorded chunk). The run folders are the authoritative record
+(:mod:`umbrella.store.manifest`); the catalog is written when a run starts, stops or
+finishes, brought up to date whenever runs are listed, and rebuilt from the folders when it
+is missing or unreadable (:func:`build`). DuckDB lets one process at a time open the file
+for writing, so every opening holds ``catalog.lock`` (:mod:`umbrella.store.locks`); when
+another process holds either, opening waits (up to ``LOCK_WAIT`` seconds) and then gives up
+with a :class:`~umbrella.store.StoreError` naming the file.
 """
 
 from __future__ import annotations
 
+import os
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
@@ -24,16 +28,22 @@ __all__ = [
     "LOCK_WAIT",
     "RUN_COLUMNS",
     "SCHEMA_VERSION",
+    "CatalogUnreadableError",
+    "build",
+    "chunk_counts",
     "connect",
+    "delete_runs",
     "fetch_chunks",
     "fetch_runs",
     "insert_run",
     "mark_interrupted",
     "record_chunk",
+    "replace_chunks",
     "run_ids",
     "running_runs",
     "transaction",
     "update_run",
+    "upsert_run",
 ]
 
 SCHEMA_VERSION = 1
@@ -83,6 +93,10 @@ CREATE TABLE IF NOT EXISTS chunks (
 Connection = duckdb.DuckDBPyConnection
 
 
+class CatalogUnreadableError(StoreError):
+    """The catalog file exists but DuckDB cannot open it as a database."""
+
+
 @contextmanager
 def connect(path: Path) -> Iterator[Connection]:
     """Open the catalog at ``path`` (creating its tables), yield it, close it.
@@ -106,10 +120,13 @@ def _open(path: Path) -> Connection:
         try:
             return duckdb.connect(str(path))
         except duckdb.IOException as error:
-            if "lock" not in str(error).lower() or time.monotonic() > deadline:
+            if "lock" not in str(error).lower():
+                message = f"{path}: cannot open the run catalog: {error}"
+                raise CatalogUnreadableError(message) from None
+            if time.monotonic() > deadline:
                 raise StoreError(f"{path}: cannot open the run catalog: {error}") from None
         except duckdb.Error as error:
-            raise StoreError(f"{path}: cannot open the run catalog: {error}") from None
+            raise CatalogUnreadableError(f"{path}: cannot open the run catalog: {error}") from None
         time.sleep(delay)
         delay = min(2 * delay, 0.2)
 
@@ -152,6 +169,67 @@ def insert_run(connection: Connection, values: Mapping[str, Any]) -> None:
         f"INSERT INTO runs ({', '.join(RUN_COLUMNS)}) VALUES ({placeholders})",
         [values[column] for column in RUN_COLUMNS],
     )
+
+
+def upsert_run(connection: Connection, values: Mapping[str, Any]) -> None:
+    """Add a run, or replace its row; ``values`` holds every column of ``runs``."""
+    placeholders = ", ".join("?" for _ in RUN_COLUMNS)
+    connection.execute(
+        f"INSERT OR REPLACE INTO runs ({', '.join(RUN_COLUMNS)}) VALUES ({placeholders})",
+        [values[column] for column in RUN_COLUMNS],
+    )
+
+
+def delete_runs(connection: Connection, run_ids: Iterable[str]) -> None:
+    """Remove runs (and their chunk rows) from the catalog."""
+    for run_id in run_ids:
+        connection.execute("DELETE FROM chunks WHERE run_id = ?", [run_id])
+        connection.execute("DELETE FROM runs WHERE run_id = ?", [run_id])
+
+
+def replace_chunks(
+    connection: Connection, run_id: str, chunks: Sequence[tuple[int, int, datetime]]
+) -> None:
+    """Set the chunk rows of one run: (chunk, rows, written_at) each."""
+    connection.execute("DELETE FROM chunks WHERE run_id = ?", [run_id])
+    if chunks:
+        connection.executemany(
+            "INSERT INTO chunks (run_id, chunk, rows, written_at) VALUES (?, ?, ?, ?)",
+            [[run_id, chunk, rows, written_at] for chunk, rows, written_at in chunks],
+        )
+
+
+def chunk_counts(connection: Connection) -> dict[str, int]:
+    """How many chunk rows each run has."""
+    rows = connection.execute("SELECT run_id, count(*) FROM chunks GROUP BY run_id").fetchall()
+    return {str(run_id): int(count) for run_id, count in rows}
+
+
+def build(
+    path: Path,
+    runs: Iterable[tuple[Mapping[str, Any], Sequence[tuple[int, int, datetime]]]],
+) -> None:
+    """Write a new catalog at ``path`` holding ``runs`` (values, chunk rows), replacing any.
+
+    The new file is built beside the old one and renamed over it; the caller holds the
+    catalog lock.
+    """
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.part")
+    for leftover in (temporary, temporary.with_name(temporary.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    try:
+        with connect(temporary) as connection, transaction(connection):
+            for values, chunks in runs:
+                insert_run(connection, values)
+                replace_chunks(connection, str(values["run_id"]), chunks)
+        # a log left by the old file would be replayed onto the new one: remove it first
+        path.with_name(path.name + ".wal").unlink(missing_ok=True)
+        os.replace(temporary, path)
+    except OSError as error:
+        raise StoreError(f"{path}: cannot rebuild the run catalog: {error}") from None
+    finally:
+        for leftover in (temporary, temporary.with_name(temporary.name + ".wal")):
+            leftover.unlink(missing_ok=True)
 
 
 def update_run(connection: Connection, run_id: str, **values: Any) -> None:

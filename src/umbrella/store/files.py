@@ -1,4 +1,4 @@
-"""Files of a run store: Parquet chunks and the scenario text, written atomically.
+"""Files of a run store: Parquet chunks, manifests and the scenario text, written atomically.
 
 A file is written under a temporary name in its final folder (``.NAME.XXXXXXXX.tmp``),
 flushed to disk (``fsync``), then renamed over its final name, and the folder is synced:
@@ -8,6 +8,7 @@ leaves only a temporary file, which nothing reads.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 from collections.abc import Callable, Iterable, Sequence
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import BinaryIO, Literal
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -26,10 +28,16 @@ __all__ = [
     "check_columns",
     "chunk_name",
     "chunk_paths",
+    "decode_table",
     "empty_frames",
+    "encode_frame",
     "outcome_means",
     "read_frames",
     "run_folder",
+    "sha256",
+    "sync_folder_of",
+    "to_table",
+    "write_bytes",
     "write_frame",
     "write_text",
 ]
@@ -70,21 +78,98 @@ def empty_frames(uncertainties: Iterable[str]) -> tuple[pd.DataFrame, pd.DataFra
     return futures, outcomes
 
 
+def to_table(frame: pd.DataFrame, where: Path | str) -> pa.Table:
+    """``frame`` (without its index) as an Arrow table.
+
+    A frame of plain numeric columns and categories (as an ensemble writes) is converted
+    column by column, without pandas metadata, which is several times faster and reads back
+    the same; any other frame goes through ``pyarrow.Table.from_pandas``.
+    """
+    try:
+        arrays = _plain_arrays(frame)
+        if arrays is not None:
+            return pa.Table.from_arrays(arrays, names=[str(name) for name in frame.columns])
+        return pa.Table.from_pandas(frame, preserve_index=False)
+    except (pa.ArrowException, TypeError, ValueError) as error:
+        raise StoreError(f"{where}: cannot convert the frame to Parquet: {error}") from None
+
+
+def _plain_arrays(frame: pd.DataFrame) -> list[pa.Array] | None:
+    """Arrow arrays of the columns, or None if a column is neither numeric nor a category
+    of strings (or names are not unique strings)."""
+    names = list(frame.columns)
+    if len(set(names)) != len(names) or not all(isinstance(name, str) for name in names):
+        return None
+    arrays = []
+    for name in names:
+        column = frame[name]
+        dtype = column.dtype
+        if isinstance(dtype, pd.CategoricalDtype):
+            categories = dtype.categories
+            if categories.dtype != object or not all(isinstance(c, str) for c in categories):
+                return None
+            codes = column.cat.codes.to_numpy()
+            if (codes < 0).any():
+                return None
+            arrays.append(
+                pa.DictionaryArray.from_arrays(
+                    pa.array(codes), pa.array(list(categories), pa.string()), ordered=dtype.ordered
+                )
+            )
+        elif isinstance(dtype, np.dtype) and dtype.kind in "fiu":
+            arrays.append(pa.array(column.to_numpy(), from_pandas=True))  # NaN as null
+        else:
+            return None
+    return arrays
+
+
+def encode_frame(table: pa.Table, where: Path | str) -> bytes:
+    """The bytes of a Parquet file holding ``table``.
+
+    Float columns are written without dictionary encoding (sampled values rarely repeat, and
+    the dictionary pass would cost more than it saves); other columns keep it.
+    """
+    dictionary = [f.name for f in table.schema if not pa.types.is_floating(f.type)]
+    sink = pa.BufferOutputStream()
+    try:
+        pq.write_table(table, sink, use_dictionary=dictionary)
+    except (pa.ArrowException, OSError) as error:
+        raise StoreError(f"{where}: cannot write Parquet: {error}") from None
+    return bytes(sink.getvalue())
+
+
+def decode_table(data: bytes, path: Path) -> pa.Table:
+    """The table held by the Parquet bytes ``data`` read from ``path``."""
+    try:
+        return pq.read_table(pa.BufferReader(data))
+    except (OSError, pa.ArrowException) as error:
+        raise StoreError(f"{path}: cannot read chunk: {error}") from None
+
+
+def sha256(data: bytes) -> str:
+    """The SHA-256 of ``data``, in hex."""
+    return hashlib.sha256(data).hexdigest()
+
+
 def write_frame(frame: pd.DataFrame, path: Path) -> None:
     """Write ``frame`` (without its index) as Parquet at ``path``, atomically."""
-    try:
-        table = pa.Table.from_pandas(frame, preserve_index=False)
-    except (pa.ArrowException, TypeError, ValueError) as error:
-        raise StoreError(f"{path}: cannot convert the frame to Parquet: {error}") from None
-    _write_atomic(path, lambda handle: pq.write_table(table, handle))
+    write_bytes(encode_frame(to_table(frame, path), path), path)
+
+
+def write_bytes(data: bytes, path: Path, *, sync_folder: bool = True) -> None:
+    """Write ``data`` at ``path``, atomically (the folder synced unless ``sync_folder`` is
+    False, for a caller that syncs it once after several files)."""
+    _write_atomic(path, lambda handle: handle.write(data), sync_folder=sync_folder)
 
 
 def write_text(text: str, path: Path) -> None:
     """Write ``text`` (UTF-8) at ``path``, atomically."""
-    _write_atomic(path, lambda handle: handle.write(text.encode("utf-8")))
+    write_bytes(text.encode("utf-8"), path)
 
 
-def _write_atomic(path: Path, write: Callable[[BinaryIO], object]) -> None:
+def _write_atomic(
+    path: Path, write: Callable[[BinaryIO], object], *, sync_folder: bool = True
+) -> None:
     temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     try:
         with temporary.open("wb") as handle:
@@ -92,15 +177,18 @@ def _write_atomic(path: Path, write: Callable[[BinaryIO], object]) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, path)
-        _sync_folder(path.parent)
+        if sync_folder:
+            sync_folder_of(path)
     except (OSError, pa.ArrowException) as error:
         raise StoreError(f"{path}: cannot write: {error}") from None
     finally:
         temporary.unlink(missing_ok=True)
 
 
-def _sync_folder(folder: Path) -> None:
-    """Make a rename in ``folder`` durable (POSIX; a no-op where folders cannot be opened)."""
+def sync_folder_of(path: Path) -> None:
+    """Make a rename in the folder of ``path`` durable (POSIX; a no-op where folders cannot
+    be opened)."""
+    folder = path.parent
     try:
         descriptor = os.open(folder, os.O_RDONLY)
     except OSError:

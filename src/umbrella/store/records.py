@@ -10,7 +10,16 @@ from typing import Any, Literal, TypedDict, cast
 
 from umbrella.errors import UmbrellaError
 
-__all__ = ["FieldChange", "OutcomeChange", "RunDiff", "RunRecord", "Status", "StoreError"]
+__all__ = [
+    "ChunkProblem",
+    "DamagedChunkError",
+    "FieldChange",
+    "OutcomeChange",
+    "RunDiff",
+    "RunRecord",
+    "Status",
+    "StoreError",
+]
 
 Status = Literal["running", "complete", "failed", "interrupted"]
 """``running`` (its process is alive), ``complete`` (every chunk recorded, then finished),
@@ -40,11 +49,28 @@ class StoreError(UmbrellaError):
     """
 
 
+class DamagedChunkError(StoreError):
+    """A chunk read back does not match the run's manifest (checksum, size, presence) or
+    holds values no run can produce; the message names the file and the command to run."""
+
+
+@dataclass(frozen=True)
+class ChunkProblem:
+    """One damaged chunk of a run, as :meth:`umbrella.store.RunStore.verify` finds it."""
+
+    chunk: int
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"chunk {self.chunk}: {self.path}: {self.message}"
+
+
 @dataclass(frozen=True)
 class RunRecord:
-    """One run as the catalog knows it, with its chunks counted on disk.
+    """One run as its folder records it, with its chunks counted on disk.
 
-    ``chunks_done`` and ``futures_done`` count only chunks that are recorded in the catalog
+    ``chunks_done`` and ``futures_done`` count only chunks that the run's manifest records
     *and* whose two Parquet files are present; times are timezone-aware (UTC).
     """
 
@@ -80,7 +106,7 @@ class RunRecord:
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any], chunks_done: int, futures_done: int) -> RunRecord:
-        """Build a record from a catalog row (lists and naive UTC times as DuckDB gives them)."""
+        """Build a record from a manifest or catalog row (times naive UTC or aware)."""
         values = dict(row)
         values["options"] = tuple(values["options"] or ())
         values["uncertainties"] = tuple(values["uncertainties"] or ())
