@@ -433,19 +433,27 @@ class Outcome:
 def outcomes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Outcome]:
     """Every case run once, three at a time (each in its own process and folder)."""
 
-    def one(case: Case) -> tuple[str, Outcome]:
-        work = tmp_path_factory.mktemp(case.name)
+    # Folders and files first, one at a time (temporary folders are not made safely from
+    # several threads); then the commands, three at a time.
+    prepared = []
+    for case in CORPUS:
+        work = tmp_path_factory.mktemp("case")
         _write(work, case.files)
-        before = frozenset(_listing(work))
         run_id = work / "s" / "run-id"
         args = tuple(
             run_id.read_text() if a == "@run-id" and run_id.exists() else a for a in case.args
         )
-        code, out, err, seconds, peak = _run(args, work, tmp_path_factory.mktemp("logs"))
+        prepared.append(
+            (case, work, args, frozenset(_listing(work)), tmp_path_factory.mktemp("logs"))
+        )
+
+    def one(item: tuple[Case, Path, tuple[str, ...], frozenset[str], Path]) -> tuple[str, Outcome]:
+        case, work, args, before, logs = item
+        code, out, err, seconds, peak = _run(args, work, logs)
         return _id(case), Outcome(code, out, err, seconds, peak, before, frozenset(_listing(work)))
 
     with ThreadPoolExecutor(max_workers=3) as pool:
-        return dict(pool.map(one, CORPUS))
+        return dict(pool.map(one, prepared))
 
 
 def _id(case: Case) -> str:
