@@ -19,6 +19,7 @@ __all__ = [
     "DEFAULT_SEED",
     "EXPORT_FORMATS",
     "MAX_CHUNK",
+    "MAX_KEPT",
     "MAX_SAMPLES",
     "MAX_SEED",
     "MAX_WORKERS",
@@ -67,6 +68,10 @@ MAX_SAMPLES = 10**10
 """The most futures one run may have: 100 times the largest run the docs project."""
 MAX_CHUNK = 10**6
 """The most futures one chunk may hold (memory grows with it)."""
+MAX_KEPT = 100_000
+"""The most futures a command that keeps every future in memory (``assess``, ``brief``,
+``backtest``) takes: about 1 GB of outcomes. Larger ensembles are for ``umbrella run``, which
+keeps them in the store."""
 MAX_WORKERS = 1024
 MAX_SEED = 2**63 - 1
 """Seeds are stored as 64-bit integers."""

@@ -207,7 +207,7 @@ def test_brief_command(tmp_path: Path) -> None:
     ("args", "message"),
     [
         (["--format", "docx"], "--format: unknown format docx"),
-        (["--samples", "10"], "--samples must be at least 1000"),
+        (["--samples", "10"], "--samples 10: use 1,000 to"),
         (["missing.yaml"], "missing.yaml"),
         (["--out", "taken"], "--out taken: exists and is not a folder"),
     ],

@@ -20,7 +20,7 @@ from umbrella.cli.headline import (
 )
 from umbrella.cli.output import console, reports_errors
 from umbrella.errors import UsageError
-from umbrella.settings import DEFAULT_SAMPLES, DEFAULT_SEED
+from umbrella.settings import DEFAULT_SAMPLES, DEFAULT_SEED, MAX_KEPT
 
 if TYPE_CHECKING:
     from umbrella.explore.assessment import Assessment
@@ -71,8 +71,11 @@ def assess_command(
     """Assess every option of a scenario: the chance deterrence holds, cost, time, Ukraine."""
     from umbrella.model.scenario import load_scenario
 
-    if samples < 100:
-        raise UsageError(f"--samples {samples}: use at least 100 futures")
+    if not 100 <= samples <= MAX_KEPT:
+        raise UsageError(
+            f"--samples {samples}: use 100 to {MAX_KEPT:,} futures (assess keeps every future "
+            "in memory; `umbrella run` takes more)"
+        )
     if out is not None and out.exists() and not out.is_dir():
         raise UsageError(f"{out}: exists and is not a folder; --out needs a folder")
     loaded = stressed(load_scenario(scenario), stress)

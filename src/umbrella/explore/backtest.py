@@ -56,6 +56,7 @@ from umbrella.explore.sampling import draw, uncertainties
 from umbrella.model.evaluate import evaluate
 from umbrella.model.layout import layout
 from umbrella.model.scenario import ProtegeGroup, Scenario
+from umbrella.settings import MAX_KEPT
 
 __all__ = [
     "DATES",
@@ -131,8 +132,8 @@ def backtest(
     ``scenario`` gives the model's structure (challenger, guarantors, proteges, game,
     assumptions); its own date, options, groups and stresses are replaced.
     """
-    if samples < 1:
-        raise UsageError(f"--samples {samples}: must be at least 1")
+    if not 1 <= samples <= MAX_KEPT:
+        raise UsageError(f"--samples {samples}: use 1 to {MAX_KEPT:,} futures per date")
     if seed < 0:
         raise UsageError(f"--seed {seed}: must be 0 or more")
     if not dates:

@@ -37,6 +37,7 @@ from umbrella.report import charts as ch
 from umbrella.report.findings import Findings, findings, spread
 from umbrella.report.narrative import conclusion
 from umbrella.report.numbers import estimate, money, number, percent, points
+from umbrella.settings import MAX_KEPT
 from umbrella.types import PathLike
 
 __all__ = ["Brief", "write_brief"]
@@ -127,8 +128,11 @@ def _run(
         if store is None:
             raise UsageError("--run needs the run store the run was kept in (--store)")
         return open_run(run_id, store)
-    if samples < 1_000:
-        raise UsageError(f"--samples must be at least 1000 for a brief (got {samples})")
+    if not 1_000 <= samples <= MAX_KEPT:
+        raise UsageError(
+            f"--samples {samples}: use 1,000 to {MAX_KEPT:,} futures for a brief (it reads "
+            "every future into memory)"
+        )
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
     return run_ensemble(scenario, samples, seed, store=store, progress=progress)

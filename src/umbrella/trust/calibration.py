@@ -65,6 +65,8 @@ NEITHER = ("necessary partner",)
 """Answers that measure neither trust nor distrust (a middle category), left out."""
 
 DEFAULT_UNTIL = dt.date(2022, 12, 31)
+MAX_DRAWS = 2**16
+"""The most draws of the prior one fit takes (the default 4,096 takes about 20 s)."""
 """Points fielded up to this date are fitted; later ones are held out and scored."""
 
 
@@ -157,8 +159,8 @@ def calibrate(
     until: dt.date = DEFAULT_UNTIL,
 ) -> Calibration:
     """Fit the trust assumptions to the polls (module docstring) and score the fit."""
-    if samples < 16:
-        raise UsageError(f"--samples {samples}: use at least 16 draws of the prior")
+    if not 16 <= samples <= MAX_DRAWS:
+        raise UsageError(f"--samples {samples}: use 16 to {MAX_DRAWS:,} draws of the prior")
     points = observations(world)
     train = (points["date"] <= until).to_numpy()
     if train.sum() < 3 or (~train).sum() < 1:
