@@ -19,6 +19,7 @@ from umbrella.errors import UsageError
 if TYPE_CHECKING:
     from umbrella.store import RunRecord
 
+RUN_ARGUMENT = typer.Argument(..., help="A run id, as `umbrella runs list` shows it.")
 app = typer.Typer(
     help="List, show, compare, verify and repair stored ensemble runs.", no_args_is_help=True
 )
@@ -68,7 +69,7 @@ def list_command(store: Path = STORE_OPTION, as_json: bool = JSON_OPTION) -> Non
 @app.command("show")
 @reports_errors
 def show_command(
-    run_id: str = typer.Argument(..., help="A run id, as `umbrella runs list` shows it."),
+    run_id: str = RUN_ARGUMENT,
     store: Path = STORE_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -135,7 +136,7 @@ def diff_command(
 @app.command("verify")
 @reports_errors
 def verify_command(
-    run_id: str = typer.Argument(..., help="A run id, as `umbrella runs list` shows it."),
+    run_id: str = RUN_ARGUMENT,
     store: Path = STORE_OPTION,
 ) -> None:
     """Check every chunk of a run against its manifest: one line per damaged chunk.
@@ -164,7 +165,7 @@ def verify_command(
 @app.command("repair")
 @reports_errors
 def repair_command(
-    run_id: str = typer.Argument(..., help="A run id, as `umbrella runs list` shows it."),
+    run_id: str = RUN_ARGUMENT,
     store: Path = STORE_OPTION,
 ) -> None:
     """Remove a run's damaged chunks and mark it interrupted, ready to resume."""

@@ -493,12 +493,7 @@ def _row(record: Record) -> dict[str, Any]:
     for name in type(record).model_fields:
         value = getattr(record, name)
         if isinstance(value, Estimate):
-            row[name] = value.value
-            row[f"{name}_low"] = value.lower
-            row[f"{name}_high"] = value.upper
-            row[f"{name}_year"] = value.year
-            row[f"{name}_sources"] = list(value.sources)
-            row[f"{name}_note"] = value.note
+            row |= value.columns(name, note=True)
         elif isinstance(value, Borders):
             row[name] = list(value.states)
             row[f"{name}_sources"] = list(value.sources)

@@ -179,6 +179,20 @@ class Estimate(BaseModel):
         """The high end of the range (the value itself where sources agree)."""
         return self.value if self.high is None else self.high
 
+    def columns(self, name: str, *, note: bool = False) -> dict[str, Any]:
+        """The estimate as the columns of a table row: ``name`` (the value), ``name_low``,
+        ``name_high``, ``name_year``, ``name_sources`` and, with ``note``, ``name_note``."""
+        row: dict[str, Any] = {
+            name: self.value,
+            f"{name}_low": self.lower,
+            f"{name}_high": self.upper,
+            f"{name}_year": self.year,
+            f"{name}_sources": list(self.sources),
+        }
+        if note:
+            row[f"{name}_note"] = self.note
+        return row
+
 
 def _between(high: float, unit: str) -> AfterValidator:
     """A check that an estimate's whole range lies in [0, ``high``] (``unit``): the

@@ -301,11 +301,7 @@ def _flatten(record: Record) -> dict[str, Any]:
     for name in type(record).model_fields:
         value = getattr(record, name)
         if isinstance(value, Estimate):
-            row[name] = value.value
-            row[f"{name}_low"] = value.lower
-            row[f"{name}_high"] = value.upper
-            row[f"{name}_year"] = value.year
-            row[f"{name}_sources"] = list(value.sources)
+            row |= value.columns(name)
         elif name == "memberships" and isinstance(record, Actor):
             for m in value:
                 suffix = "since" if m.status == "member" else "candidate_since"

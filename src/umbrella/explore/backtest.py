@@ -309,7 +309,7 @@ def _as_of(scenario: Scenario, world: World, day: dt.date) -> Scenario:
         stresses=(),
         proliferation_anchor=None,
     )
-    proteges = tuple(p for p in _europe(then, scenario, day))
+    proteges = tuple(_europe(then, scenario, day))
     groups = tuple(
         ProtegeGroup(
             name=code.lower(),

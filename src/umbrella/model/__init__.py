@@ -7,10 +7,9 @@ the assumption registry lists every parameter with its default, range and basis.
 figures to quote come from ``umbrella.assess``, which adds the default ensemble.
 """
 
-import sys
-from importlib import import_module
-from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from umbrella.lazy import lazy_members
 
 if TYPE_CHECKING:
     from umbrella.model.central import central
@@ -36,25 +35,7 @@ _HOMES = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name in _HOMES:
-        return getattr(import_module(_HOMES[name]), name)
-    raise AttributeError(f"module 'umbrella.model' has no attribute {name!r}")
-
-
-class _Package(ModuleType):
-    """This package, whose functions ``central``, ``evaluate`` and ``layout`` share their
-    names with the modules that define them: importing such a module must not replace the
-    function of the same name on the package (which the import system would otherwise do)."""
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name in _HOMES and isinstance(value, ModuleType):
-            return
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package
-
+__getattr__ = lazy_members(__name__, _HOMES)
 
 __all__ = [
     "MODEL_ASSUMPTIONS",

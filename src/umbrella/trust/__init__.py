@@ -40,39 +40,19 @@ References
    Electronic Commerce Conference, Bled, Slovenia, 2002.
 """
 
-import sys
-from importlib import import_module
-from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from umbrella.lazy import lazy_members
 from umbrella.trust.assumptions import ASSUMPTIONS
 
 if TYPE_CHECKING:
     from umbrella.trust.trajectories import TrustState, trajectories, trust_state
 
-
-_LAZY = ("TrustState", "trajectories", "trust_state")
-
-
-def __getattr__(name: str) -> Any:
-    # The trajectories need SciPy's Beta quantiles: loaded on first use, so that reading a
-    # scenario (which needs only the assumptions) stays fast.
-    if name in _LAZY:
-        return getattr(import_module("umbrella.trust.trajectories"), name)
-    raise AttributeError(f"module 'umbrella.trust' has no attribute {name!r}")
+_LAZY_NAMES = ("TrustState", "trajectories", "trust_state")
 
 
-class _Package(ModuleType):
-    """This package, whose function ``trajectories`` shares its name with the module that
-    defines it: importing the module must not replace the function on the package."""
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name in _LAZY and isinstance(value, ModuleType):
-            return
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package
-
+# The trajectories need SciPy's Beta quantiles: loaded on first use, so that reading a
+# scenario (which needs only the assumptions) stays fast.
+__getattr__ = lazy_members(__name__, dict.fromkeys(_LAZY_NAMES, "umbrella.trust.trajectories"))
 
 __all__ = ["ASSUMPTIONS", "TrustState", "trajectories", "trust_state"]
