@@ -527,13 +527,12 @@ def test_a_stress_after_the_horizon_samples_nothing() -> None:
 
 
 def test_the_challenger_belief_moves_trust_on_the_logit_scale() -> None:
-    import sys
+    from umbrella.model import kernel
 
-    evaluate_module = sys.modules["umbrella.model.evaluate"]
     trust = np.array([[[[0.25, 0.0, 1.0]]]])
-    same = evaluate_module._belief(trust, np.zeros(3))
+    same = kernel.belief(trust, np.zeros(0))
     assert same is trust
-    moved = evaluate_module._belief(trust, np.full(3, np.log(3.0)))
+    moved = kernel.belief(trust, np.full(3, 3.0))
     # odds 1/3 times 3 = 1: a belief of 0.5; 0 and 1 stay put.
     np.testing.assert_allclose(moved, [[[[0.5, 0.0, 1.0]]]], atol=1e-15)
 

@@ -48,7 +48,19 @@ import numba
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["extended", "ratio_law", "rudimentary"]
+__all__ = [
+    "challenger_side",
+    "extended",
+    "no_challenge_at",
+    "no_challenge_rudimentary_at",
+    "ratio_law",
+    "rebuffed_at",
+    "rebuffed_with",
+    "rudimentary",
+    "rudimentary_conflict",
+    "upper_moment_with",
+    "upper_phi",
+]
 
 FloatArray = npt.NDArray[np.float64]
 Kernel = TypeVar("Kernel", bound=Callable[..., float])
@@ -91,17 +103,13 @@ def ratio_law(x: npt.ArrayLike, c: npt.ArrayLike) -> FloatArray:
 
 
 @_inline
-def _upper_moment(x: float, c: float) -> float:  # pragma: no cover - compiled
-    """``E[r 1{r > x}]`` for ``r`` with :func:`ratio_law` ``c``.
+def upper_phi(y: float) -> float:  # pragma: no cover - compiled
+    """``phi(y) = (-log(1 - y) - y) / y^2``, smooth through ``y = 0`` (``phi(0) = 1/2``): the
+    logarithm in :func:`upper_moment_with`.
 
-    With ``y = (1 - c)(1 - x)``, so that ``1 - y = x + c (1 - x)``:
-    ``c (1 - x) ((1 - x) phi(y) + x / (1 - y))``, where ``phi(y) = (-log(1 - y) - y) / y^2``
-    is smooth through ``y = 0`` (``phi(0) = 1/2``); the closed form loses digits as ``y``
-    nears 0 (by about 1e-16 / y^2), so below ``|y| = 1e-2`` its series is used, to y^7
-    (exact to 1e-17).
+    The closed form loses digits as ``y`` nears 0 (by about 1e-16 / y^2), so below
+    ``|y| = 1e-2`` its series is used, to y^7 (exact to 1e-17).
     """
-    rest = 1.0 - x
-    y = (1.0 - c) * rest
     small = abs(y) < _SERIES_BELOW
     # Compiled code may evaluate both branches: the closed form gets a harmless y where the
     # series is used, so that no 0/0 is ever computed (and no floating-point flag raised).
@@ -110,28 +118,101 @@ def _upper_moment(x: float, c: float) -> float:  # pragma: no cover - compiled
     series = 0.5 + y * (
         1 / 3 + y * (1 / 4 + y * (1 / 5 + y * (1 / 6 + y * (1 / 7 + y * (1 / 8 + y / 9)))))
     )
-    phi = series if small else closed
+    return series if small else closed
+
+
+@_inline
+def upper_moment_with(x: float, c: float, phi: float) -> float:  # pragma: no cover - compiled
+    """``E[r 1{r > x}]`` for ``r`` with :func:`ratio_law` ``c``, given
+    ``phi = upper_phi((1 - c)(1 - x))``.
+
+    With ``y = (1 - c)(1 - x)``, so that ``1 - y = x + c (1 - x)``:
+    ``c (1 - x) ((1 - x) phi(y) + x / (1 - y))``. Apart from ``phi``, the arithmetic has no
+    call in it, so a loop over many ``x`` compiles to vector instructions.
+    """
+    rest = 1.0 - x
+    y = (1.0 - c) * rest
     return c * rest * (rest * phi + x / (1.0 - y))
 
 
-@_ufunc("float64(float64, float64, float64, float64, float64)")
-def _no_challenge(
+@_inline
+def no_challenge_at(
     x: float, p_ch: float, c_hard: float, c_soft: float, quiet: float
 ) -> float:  # pragma: no cover - compiled
-    """``deter + (above_soft - deter)(1 - p_ch) + (1 - above_soft) quiet`` per element."""
+    """The extended game's share of no challenge at credibility ``x`` (one element):
+    ``deter + (above_soft - deter)(1 - p_ch) + (1 - above_soft) quiet``, written as
+    ``deter p_ch + above_soft (1 - p_ch - quiet) + quiet``."""
     rest = 1.0 - x
     deter = x / (x + c_hard * rest)  # P(sigma_hard <= p_def)
     above_soft = x / (x + c_soft * rest)  # P(sigma_soft <= p_def)
     return deter * p_ch + above_soft * (1.0 - p_ch - quiet) + quiet
 
 
+@_inline
+def rebuffed_at(
+    x: float, c_soft: float, pooled: float, weight: float
+) -> float:  # pragma: no cover - compiled
+    """The extended game's share of challenges rebuffed at credibility ``x`` (one element):
+    ``(1 - above_soft) p_def pooled + weight E[sigma_soft 1{sigma_soft > p_def}]``."""
+    return rebuffed_with(x, c_soft, pooled, weight, upper_phi((1.0 - c_soft) * (1.0 - x)))
+
+
+@_inline
+def rebuffed_with(
+    x: float, c_soft: float, pooled: float, weight: float, phi: float
+) -> float:  # pragma: no cover - compiled
+    """:func:`rebuffed_at` given ``phi = upper_phi((1 - c_soft)(1 - x))``."""
+    above_soft = x / (x + c_soft * (1.0 - x))
+    return (1.0 - above_soft) * x * pooled + weight * upper_moment_with(x, c_soft, phi)
+
+
+@_inline
+def no_challenge_rudimentary_at(x: float, c: float) -> float:  # pragma: no cover - compiled
+    """The rudimentary game's share of no challenge at credibility ``x``: the ratio law
+    ``x / (x + c (1 - x))`` with ``c = E[g] / E[h]`` (one element)."""
+    return x / (x + c * (1.0 - x))
+
+
+@_ufunc("float64(float64, float64, float64, float64, float64)")
+def _no_challenge(
+    x: float, p_ch: float, c_hard: float, c_soft: float, quiet: float
+) -> float:  # pragma: no cover - compiled
+    return no_challenge_at(x, p_ch, c_hard, c_soft, quiet)
+
+
 @_ufunc("float64(float64, float64, float64, float64)")
 def _rebuffed(
     x: float, c_soft: float, pooled: float, weight: float
 ) -> float:  # pragma: no cover - compiled
-    """``(1 - above_soft) p_def pooled + weight E[sigma_soft 1{sigma_soft > p_def}]``."""
-    above_soft = x / (x + c_soft * (1.0 - x))
-    return (1.0 - above_soft) * x * pooled + weight * _upper_moment(x, c_soft)
+    return rebuffed_at(x, c_soft, pooled, weight)
+
+
+def challenger_side(p_ch: npt.ArrayLike, stake_ratio: npt.ArrayLike) -> dict[str, FloatArray]:
+    """What the extended game's expectation needs of the challenger's resolve ``p_ch``
+    alone (no credibility in it): ``quiet = bluffing - odds``, ``pooled = pooling (1 - p_ch)``
+    and ``weight = odds - p_ch bluffing``, with ``pooling = P(mu* <= p_ch)``,
+    ``bluffing = 1 - pooling`` and ``odds = E[(p_ch / mu*) 1{bluff}]`` (see :func:`extended`).
+    """
+    pc = np.asarray(p_ch, dtype=np.float64)
+    rho = np.asarray(stake_ratio, dtype=np.float64)
+    pooling = ratio_law(pc, rho)  # P(mu* <= p_ch): both challenger types challenge
+    bluffing = 1.0 - pooling  # P(mu* > p_ch)
+    odds = pc * _inverse_moment(pc, rho)  # E[(p_ch / mu*) 1{bluff}]
+    return {
+        "quiet": bluffing - odds,
+        "pooled": pooling * (1.0 - pc),
+        "weight": odds - pc * bluffing,
+    }
+
+
+def rudimentary_conflict(
+    p_ch: npt.ArrayLike, hard_share: npt.ArrayLike, cost: npt.ArrayLike
+) -> FloatArray:
+    """``E[h]``, the challenger's expected cost of conflict in the rudimentary game over its
+    own types: ``(p_ch hard_share + 2 (1 - p_ch)) cost`` (see :func:`rudimentary`)."""
+    pc = np.asarray(p_ch, dtype=np.float64)
+    conflict: FloatArray = (pc * np.asarray(hard_share) + 2.0 * (1.0 - pc)) * np.asarray(cost)
+    return conflict
 
 
 def _inverse_moment(p: FloatArray, rho: FloatArray) -> FloatArray:
@@ -188,11 +269,8 @@ def extended(
     gain = np.asarray(gain, dtype=np.float64)
     c_soft = gain / np.asarray(cost, dtype=np.float64)  # E[g] / E[m]
     c_hard = c_soft / np.asarray(hard_share, dtype=np.float64)  # E[g] / E[hard_share m]
-    rho = np.asarray(stake_ratio, dtype=np.float64)
     # Per challenger-resolve: the defender's side (pooling or bluff), no credibility in it.
-    pooling = ratio_law(pc, rho)  # P(mu* <= p_ch): both challenger types challenge
-    bluffing = 1.0 - pooling  # P(mu* > p_ch)
-    odds = pc * _inverse_moment(pc, rho)  # E[(p_ch / mu*) 1{bluff}]
+    side = challenger_side(pc, stake_ratio)
     # Per credibility (the challenger's side), class by class (docs/games/extended.md):
     # separating SQ 1 - p_ch, CW p_ch (1 - p_def), CF p_ch p_def; pooling CW 1 - p_def,
     # DW (1 - p_ch) p_def, CF p_ch p_def; bluff SQ 1 - p_ch / mu*, CW (p_ch / mu*)
@@ -201,8 +279,8 @@ def extended(
     #   SQ = F_h + (F_s - F_h)(1 - p_ch) + (1 - F_s)(bluffing - odds)
     #   DW = (1 - F_s) pooling (1 - p_ch) x + (odds - p_ch bluffing) E[sigma_soft 1{> x}]
     # Each is one compiled pass over the (group, year, sample) array of an ensemble.
-    no_challenge = np.asarray(_no_challenge(x, pc, c_hard, c_soft, bluffing - odds))
-    rebuffed = np.asarray(_rebuffed(x, c_soft, pooling * (1.0 - pc), odds - pc * bluffing))
+    no_challenge = np.asarray(_no_challenge(x, pc, c_hard, c_soft, side["quiet"]))
+    rebuffed = np.asarray(_rebuffed(x, c_soft, side["pooled"], side["weight"]))
     fails = 1.0 - no_challenge
     fails -= rebuffed
     return {"SQ": no_challenge, "DW": rebuffed, "fails": fails}
@@ -230,6 +308,6 @@ def rudimentary(
     """
     x = np.asarray(p_def, dtype=np.float64)
     pc = np.asarray(p_ch, dtype=np.float64)
-    conflict = (pc * np.asarray(hard_share) + 2.0 * (1.0 - pc)) * np.asarray(cost)
+    conflict = rudimentary_conflict(pc, hard_share, cost)
     no_challenge = ratio_law(x, np.asarray(gain, dtype=np.float64) / conflict)
     return {"SQ": no_challenge, "DW": np.zeros_like(no_challenge), "fails": 1.0 - no_challenge}

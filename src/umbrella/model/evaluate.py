@@ -27,8 +27,7 @@ sample axis last, so that every per-future assumption broadcasts along contiguou
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -37,6 +36,7 @@ from umbrella.assumptions import Assumption
 from umbrella.errors import ModelError
 from umbrella.games import expected
 from umbrella.model import credibility as cred
+from umbrella.model import kernel
 from umbrella.model import options as opt
 from umbrella.model.layout import Layout
 from umbrella.model.levers import acts_on_credibility
@@ -162,55 +162,24 @@ def evaluate(
     option keeps its credibility per guarantor.
     """
     base = _base(scenario, grid, params)
-    discount = opt.discount_factors(grid.years, scenario.start_year, params["discount_rate"])
-    pressure = _abandonment(scenario, grid, base)
+    plans = _plans(scenario, grid, base)
+    kept = _kernel(base, grid, plans, full=True, detail=detail)
     results: list[OptionOutcomes] = []
-    still: dict[str, FloatArray] | None = None  # deterrence when no credibility lever moves
-    for option in scenario.options:
-        share = opt.ramp(params, option, grid.years)
-        spent = opt.spending(params, option, grid.years)
-        support = opt.ukraine_support(params, option, share, spent)
-        denial = _denial(support, params) if grid.supported is not None else None
-        moving = denial is not None or any(acts_on_credibility(x) for x in option.levers)
-        credibility: list[FloatArray] | None = None
-        if detail or still is None:
-            credibility = _credibility(option, share, base)
-            deterrence = _outcome(option, share, credibility, base, denial)
-            if not moving:
-                still = deterrence
-        else:
-            deterrence = still
-            if any(acts_on_credibility(x) for x in option.levers):
-                # Before any future sees the option act (a lever times a share of 0 adds 0),
-                # deterrence is the status quo's, exactly: only the later years are
-                # evaluated.
-                acting = np.flatnonzero(share.any(axis=1))
-                first = int(acting[0]) if len(acting) else len(grid.years)
-                later = _from_year(base, first)
-                tail = _outcome(
-                    option, share[first:], _credibility(option, share[first:], later), later, None
-                )
-                deterrence = {
-                    name: np.concatenate([values[:, :first], tail[name]], axis=1)
-                    for name, values in still.items()
-                }
-            if denial is not None:
-                # Support moves only the supported protege's game: its row is evaluated
-                # again, with the same credibility.
-                deterrence = _supported_row(deterrence, base, denial, deterrence is not still)
+    for k, plan in enumerate(plans):
+        no_challenge, rebuffed, fails, combined = kept.full[k]
         results.append(
             OptionOutcomes(
-                no_challenge=deterrence["SQ"],
-                rebuffed=deterrence["DW"],
-                fails=deterrence["fails"],
-                holds=held(deterrence["fails"], base.rate, grid.steps) if detail else None,
-                combined=deterrence["combined"],
-                credibility=np.stack(credibility) if detail and credibility else None,
-                share=share,
-                spending=spent,
-                npv=opt.present_value(spent, discount),
-                proliferation=opt.proliferation(params, option, share, pressure, grid.years),
-                support=support,
+                no_challenge=no_challenge,
+                rebuffed=rebuffed,
+                fails=fails,
+                holds=held(fails, base.rate, grid.steps) if detail else None,
+                combined=combined,
+                credibility=kept.credibility[k] if detail else None,
+                share=plan.share,
+                spending=plan.spent,
+                npv=plan.npv,
+                proliferation=plan.proliferation,
+                support=plan.support,
             )
         )
     return Evaluation(trust=base.trust, options=tuple(results), rate=base.rate, steps=grid.steps)
@@ -238,56 +207,53 @@ def summarise(
     scenario: Scenario, grid: Layout, params: Mapping[str, FloatArray]
 ) -> dict[str, FloatArray]:
     """The summary outcomes (:data:`SUMMARY_OUTCOMES`), each (sample, option)."""
-    evaluation = evaluate(scenario, grid, params)
-    columns: dict[str, list[FloatArray]] = {name: [] for name in SUMMARY_OUTCOMES}
+    base = _base(scenario, grid, params)
+    plans = _plans(scenario, grid, base)
+    folded = _kernel(base, grid, plans, full=False, detail=False).folded  # (o, k, r, s)
     weights = grid.group_weights
     supported = grid.supported
     n = next(iter(params.values())).shape[0]
-    missing = np.full(n, np.nan)
-    rate, steps = evaluation.rate, evaluation.steps
+    rate = base.rate[:, 0]  # (r, s)
+    at = {name: kernel.FOLDED.index(name) for name in kernel.FOLDED}
+    # Every option at once: each array (option, group, sample); each column (sample, option).
+    through = np.exp(-(folded[:, at["hazard"]] * rate))
+    last = {
+        "holds": through,
+        "no_challenge": folded[:, at["no_challenge_last"]],
+        "rebuffed": folded[:, at["rebuffed_last"]],
+        "fails": folded[:, at["fails_last"]],
+    }
+    first = {name: folded[:, at[f"{name}_first"]] for name in ("no_challenge", "rebuffed", "fails")}
+    first["holds"] = np.exp(-(first["fails"] * grid.steps[0] * rate))
+    summary: dict[str, FloatArray] = {}
+    for name in OUTCOMES:
+        summary[f"{name}_europe"] = (weights @ last[name]).T
+        summary[f"{name}_europe_first"] = (weights @ first[name]).T
     reports = [k for k in grid.weighted if k != "europe"]
-    matrix = np.stack([grid.weighted[k] for k in reports]) if reports else None  # (report, r)
-    for report in [*reports, "europe_exposure"]:
-        for name in OUTCOMES:
-            columns[f"{name}_in_{report}"] = []
-    for result in evaluation.options:
-        through = held(result.fails, rate, steps, -1)
-        if matrix is not None:
-            for name, values in (
-                ("holds", through),
-                ("no_challenge", result.no_challenge[:, -1]),
-                ("rebuffed", result.rebuffed[:, -1]),
-                ("fails", result.fails[:, -1]),
-            ):
-                for report, row in zip(reports, matrix @ values, strict=True):
-                    columns[f"{name}_in_{report}"].append(row)
-        # Exposure: population times crisis rate, per future (the rates are uncertain).
-        exposed = weights[:, None] * rate[:, 0]  # (r, s)
-        exposed /= exposed.sum(axis=0)
-        for name, values in (
-            ("holds", through),
-            ("no_challenge", result.no_challenge[:, -1]),
-            ("rebuffed", result.rebuffed[:, -1]),
-            ("fails", result.fails[:, -1]),
-        ):
-            columns[f"{name}_in_europe_exposure"].append(np.einsum("rs,rs->s", exposed, values))
-        columns["holds_europe"].append(weights @ through)
-        columns["holds_europe_first"].append(weights @ held(result.fails, rate, steps, 0))
-        for name, values in (
-            ("no_challenge", result.no_challenge),
-            ("rebuffed", result.rebuffed),
-            ("fails", result.fails),
-        ):
-            columns[f"{name}_europe"].append(weights @ values[:, -1])
-            columns[f"{name}_europe_first"].append(weights @ values[:, 0])
-        columns["holds_ukraine"].append(missing if supported is None else through[supported])
-        columns["fails_ukraine"].append(
-            missing if supported is None else result.fails[supported, -1]
+    if reports:
+        matrix = np.stack([grid.weighted[k] for k in reports])  # (report, r)
+        for name, per_group in last.items():
+            per_report = matrix @ per_group  # (option, report, sample)
+            for q, report in enumerate(reports):
+                summary[f"{name}_in_{report}"] = per_report[:, q].T
+    # Exposure: population times crisis rate, per future (the rates are uncertain).
+    exposed = weights[:, None] * rate  # (r, s)
+    exposed /= exposed.sum(axis=0)
+    for name, per_group in last.items():
+        summary[f"{name}_in_europe_exposure"] = np.stack(
+            [np.einsum("rs,rs->s", exposed, values) for values in per_group], axis=1
         )
-        columns["npv_eur_bn"].append(result.npv)
-        columns["proliferation"].append(result.proliferation[-1])
-        columns["ukraine_support_eur_bn"].append(result.support[0].mean(axis=0))
-    summary = {name: np.stack(values, axis=1) for name, values in columns.items()}
+    if supported is None:
+        summary["holds_ukraine"] = summary["fails_ukraine"] = np.full((n, len(plans)), np.nan)
+    else:
+        summary["holds_ukraine"] = through[:, supported].T
+        summary["fails_ukraine"] = last["fails"][:, supported].T
+    summary["npv_eur_bn"] = np.stack([p.npv for p in plans], axis=1)
+    summary["proliferation"] = np.stack([p.proliferation[-1] for p in plans], axis=1)
+    summary["ukraine_support_eur_bn"] = np.stack([p.support[0].mean(axis=0) for p in plans], axis=1)
+    order = [*SUMMARY_OUTCOMES]
+    order += [f"{name}_in_{r}" for r in [*reports, "europe_exposure"] for name in OUTCOMES]
+    summary = {name: summary[name] for name in order}
     check_finite(summary, params, scenario.registry, missing_allowed=supported is None)
     return summary
 
@@ -351,10 +317,9 @@ class _Base:
     params: Mapping[str, FloatArray]
     guarantors: tuple[str, ...]
     trust: FloatArray  # (g, r, y, s), allies' trust
-    belief: FloatArray  # (g, r, y, s), the challenger's belief that g would fight
+    odds: FloatArray  # (s,): exp(belief.shift), or (0,) where every shift is 0
     depth: FloatArray  # (g, r, y, s)
     capability: FloatArray  # (g, s)
-    credibility: FloatArray  # (g, r, y, s), the status quo's
     ally: FloatArray  # (r, 1, 1): 1 for an ally (NATO or EU member), else 0
     targeted: dict[str, FloatArray]  # option -> (r, 1, 1): 1 for a protege it aims at
     supported: int | None  # the supported protege's group
@@ -385,15 +350,14 @@ def _base(scenario: Scenario, grid: Layout, params: Mapping[str, FloatArray]) ->
         if g in grid.reps:  # a guarantor defends its own territory: depth 1, trust 1
             depth[gi, grid.reps.index(g)] = 1.0
     pair = scenario.coordination
-    belief = _belief(trust, params["belief.shift"])
+    shift = params["belief.shift"]
     return _Base(
         params=params,
         guarantors=grid.guarantors,
         trust=trust,
-        belief=belief,
+        odds=np.exp(shift) if np.any(shift) else _EMPTY1,
         depth=depth,
         capability=capability,
-        credibility=belief * depth * capability[:, None, None, :],
         ally=grid.allies[:, None, None].astype(np.float64),
         targeted={k: v[:, None, None].astype(np.float64) for k, v in grid.targeted.items()},
         supported=grid.supported,
@@ -404,19 +368,6 @@ def _base(scenario: Scenario, grid: Layout, params: Mapping[str, FloatArray]) ->
         rate=np.stack([params[k] for k in grid.rate_keys])[:, None, :],
         game=scenario.game,
     )
-
-
-def _belief(trust: FloatArray, shift: FloatArray) -> FloatArray:
-    """The challenger's belief that a guarantor would fight: allies' trust with its odds
-    multiplied by ``exp(belief.shift)`` (a shift on the logit scale, written without a
-    logarithm so that a trust of 0 or 1 stays where it is). At a shift of 0, the trust
-    itself."""
-    if not np.any(shift):
-        return trust
-    factor = np.exp(shift)  # (s,)
-    moved = trust * factor
-    belief: FloatArray = moved / (1.0 - trust + moved)
-    return belief
 
 
 def _resolve(
@@ -465,39 +416,6 @@ def _trust(scenario: Scenario, grid: Layout, params: Mapping[str, FloatArray]) -
     return trust
 
 
-def _credibility(option: OptionSpec, share: FloatArray, base: _Base) -> list[FloatArray]:
-    """Each guarantor's credibility (r, y, s) under ``option``: its levers, ramped.
-
-    Depth levers reach allies (NATO or EU members) unless the option is aimed at chosen
-    proteges; an aimed option's every lever reaches those proteges only.
-    """
-    params, pulled = base.params, set(option.levers)
-    aim = base.targeted.get(option.id)
-    reach = base.ally if aim is None else aim
-    scope: Any = 1.0 if aim is None else aim
-    result = []
-    for gi, g in enumerate(base.guarantors):
-        code = g.lower()
-        deeper, stronger = f"depth_{code}" in pulled, f"capability_{code}" in pulled
-        if not deeper and not stronger:
-            result.append(base.credibility[gi])
-            continue
-        depth = base.depth[gi]
-        if deeper:  # the lever reaches allies only; the depth still missing is what it adds
-            added = opt.lever(params, option, f"depth_{code}") * share * reach
-            depth = depth + added * (1.0 - depth)
-        capability: Any = base.capability[gi]
-        if stronger:
-            extra = opt.lever(params, option, f"capability_{code}") * share * scope
-            capability = capability + extra * (1.0 - capability)
-        result.append(base.belief[gi] * depth * capability)
-    if base.pair is not None and "coordination" in pulled:
-        kappa = opt.lever(params, option, "coordination") * share * scope
-        i, j = base.pair
-        result[i], result[j] = cred.coordinate(result[i], result[j], kappa)
-    return result
-
-
 def _abandonment(scenario: Scenario, grid: Layout, base: _Base) -> FloatArray:
     """What abandonment adds to the proliferation index (year, sample).
 
@@ -509,24 +427,14 @@ def _abandonment(scenario: Scenario, grid: Layout, base: _Base) -> FloatArray:
     if scenario.proliferation_anchor is None:
         return np.zeros((len(grid.years), params["proliferation.status_quo"].shape[0]))
     gi = grid.guarantors.index(scenario.proliferation_anchor)
-    anchor = np.tensordot(grid.group_weights, base.credibility[gi], axes=(0, 0))  # (y, s)
+    belief = kernel.belief(base.trust[gi], base.odds)
+    status_quo = belief * base.depth[gi] * base.capability[gi]  # (r, y, s)
+    anchor = np.tensordot(grid.group_weights, status_quo, axes=(0, 0))  # (y, s)
     ratio = anchor / np.maximum(anchor[0], 1e-12)
     drop = np.maximum(1.0 - ratio, 0.0)
     room = 1.0 - params["proliferation.status_quo"]
     pressure: FloatArray = room * params["proliferation.abandonment"] * drop
     return pressure
-
-
-def _outcome(
-    option: OptionSpec,
-    share: FloatArray,
-    credibility: list[FloatArray],
-    base: _Base,
-    denial: FloatArray | None,
-) -> dict[str, FloatArray]:
-    """Combined credibility and the game's expected outcome, (r, y, s) each."""
-    combined = _combined(option, share, credibility, base)
-    return {**_deterrence(combined, base, denial), "combined": combined}
 
 
 def _denial(
@@ -545,93 +453,146 @@ def _denial(
     return factor
 
 
-def _supported_row(
-    source: dict[str, FloatArray], base: _Base, denial: FloatArray, fresh: bool
-) -> dict[str, FloatArray]:
-    """``source`` with the supported protege's row evaluated under ``denial``; ``source``
-    is changed in place when ``fresh`` (its own arrays), else copied first."""
-    row = base.supported
-    assert row is not None  # a denial needs a supported protege
-    one = replace(base, p_ch=base.p_ch[row : row + 1], rate=base.rate[row : row + 1], supported=0)
-    changed = _deterrence(source["combined"][row : row + 1], one, denial)
-    result = dict(source)
-    for name, values in changed.items():
-        if not fresh:
-            result[name] = result[name].copy()
-        result[name][row : row + 1] = values
-    return result
+_EMPTY1 = np.zeros(0)
+_EMPTY4 = np.zeros((0, 0, 0, 0))
+_EMPTY5 = np.zeros((0, 0, 0, 0, 0))
 
 
-def _from_year(base: _Base, first: int) -> _Base:
-    """``base`` from year index ``first`` on (views, no copies)."""
-    if not first:
-        return base
-    return replace(
-        base,
-        trust=base.trust[:, :, first:],
-        belief=base.belief[:, :, first:],
-        depth=base.depth[:, :, first:],
-        credibility=base.credibility[:, :, first:],
-        p_ch=base.p_ch if base.p_ch.shape[1] == 1 else base.p_ch[:, first:],
-    )
+def _challenger_side(base: _Base) -> FloatArray:
+    """What the game needs of the challenger's resolve alone, (k, r, y', s): for the extended
+    game its ``quiet``, ``pooled`` and ``weight`` (:func:`umbrella.games.expected.challenger_side`),
+    for the rudimentary game its expected cost of conflict."""
+    params = base.params
+    if base.game == "rudimentary":
+        conflict = expected.rudimentary_conflict(
+            base.p_ch, params["game.hard_conflict_share"], params["game.challenger_cost"]
+        )
+        return np.ascontiguousarray(conflict[None])
+    parts = expected.challenger_side(base.p_ch, params["game.defender_stake_ratio"])
+    return np.stack([parts["quiet"], parts["pooled"], parts["weight"]])
 
 
-def _combined(
-    option: OptionSpec, share: FloatArray, credibility: list[FloatArray], base: _Base
-) -> FloatArray:
-    """Probability that at least one guarantor (or a European force) resists, (r, y, s).
+@dataclass(frozen=True)
+class _Plan:
+    """One option over time: its ramp, spending and support, and what they change."""
 
-    A common shock (a threat that deters every guarantor at once) decides all of them
-    together with probability ``rho`` (``combine.correlation``): then the challenger faces
-    the most credible alone. Otherwise they resist independently:
-    ``(1 - rho)(1 - prod (1 - c)) + rho max c``, which never rises with ``rho``.
-    """
-    entries = list(credibility)
-    if "european_force" in option.levers:
-        aim = base.targeted.get(option.id)
-        reach = base.ally if aim is None else aim
-        entries.append(opt.lever(base.params, option, "european_force") * share * reach)
-    keep = 1.0 - entries[0]
-    top = entries[0].copy()
-    spare = np.empty_like(keep)
-    for value in entries[1:]:
-        np.subtract(1.0, value, out=spare)
-        keep *= spare
-        np.maximum(top, value, out=top)
-    # independent: 1 - keep; mixed: (1 - rho)(1 - keep) + rho top = (1 - keep) - rho (1 - keep
-    # - top), written in place.
-    combined: FloatArray = np.subtract(1.0, keep, out=keep)
-    top -= combined
-    top *= base.params["combine.correlation"]
-    combined += top
-    return combined
+    option: OptionSpec
+    share: FloatArray  # (y, s)
+    spent: FloatArray  # (y, s)
+    npv: FloatArray  # (s,)
+    proliferation: FloatArray  # (y, s)
+    support: tuple[FloatArray, FloatArray, FloatArray]
+    denial: FloatArray | None  # (y, s)
+    acts: bool  # pulls a lever that moves credibility
 
 
-def _deterrence(
-    combined: FloatArray, base: _Base, denial: FloatArray | None
-) -> dict[str, FloatArray]:
-    """The game's expected outcome per crisis opportunity, (r, y, s).
+def _plans(scenario: Scenario, grid: Layout, base: _Base) -> list[_Plan]:
+    params = base.params
+    discount = opt.discount_factors(grid.years, scenario.start_year, params["discount_rate"])
+    pressure = _abandonment(scenario, grid, base)
+    plans = []
+    for option in scenario.options:
+        share = opt.ramp(params, option, grid.years)
+        spent = opt.spending(params, option, grid.years)
+        support = opt.ukraine_support(params, option, share, spent)
+        plans.append(
+            _Plan(
+                option=option,
+                share=share,
+                spent=spent,
+                npv=opt.present_value(spent, discount),
+                proliferation=opt.proliferation(params, option, share, pressure, grid.years),
+                support=support,
+                denial=_denial(support, params) if grid.supported is not None else None,
+                acts=any(acts_on_credibility(x) for x in option.levers),
+            )
+        )
+    return plans
 
-    ``denial`` (year, sample) scales the challenger's expected gain toward the supported
-    protege's group.
+
+@dataclass(frozen=True)
+class _Kept:
+    folded: FloatArray  # (o, k, r, s): kernel.FOLDED, or empty
+    full: FloatArray  # (o, 4, r, y, s): SQ, DW, fails, combined; or empty
+    credibility: FloatArray  # (o, g, r, y, s), or empty
+
+
+def _kernel(base: _Base, grid: Layout, plans: list[_Plan], *, full: bool, detail: bool) -> _Kept:
+    """Every option's deterrence by the fused kernel (:func:`umbrella.model.kernel.deterrence`):
+    every year (``full``) or folded over the years; with ``detail`` each guarantor's
+    credibility too.
+
+    Depth levers and a European force reach allies (NATO or EU members) unless the option is
+    aimed at chosen proteges; an aimed option's every lever reaches those proteges only.
+    Outside ``detail``, the first option that moves nothing (the status quo) is the
+    reference: before any future sees another option act (a lever times a share of 0 adds
+    0), that option's deterrence is the reference's exactly, and is copied, not computed,
+    except in the supported protege's row where the option changes its support.
     """
     params = base.params
-    gain: Any = params["game.challenger_gain"]
-    if denial is not None and base.supported is not None:
-        gain = np.broadcast_to(gain, combined.shape).copy()
-        gain[base.supported] *= denial
-    payoffs = {
-        "gain": gain,
-        "cost": params["game.challenger_cost"],
-        "hard_share": params["game.hard_conflict_share"],
-    }
-    if base.game == "rudimentary":
-        outcome = expected.rudimentary(p_def=combined, p_ch=base.p_ch, **payoffs)
-    else:
-        outcome = expected.extended(
-            p_def=combined,
-            p_ch=base.p_ch,
-            stake_ratio=params["game.defender_stake_ratio"],
-            **payoffs,
-        )
-    return outcome
+    n_g, n_r, n_y, n = base.trust.shape
+    n_o = len(plans)
+    codes = [g.lower() for g in base.guarantors]
+    depth_lever = np.zeros((n_o, n_g, n))
+    capability_lever = np.zeros((n_o, n_g, n))
+    reach, scope = np.zeros((n_o, n_r)), np.zeros((n_o, n_r))
+    kappa, force, denial = np.zeros((n_o, n)), np.zeros((n_o, n)), np.ones((n_o, n_y, n))
+    coordinated, forced, denied = (np.zeros(n_o, dtype=np.bool_) for _ in range(3))
+    first = np.zeros(n_o, dtype=np.int64)
+    still = [k for k, p in enumerate(plans) if p.denial is None and not p.acts]
+    reference = -1 if detail or not still else still[0]
+    for k, plan in enumerate(plans):
+        option, pulled = plan.option, set(plan.option.levers)
+        aim = base.targeted.get(option.id)
+        reach[k] = (base.ally if aim is None else aim).reshape(-1)
+        scope[k] = 1.0 if aim is None else reach[k]
+        for gi, code in enumerate(codes):
+            if f"depth_{code}" in pulled:
+                depth_lever[k, gi] = opt.lever(params, option, f"depth_{code}")
+            if f"capability_{code}" in pulled:
+                capability_lever[k, gi] = opt.lever(params, option, f"capability_{code}")
+        if base.pair is not None and "coordination" in pulled:
+            coordinated[k], kappa[k] = True, opt.lever(params, option, "coordination")
+        if "european_force" in pulled:
+            forced[k], force[k] = True, opt.lever(params, option, "european_force")
+        if plan.denial is not None:
+            denied[k], denial[k] = True, plan.denial
+        if reference >= 0:
+            acting = np.flatnonzero(plan.share.any(axis=1)) if plan.acts else np.zeros(0)
+            first[k] = int(acting[0]) if len(acting) else n_y
+    folded = np.empty((n_o, len(kernel.FOLDED), n_r, n)) if not full else _EMPTY4
+    every = np.empty((n_o, 4, n_r, n_y, n)) if full else _EMPTY5
+    credibility = np.empty((n_o, n_g, n_r, n_y, n)) if detail else _EMPTY5
+    kernel.deterrence(
+        base.trust,
+        base.odds,
+        base.depth,
+        np.ascontiguousarray(base.capability),
+        np.ascontiguousarray(params["combine.correlation"]),
+        kernel.RUDIMENTARY if base.game == "rudimentary" else kernel.EXTENDED,
+        _challenger_side(base),
+        np.ascontiguousarray(base.p_ch),
+        np.ascontiguousarray(params["game.challenger_gain"]),
+        np.ascontiguousarray(params["game.challenger_cost"]),
+        np.ascontiguousarray(params["game.hard_conflict_share"]),
+        -1 if base.supported is None else base.supported,
+        np.array(base.pair if base.pair is not None else (-1, -1), dtype=np.int64),
+        np.ascontiguousarray(grid.steps, dtype=np.float64),
+        depth_lever,
+        capability_lever,
+        np.ascontiguousarray(np.stack([p.share for p in plans])),
+        reach,
+        scope,
+        coordinated,
+        kappa,
+        forced,
+        force,
+        denied,
+        denial,
+        first,
+        reference,
+        folded,
+        every,
+        credibility,
+    )
+    return _Kept(folded=folded, full=every, credibility=credibility)
