@@ -27,7 +27,7 @@ sample axis last, so that every per-future assumption broadcasts along contiguou
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -43,7 +43,7 @@ from umbrella.model.levers import acts_on_credibility
 from umbrella.model.registry import OptionSpec
 from umbrella.model.scenario import Scenario
 from umbrella.trust import trust_state
-from umbrella.trust.projection import project
+from umbrella.trust.projection import Projection, projection
 
 __all__ = [
     "OUTCOMES",
@@ -182,7 +182,7 @@ def evaluate(
                 support=plan.support,
             )
         )
-    return Evaluation(trust=base.trust, options=tuple(results), rate=base.rate, steps=grid.steps)
+    return Evaluation(trust=_trust(base), options=tuple(results), rate=base.rate, steps=grid.steps)
 
 
 def held(
@@ -209,21 +209,21 @@ def summarise(
     """The summary outcomes (:data:`SUMMARY_OUTCOMES`), each (sample, option)."""
     base = _base(scenario, grid, params)
     plans = _plans(scenario, grid, base)
-    folded = _kernel(base, grid, plans, full=False, detail=False).folded  # (o, k, r, s)
+    folded = _kernel(base, grid, plans, full=False, detail=False).folded  # (k, o, r, s)
     weights = grid.group_weights
     supported = grid.supported
     n = next(iter(params.values())).shape[0]
     rate = base.rate[:, 0]  # (r, s)
     at = {name: kernel.FOLDED.index(name) for name in kernel.FOLDED}
     # Every option at once: each array (option, group, sample); each column (sample, option).
-    through = np.exp(-(folded[:, at["hazard"]] * rate))
+    through = np.exp(-(folded[at["hazard"]] * rate))
     last = {
         "holds": through,
-        "no_challenge": folded[:, at["no_challenge_last"]],
-        "rebuffed": folded[:, at["rebuffed_last"]],
-        "fails": folded[:, at["fails_last"]],
+        "no_challenge": folded[at["no_challenge_last"]],
+        "rebuffed": folded[at["rebuffed_last"]],
+        "fails": folded[at["fails_last"]],
     }
-    first = {name: folded[:, at[f"{name}_first"]] for name in ("no_challenge", "rebuffed", "fails")}
+    first = {name: folded[at[f"{name}_first"]] for name in ("no_challenge", "rebuffed", "fails")}
     first["holds"] = np.exp(-(first["fails"] * grid.steps[0] * rate))
     summary: dict[str, FloatArray] = {}
     for name in OUTCOMES:
@@ -316,7 +316,9 @@ class _Base:
 
     params: Mapping[str, FloatArray]
     guarantors: tuple[str, ...]
-    trust: FloatArray  # (g, r, y, s), allies' trust
+    projection: Projection  # allies' trust, per view of the evidence (v)
+    views: npt.NDArray[np.int64]  # (r,): each group's view
+    own: npt.NDArray[np.bool_]  # (g, r): the guarantor's own territory (trust 1)
     odds: FloatArray  # (s,): exp(belief.shift), or (0,) where every shift is 0
     depth: FloatArray  # (g, r, y, s)
     capability: FloatArray  # (g, s)
@@ -330,7 +332,8 @@ class _Base:
 
 
 def _base(scenario: Scenario, grid: Layout, params: Mapping[str, FloatArray]) -> _Base:
-    trust = _trust(scenario, grid, params)
+    terms, views = _projection(scenario, grid, params)
+    own = np.zeros((len(grid.guarantors), len(grid.reps)), dtype=np.bool_)
     depth: FloatArray = np.take(cred.depth_of_sets(grid.patterns, params), grid.pattern, axis=0)
     years = np.asarray(grid.years, dtype=np.float64)[:, None]  # (y, 1)
     for stress in (s for s in scenario.stresses if s.kind == "exit"):
@@ -349,12 +352,15 @@ def _base(scenario: Scenario, grid: Layout, params: Mapping[str, FloatArray]) ->
     for gi, g in enumerate(grid.guarantors):
         if g in grid.reps:  # a guarantor defends its own territory: depth 1, trust 1
             depth[gi, grid.reps.index(g)] = 1.0
+            own[gi, grid.reps.index(g)] = True
     pair = scenario.coordination
     shift = params["belief.shift"]
     return _Base(
         params=params,
         guarantors=grid.guarantors,
-        trust=trust,
+        projection=terms,
+        views=views,
+        own=own,
         odds=np.exp(shift) if np.any(shift) else _EMPTY1,
         depth=depth,
         capability=capability,
@@ -389,8 +395,10 @@ def _resolve(
     return resolve
 
 
-def _trust(scenario: Scenario, grid: Layout, params: Mapping[str, FloatArray]) -> FloatArray:
-    """Trust (g, r, y, s); computed once per view of the evidence, then per group."""
+def _projection(
+    scenario: Scenario, grid: Layout, params: Mapping[str, FloatArray]
+) -> tuple[Projection, npt.NDArray[np.int64]]:
+    """Trust's terms once per view of the evidence, and each group's view."""
     distinct = list(dict.fromkeys(grid.views))
     readers = [grid.reps[grid.views.index(v)] for v in distinct]
     state = trust_state(scenario.world, params, scenario.as_of, scenario.guarantors, readers)
@@ -408,12 +416,25 @@ def _trust(scenario: Scenario, grid: Layout, params: Mapping[str, FloatArray]) -
         months = (params[stress.year] - scenario.as_of.year) * 12 + (1 - scenario.as_of.month)
         switch[gi] = np.maximum(months, 0.0)
         after[gi] = params[stress.flow]
-    per_view = project(state, flow, params["trust.negative_multiplier"], grid.years, switch, after)
-    trust: FloatArray = np.take(per_view, [distinct.index(v) for v in grid.views], axis=1)
-    for gi, g in enumerate(grid.guarantors):
-        if g in grid.reps:
-            trust[gi, grid.reps.index(g)] = 1.0
-    return trust
+    terms = projection(state, flow, params["trust.negative_multiplier"], grid.years, switch, after)
+    views = np.array([distinct.index(v) for v in grid.views], dtype=np.int64)
+    return terms, views
+
+
+def _trust(base: _Base, only: int | None = None) -> FloatArray:
+    """Allies' trust (g, r, y, s), as the kernel computes it row by row; guarantor ``only``
+    alone (r, y, s)."""
+    terms, own = base.projection, base.own
+    if only is not None:
+        g = slice(only, only + 1)
+        terms = replace(
+            terms, alpha0=terms.alpha0[g], beta0=terms.beta0[g], gained=terms.gained[g],
+            lost=terms.lost[g],
+        )  # fmt: skip
+        own = own[g]
+    trust: FloatArray = np.take(terms.trust(), base.views, axis=1)
+    trust[own] = 1.0
+    return trust if only is None else trust[0]
 
 
 def _abandonment(scenario: Scenario, grid: Layout, base: _Base) -> FloatArray:
@@ -427,7 +448,7 @@ def _abandonment(scenario: Scenario, grid: Layout, base: _Base) -> FloatArray:
     if scenario.proliferation_anchor is None:
         return np.zeros((len(grid.years), params["proliferation.status_quo"].shape[0]))
     gi = grid.guarantors.index(scenario.proliferation_anchor)
-    belief = kernel.belief(base.trust[gi], base.odds)
+    belief = kernel.belief(_trust(base, gi), base.odds)
     status_quo = belief * base.depth[gi] * base.capability[gi]  # (r, y, s)
     anchor = np.tensordot(grid.group_weights, status_quo, axes=(0, 0))  # (y, s)
     ratio = anchor / np.maximum(anchor[0], 1e-12)
@@ -449,7 +470,9 @@ def _denial(
         return None
     baseline = params["ukraine.baseline_eur_bn"]
     relative = np.maximum(1.0 + net / baseline, 0.1)  # support never falls below a tenth
-    factor: FloatArray = relative ** -params["ukraine.denial_elasticity"]
+    # exp(-e log x) rather than x ** -e: the same number to a few units in the last place,
+    # in a fraction of the time of a power with an exponent per future.
+    factor: FloatArray = np.exp(np.log(relative) * -params["ukraine.denial_elasticity"])
     return factor
 
 
@@ -512,7 +535,7 @@ def _plans(scenario: Scenario, grid: Layout, base: _Base) -> list[_Plan]:
 
 @dataclass(frozen=True)
 class _Kept:
-    folded: FloatArray  # (o, k, r, s): kernel.FOLDED, or empty
+    folded: FloatArray  # (k, o, r, s): kernel.FOLDED, or empty
     full: FloatArray  # (o, 4, r, y, s): SQ, DW, fails, combined; or empty
     credibility: FloatArray  # (o, g, r, y, s), or empty
 
@@ -530,7 +553,7 @@ def _kernel(base: _Base, grid: Layout, plans: list[_Plan], *, full: bool, detail
     except in the supported protege's row where the option changes its support.
     """
     params = base.params
-    n_g, n_r, n_y, n = base.trust.shape
+    n_g, n_r, n_y, n = base.depth.shape
     n_o = len(plans)
     codes = [g.lower() for g in base.guarantors]
     depth_lever = np.zeros((n_o, n_g, n))
@@ -560,11 +583,17 @@ def _kernel(base: _Base, grid: Layout, plans: list[_Plan], *, full: bool, detail
         if reference >= 0:
             acting = np.flatnonzero(plan.share.any(axis=1)) if plan.acts else np.zeros(0)
             first[k] = int(acting[0]) if len(acting) else n_y
-    folded = np.empty((n_o, len(kernel.FOLDED), n_r, n)) if not full else _EMPTY4
+    folded = np.empty((len(kernel.FOLDED), n_o, n_r, n)) if not full else _EMPTY4
     every = np.empty((n_o, 4, n_r, n_y, n)) if full else _EMPTY5
     credibility = np.empty((n_o, n_g, n_r, n_y, n)) if detail else _EMPTY5
     kernel.deterrence(
-        base.trust,
+        base.projection.alpha0,
+        base.projection.beta0,
+        base.projection.decay,
+        base.projection.gained,
+        base.projection.lost,
+        base.views,
+        base.own,
         base.odds,
         base.depth,
         np.ascontiguousarray(base.capability),

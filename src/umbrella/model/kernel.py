@@ -41,6 +41,7 @@ from umbrella.games.expected import (
     rebuffed_with,
     upper_phi,
 )
+from umbrella.trust.projection import posterior_mean
 
 __all__ = ["EXTENDED", "FOLDED", "RUDIMENTARY", "belief", "deterrence"]
 
@@ -131,6 +132,7 @@ def _option_row(
     gain: FloatArray,
     cost: FloatArray,
     hard_share: FloatArray,
+    ratios: FloatArray,
     denial: FloatArray,
     denied: bool,
     c: FloatArray,
@@ -149,7 +151,7 @@ def _option_row(
     """
     n_g, n_s = c.shape
     yc = y if p_ch.shape[1] > 1 else 0
-    keep, top, x, soft = work[0], work[1], work[2], work[3]
+    keep, top, x = work[0], work[1], work[2]
     # 1. Each guarantor's credibility, its levers ramped (a lever of 0 adds exactly 0).
     for g in range(n_g):
         if not pulls[o, g]:
@@ -187,16 +189,19 @@ def _option_row(
         combined = 1.0 - keep[s]
         x[s] = combined + (top[s] - combined) * rho[s]
     # 4. The game at that credibility, the gain scaled by denial for the supported.
-    for s in range(n_s):
-        gained = gain[s] * denial[o, y, s] if denied else gain[s]
-        soft[s] = gained / (cost[s] if game == EXTENDED else side[0, r, yc, s])
     if game == EXTENDED:
+        if denied:
+            soft, hard = work[3], work[4]
+            for s in range(n_s):
+                soft[s] = gain[s] * denial[o, y, s] / cost[s]
+                hard[s] = soft[s] / hard_share[s]
+        else:
+            soft, hard = ratios[0], ratios[1]
         phi = keep  # no longer needed: reused
         for s in range(n_s):
             phi[s] = upper_phi((1.0 - soft[s]) * (1.0 - x[s]))
         for s in range(n_s):
-            hard = soft[s] / hard_share[s]
-            sq = no_challenge_at(x[s], p_ch[r, yc, s], hard, soft[s], side[0, r, yc, s])
+            sq = no_challenge_at(x[s], p_ch[r, yc, s], hard[s], soft[s], side[0, r, yc, s])
             dw = rebuffed_with(x[s], soft[s], side[1, r, yc, s], side[2, r, yc, s], phi[s])
             row[0, s] = sq
             row[1, s] = dw
@@ -204,7 +209,8 @@ def _option_row(
             row[3, s] = x[s]
     else:
         for s in range(n_s):
-            sq = no_challenge_rudimentary_at(x[s], soft[s])
+            gained = gain[s] * denial[o, y, s] if denied else gain[s]
+            sq = no_challenge_rudimentary_at(x[s], gained / side[0, r, yc, s])
             row[0, s] = sq
             row[1, s] = 0.0
             row[2, s] = 1.0 - sq
@@ -213,7 +219,13 @@ def _option_row(
 
 @_compiled
 def deterrence(
-    trust: FloatArray,  # (g, r, y, s): allies' trust in g
+    alpha0: FloatArray,  # (g, v, s): allies' trust in g, the posterior at the evidence date
+    beta0: FloatArray,  # (g, v, s)
+    decay: FloatArray,  # (y, s): what is left of it at each year's middle
+    gained: FloatArray,  # (g, y, s): what the flow of evidence has added since
+    lost: FloatArray,  # (g, y, s)
+    views: npt.NDArray[np.int64],  # (r,): each group's view of the evidence (v)
+    own: npt.NDArray[np.bool_],  # (g, r): g's own territory, where its trust is 1
     odds: FloatArray,  # (s,): exp(belief.shift), the challenger's odds over allies'; or (0,)
     depth: FloatArray,  # (g, r, y, s)
     capability: FloatArray,  # (g, s)
@@ -240,11 +252,11 @@ def deterrence(
     denial: FloatArray,  # (o, y, s): the factor on the challenger's gain there
     first: npt.NDArray[np.int64],  # (o,): the first year the option may differ from the reference
     reference: int,  # the option whose values the others copy before their first year; -1
-    folded: FloatArray,  # (o, 7, r, s): FOLDED; or empty
+    folded: FloatArray,  # (7, o, r, s): FOLDED; or empty
     full: FloatArray,  # (o, 4, r, y, s): SQ, DW, fails, combined every year; or empty
     credibility: FloatArray,  # (o, g, r, y, s): each guarantor's, when not empty
 ) -> None:  # pragma: no cover - compiled
-    n_g, n_r, n_y, n_s = trust.shape
+    n_g, n_r, n_y, n_s = depth.shape
     n_o = share.shape[0]
     shifted = odds.shape[0] > 0
     # Which guarantors' credibility each option changes by a lever of its own.
@@ -262,16 +274,28 @@ def deterrence(
     c = np.empty((n_g, n_s))
     believed = np.empty((n_g, n_s))
     plain = np.empty((n_g, n_s))
-    work = np.empty((4, n_s))
+    work = np.empty((5, n_s))
+    # The game's ratios of payoff means, E[g] / E[m] and E[g] / E[hard_share m], where no
+    # denial scales the gain: once per call.
+    ratios = np.empty((2, n_s))
+    for s in range(n_s):
+        ratios[0, s] = gain[s] / cost[s]
+        ratios[1, s] = ratios[0, s] / hard_share[s]
     computed = np.empty((4, n_s))
     held = np.empty((4, n_s))  # the reference's row
     for r in range(n_r):
         for y in range(n_y):
-            # The challenger's belief (allies' trust with its odds times ``odds``) and the
-            # credibility without levers: once per row, for every option.
+            # Allies' trust (umbrella.trust.projection), the challenger's belief (that
+            # trust with its odds times ``odds``) and the credibility without levers: once
+            # per row, for every option.
+            v = views[r]
             for g in range(n_g):
                 for s in range(n_s):
-                    t = trust[g, r, y, s]
+                    t = posterior_mean(
+                        alpha0[g, v, s], beta0[g, v, s], decay[y, s], gained[g, y, s], lost[g, y, s]
+                    )
+                    if own[g, r]:
+                        t = 1.0
                     if shifted:
                         t = _belief_at(t, odds[s])
                     believed[g, s] = t
@@ -287,7 +311,8 @@ def deterrence(
                         o, r, y, believed, depth, capability, plain, pulls, depth_lever,
                         capability_lever,
                         share, reach, scope, pair, coordinated, kappa, forced, force, rho,
-                        game, side, p_ch, gain, cost, hard_share, denial, supported_row, c,
+                        game, side, p_ch, gain, cost, hard_share, ratios, denial,
+                        supported_row, c,
                         work, row,
                     )  # fmt: skip
                     if keep_credibility:
@@ -295,11 +320,10 @@ def deterrence(
                 if keep_full:
                     full[o, :, r, y, :] = row
                 if keep_folded:
-                    hazard = folded[o, 0, r]
                     if y == 0:
-                        hazard[:] = 0.0
-                        folded[o, 1:4, r, :] = row[:3]
+                        folded[0, o, r, :] = 0.0
+                        folded[1:4, o, r, :] = row[:3]
                     for s in range(n_s):
-                        hazard[s] += row[2, s] * steps[y]
+                        folded[0, o, r, s] += row[2, s] * steps[y]
                     if y == n_y - 1:
-                        folded[o, 4:7, r, :] = row[:3]
+                        folded[4:7, o, r, :] = row[:3]

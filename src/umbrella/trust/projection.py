@@ -18,16 +18,78 @@ falling under a negative flow, rising under a positive one, and staying put unde
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
+import numba
 import numpy as np
 import numpy.typing as npt
 
 from umbrella.trust.trajectories import TrustState
 
-__all__ = ["mid_year_months", "project"]
+__all__ = ["Projection", "mid_year_months", "posterior_mean", "project", "projection"]
 
 FloatArray = npt.NDArray[np.float64]
+Function = TypeVar("Function", bound=Callable[..., Any])
+_NUMBA: Any = numba  # numba ships no type information
+
+
+def _compiled(function: Function) -> Function:
+    compiled: Function = _NUMBA.njit(cache=True, nogil=True, error_model="numpy")(function)
+    return compiled
+
+
+@_compiled
+def posterior_mean(
+    alpha0: float, beta0: float, decay: float, gained: float, lost: float
+) -> float:  # pragma: no cover - compiled
+    """Trust at a date: the Beta posterior's mean ``alpha / (alpha + beta)`` with
+    ``alpha = alpha0 decay + gained`` and ``beta = beta0 decay + lost`` (one element; the
+    model's kernel calls it too, :mod:`umbrella.model.kernel`)."""
+    alpha = alpha0 * decay + gained
+    beta = beta0 * decay + lost
+    return alpha / (alpha + beta)
+
+
+def _posterior_element(
+    alpha0: float, beta0: float, decay: float, gained: float, lost: float
+) -> float:  # pragma: no cover - compiled
+    return posterior_mean(alpha0, beta0, decay, gained, lost)
+
+
+_posterior_means: Any = _NUMBA.vectorize(
+    ["float64(float64, float64, float64, float64, float64)"], cache=True
+)(_posterior_element)
+
+
+@dataclass(frozen=True)
+class Projection:
+    """The terms of trust beyond the evidence date, before they are combined.
+
+    ``alpha0``, ``beta0`` (guarantor, protege, sample): the posterior at the evidence date;
+    ``decay`` (year, sample): how much of it is left at each year's middle; ``gained``,
+    ``lost`` (guarantor, year, sample): what the assumed flow has added by then. Trust is
+    :func:`posterior_mean` of them (:meth:`trust`); the model's kernel combines them row by
+    row instead of holding every (guarantor, protege, year, sample) value at once.
+    """
+
+    alpha0: FloatArray
+    beta0: FloatArray
+    decay: FloatArray
+    gained: FloatArray
+    lost: FloatArray
+
+    def trust(self) -> FloatArray:
+        """Trust (guarantor, protege, year, sample)."""
+        trust: FloatArray = _posterior_means(
+            self.alpha0[:, :, None, :],
+            self.beta0[:, :, None, :],
+            self.decay,
+            self.gained[:, None],
+            self.lost[:, None],
+        )
+        return trust
 
 
 def mid_year_months(as_of: dt.date, years: Sequence[int]) -> FloatArray:
@@ -41,15 +103,16 @@ def mid_year_months(as_of: dt.date, years: Sequence[int]) -> FloatArray:
     )
 
 
-def project(
+def projection(
     state: TrustState,
     flow: FloatArray,
     negative_multiplier: FloatArray,
     years: Sequence[int],
     switch: FloatArray | None = None,
     after: FloatArray | None = None,
-) -> FloatArray:
-    """Posterior mean trust at mid-year of each of ``years``, sample axis last.
+) -> Projection:
+    """The terms of trust at mid-year of each of ``years`` (:class:`Projection`), sample
+    axis last; :func:`project` combines them.
 
     Parameters
     ----------
@@ -67,17 +130,8 @@ def project(
 
     Returns
     -------
-    numpy.ndarray
-        Trust, shape (guarantor, protege, year, sample), proteges as in ``state``.
-
-    Examples
-    --------
-    >>> import umbrella
-    >>> state = umbrella.trust.trust_state(umbrella.load_world(), None, dt.date(2026, 11, 1),
-    ...                                    ["USA"], ["EST"])
-    >>> falling = project(state, np.array([[-1.0]]), np.array([1.5]), [2027, 2030, 2040])
-    >>> bool(np.all(np.diff(falling[0, 0, :, 0]) < 0))
-    True
+    Projection
+        Its terms, proteges as in ``state``.
     """
     lam = state.monthly_decay  # (s,)
     months = mid_year_months(state.as_of, years)
@@ -95,14 +149,36 @@ def project(
     plus = np.maximum(flow, 0.0)[:, None, :] * first + np.maximum(after, 0.0)[:, None, :] * second
     minus = np.maximum(-flow, 0.0)[:, None, :] * first
     minus += np.maximum(-after, 0.0)[:, None, :] * second
-    gained = (plus / 12.0)[:, None]  # (g, 1, y, s)
-    lost = (minus * negative_multiplier / 12.0)[:, None]
-    alpha0 = _samples_last(state.prior_alpha[:, :, None] + state.positive)[:, :, None, :]
-    beta0 = _samples_last(state.prior_beta[:, :, None] + state.negative)[:, :, None, :]
-    alpha = alpha0 * decay + gained
-    beta = beta0 * decay + lost
-    trust: FloatArray = alpha / (alpha + beta)
-    return trust
+    return Projection(
+        alpha0=_samples_last(state.prior_alpha[:, :, None] + state.positive),
+        beta0=_samples_last(state.prior_beta[:, :, None] + state.negative),
+        decay=np.ascontiguousarray(decay),
+        gained=np.ascontiguousarray(plus / 12.0),  # (g, y, s)
+        lost=np.ascontiguousarray(minus * negative_multiplier / 12.0),
+    )
+
+
+def project(
+    state: TrustState,
+    flow: FloatArray,
+    negative_multiplier: FloatArray,
+    years: Sequence[int],
+    switch: FloatArray | None = None,
+    after: FloatArray | None = None,
+) -> FloatArray:
+    """Posterior mean trust at mid-year of each of ``years``, shape (guarantor, protege,
+    year, sample): :func:`projection`'s terms combined (arguments as there).
+
+    Examples
+    --------
+    >>> import umbrella
+    >>> state = umbrella.trust.trust_state(umbrella.load_world(), None, dt.date(2026, 11, 1),
+    ...                                    ["USA"], ["EST"])
+    >>> falling = project(state, np.array([[-1.0]]), np.array([1.5]), [2027, 2030, 2040])
+    >>> bool(np.all(np.diff(falling[0, 0, :, 0]) < 0))
+    True
+    """
+    return projection(state, flow, negative_multiplier, years, switch, after).trust()
 
 
 def _samples_last(values: FloatArray) -> FloatArray:
