@@ -10,14 +10,6 @@ from typing import TYPE_CHECKING
 
 import typer
 from rich import box
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 from rich.table import Table
 
 from umbrella.cli.assess import STRESS_OPTION, stressed
@@ -47,6 +39,16 @@ def progress_bar(label: str, enabled: bool) -> Iterator[Callable[[int, int], Non
     if not enabled:
         yield None
         return
+    # Here, not at the top: every command line loads this module, few draw a bar.
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
     columns = (
         TextColumn(label),
         BarColumn(),
@@ -77,7 +79,10 @@ def run_command(
         None, "--workers", help="Run chunks on a local Dask cluster."
     ),
     scheduler: str | None = typer.Option(
-        None, "--scheduler", help="Use the Dask cluster at tcp://HOST:PORT."
+        None,
+        "--scheduler",
+        help="Use the Dask cluster at tcp://HOST:PORT (workers write to --store: put it on "
+        "storage every worker shares).",
     ),
     store: Path = STORE_OPTION,
     chunk_size: int = typer.Option(CHUNK_SIZE, "--chunk-size", help="Futures per chunk."),

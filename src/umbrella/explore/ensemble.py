@@ -11,18 +11,24 @@ in chunks of ``chunk_size`` futures, and keeps
 
 Chunks are independent: with ``workers`` they run on a Dask ``LocalCluster`` (or an existing
 cluster at ``scheduler``), and the result is the same, bit for bit, as in one process,
-because each future's draw depends only on the seed and its index.
+because each future's draw depends only on the seed and its index. On a cluster, a task
+evaluates a few consecutive chunks, writes them to the store itself and folds them into
+partial aggregates; only those (a few kilobytes) travel back, and the client keeps a bounded
+number of tasks in flight, so its memory does not grow with the number of futures.
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
+import socket
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import import_module
 from importlib.metadata import version
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -84,22 +90,44 @@ class Aggregates:
             raise ValueError("every future of a chunk needs one row per option of the run")
         # Rows in C order: the reductions below run along contiguous memory.
         table = np.ascontiguousarray(outcomes[list(self.outcomes)].to_numpy(dtype=np.float64))
-        np.nan_to_num(table, copy=False, nan=0.0)
         n_options, n_outcomes = len(self.options), len(self.outcomes)
         if np.array_equal(codes, np.tile(np.arange(n_options), int(counts[0]))):
             values = table.reshape(-1, n_options, n_outcomes)  # as evaluate_chunk writes them
         else:
             grouped = table[np.argsort(codes, kind="stable")]
             values = grouped.reshape(n_options, -1, n_outcomes).transpose(1, 0, 2)
-        # values: (future, option, outcome)
-        sums, squares = _fixed_point_sums(values)
-        for i in range(n_options):
-            for j in range(n_outcomes):
-                self.total[i][j] += sums[i][j]
-                self.squares[i][j] += squares[i][j]
-        self.low = np.fmin(self.low, values.min(axis=0))
-        self.high = np.fmax(self.high, values.max(axis=0))
-        self.count += int(counts[0])
+        self.add_values(np.ascontiguousarray(values))
+
+    def add_values(self, values: FloatArray) -> None:
+        """Fold in one chunk's outcomes as an array (future, option, outcome), outcomes in
+        the order of :attr:`outcomes`; a missing value (NaN) counts as 0."""
+        shape = (len(self.options), len(self.outcomes))
+        if values.ndim != 3 or values.shape[1:] != shape:
+            raise ValueError(f"outcomes of shape (future, {shape[0]}, {shape[1]}) expected")
+        sums, squares = np.zeros(shape, np.int64), np.zeros(shape, np.int64)
+        _fold(np.ascontiguousarray(values, dtype=np.float64), sums, squares, self.low, self.high)
+        for i, (row, square_row) in enumerate(zip(sums.tolist(), squares.tolist(), strict=True)):
+            for j in range(shape[1]):
+                self.total[i][j] += row[j]
+                self.squares[i][j] += square_row[j]
+        self.count += values.shape[0]
+
+    def merge(self, other: Aggregates) -> None:
+        """Fold in aggregates of other futures of the same options and outcomes.
+
+        Exact: sums are integers and minima and maxima do not depend on the order, so
+        chunks folded into partial aggregates (one per Dask task) and then merged give the
+        same aggregates as the chunks folded one by one.
+        """
+        if (other.options, other.outcomes) != (self.options, self.outcomes):
+            raise ValueError("only aggregates of the same options and outcomes can be merged")
+        for mine, theirs in zip(self.total, other.total, strict=True):
+            mine[:] = [a + b for a, b in zip(mine, theirs, strict=True)]
+        for mine, theirs in zip(self.squares, other.squares, strict=True):
+            mine[:] = [a + b for a, b in zip(mine, theirs, strict=True)]
+        self.low = np.fmin(self.low, other.low)
+        self.high = np.fmax(self.high, other.high)
+        self.count += other.count
 
     def to_xarray(self) -> xr.Dataset:
         n = max(self.count, 1)
@@ -119,28 +147,30 @@ class Aggregates:
         )
 
 
-def _fixed_point_sums(values: FloatArray) -> tuple[list[list[int]], list[list[int]]]:
-    """Per (option, outcome): the sum of the values and of their squares, each value rounded
-    to the fixed point first (so that the sums are integers, exact in any order).
+def _fold_chunk(
+    values: FloatArray,
+    sums: npt.NDArray[np.int64],
+    squares: npt.NDArray[np.int64],
+    low: FloatArray,
+    high: FloatArray,
+) -> None:  # pragma: no cover - compiled
+    """Per (option, outcome), over the futures of ``values`` (future, option, outcome): the
+    sum of the values and of their squares, each rounded to the fixed point first (integers,
+    exact in any order), and the running minimum and maximum; NaN counts as 0. One pass."""
+    n_f, n_o, n_k = values.shape
+    for f in range(n_f):
+        for o in range(n_o):
+            for k in range(n_k):
+                v = values[f, o, k]
+                if v != v:
+                    v = 0.0
+                sums[o, k] += np.int64(np.rint(v * _SUM_SCALE))
+                squares[o, k] += np.int64(np.rint(v * v * _SQUARE_SCALE))
+                low[o, k] = min(low[o, k], v)
+                high[o, k] = max(high[o, k], v)
 
-    Below 10^4 in magnitude, the rounded values and their sums over a chunk stay below
-    2^53, where float64 holds integers exactly: the rounding and the sums run in float64
-    (several times faster than through int64); larger values take the int64 path.
-    """
-    if len(values) * 1e4**2 * _SQUARE_SCALE < 2.0**53 and float(np.abs(values).max()) < 1e4:
-        scaled = values * _SUM_SCALE
-        np.rint(scaled, out=scaled)
-        squared = values * values
-        squared *= _SQUARE_SCALE
-        np.rint(squared, out=squared)
-        return (
-            scaled.sum(axis=0).astype(np.int64).tolist(),
-            squared.sum(axis=0).astype(np.int64).tolist(),
-        )
-    return (
-        np.round(values * _SUM_SCALE).astype(np.int64).sum(axis=0).tolist(),
-        np.round(values**2 * _SQUARE_SCALE).astype(np.int64).sum(axis=0).tolist(),
-    )
+
+_fold: Any = import_module("numba").njit(cache=True, nogil=True, error_model="numpy")(_fold_chunk)
 
 
 @dataclass(frozen=True)
@@ -183,37 +213,50 @@ def evaluate_chunk(
     Takes the scenario as text so that any worker process can evaluate any chunk;
     ``data_dir`` is read instead of the scenario's ``data`` folder (a stored run's copy).
     """
-    scenario, grid, varying = _prepared(text, label, data_dir)
-    futures = draw(varying, start, stop, seed, sampler)
-    names = [a.name for a in varying]
-    sampled = futures[names].to_numpy(dtype=np.float64).T
-    params = resolve(scenario.registry.values(), dict(zip(names, sampled, strict=True)))
-    summary = summarise(scenario, grid, params)
-    options = [o.id for o in scenario.options]
-    n = stop - start
-    columns: dict[str, Any] = {
-        "future": np.repeat(futures["future"].to_numpy(), len(options)),
-        "option": pd.Categorical.from_codes(
-            np.tile(np.arange(len(options)), n), dtype=pd.CategoricalDtype(options)
-        ),
-    }
-    columns |= {name: values.reshape(-1) for name, values in summary.items()}
-    return futures, pd.DataFrame(columns)
+    futures, values, outcomes = _evaluate(text, label, start, stop, seed, sampler, data_dir)
+    return futures, _long_table(text, label, data_dir, futures, values, outcomes)
 
 
-def _remote_chunk(
+def _evaluate(
     text: str,
     label: str,
     start: int,
     stop: int,
     seed: int,
     sampler: Sampler,
-    with_futures: bool,
+    data_dir: str | None = None,
+) -> tuple[pd.DataFrame, FloatArray, tuple[str, ...]]:
+    """The futures of a chunk, and their outcomes as one array (future, option, outcome)
+    with the outcomes' names: what the aggregates need, without a table."""
+    scenario, grid, varying = _prepared(text, label, data_dir)
+    futures = draw(varying, start, stop, seed, sampler)
+    names = [a.name for a in varying]
+    sampled = futures[names].to_numpy(dtype=np.float64).T
+    params = resolve(scenario.registry.values(), dict(zip(names, sampled, strict=True)))
+    summary = summarise(scenario, grid, params)
+    return futures, np.stack(list(summary.values()), axis=-1), tuple(summary)
+
+
+def _long_table(
+    text: str,
+    label: str,
     data_dir: str | None,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """:func:`evaluate_chunk` on a worker; the futures' inputs only when they are wanted."""
-    futures, outcomes = evaluate_chunk(text, label, start, stop, seed, sampler, data_dir)
-    return (futures if with_futures else futures.iloc[:0]), outcomes
+    futures: pd.DataFrame,
+    values: FloatArray,
+    outcomes: tuple[str, ...],
+) -> pd.DataFrame:
+    """The long outcomes table of a chunk: one row per future and option."""
+    options = [o.id for o in _prepared(text, label, data_dir)[0].options]
+    n = len(futures)
+    columns: dict[str, Any] = {
+        "future": np.repeat(futures["future"].to_numpy(), len(options)),
+        "option": pd.Categorical.from_codes(
+            np.tile(np.arange(len(options)), n), dtype=pd.CategoricalDtype(options)
+        ),
+    }
+    by_outcome = np.ascontiguousarray(values.reshape(n * len(options), len(outcomes)).T)
+    columns |= {name: by_outcome[k] for k, name in enumerate(outcomes)}
+    return pd.DataFrame(columns)
 
 
 @lru_cache(maxsize=4)
@@ -254,13 +297,17 @@ def run_ensemble(
         Futures per chunk (memory per chunk grows with it; results do not depend on it).
     workers, scheduler
         Run chunks on a Dask LocalCluster of ``workers`` processes, or on the cluster at
-        ``scheduler`` (``tcp://host:port``); in this process when both are None.
+        ``scheduler`` (``tcp://host:port``); in this process when both are None. A Dask
+        task evaluates a few consecutive chunks (:func:`chunks_per_task`), writes them to
+        ``store`` itself and sends back only their partial aggregates, so with
+        ``scheduler`` the store must be on storage that every worker shares, at the same
+        path.
     store
         A :class:`umbrella.store.RunStore` to keep the run in; None keeps only aggregates.
     resume
         The id of an interrupted run in ``store`` to finish.
     progress
-        Called with (futures done, futures in all) after each chunk.
+        Called with (futures done, futures in all) after each chunk (on Dask, each task).
     keep
         Also keep every future's inputs and outcomes in memory (for small runs without a
         store).
@@ -294,14 +341,16 @@ def run_ensemble(
 
     kept: list[tuple[pd.DataFrame, pd.DataFrame]] = []
 
-    def collect(index: int, futures: pd.DataFrame, outcomes: pd.DataFrame) -> None:
+    def collect(
+        index: int, futures: pd.DataFrame, outcomes: pd.DataFrame | None, values: FloatArray
+    ) -> None:
         nonlocal finished
-        if keep:
+        if keep and outcomes is not None:
             kept.append((futures, outcomes))
-        if store is not None and run_id is not None:
+        if store is not None and run_id is not None and outcomes is not None:
             store.write_chunk(run_id, index, futures, outcomes)
-        aggregates.add(outcomes)
-        finished += len(outcomes) // max(len(options), 1)
+        aggregates.add_values(values)
+        finished += len(values)
         if progress is not None:
             progress(finished, n_samples)
 
@@ -312,16 +361,43 @@ def run_ensemble(
             # the first (and with other work on the machine), so ensembles run on one.
             with threadpool_limits(limits=1, user_api="blas"):
                 for index, start, stop in todo:
-                    drawn, outcomes = evaluate_chunk(
+                    drawn, values, names = _evaluate(
                         text, label, start, stop, seed, sampler, data_dir
                     )
-                    collect(index, drawn, outcomes)
+                    if names != aggregates.outcomes:
+                        raise ValueError("the model's outcomes are not the run's")
+                    # The long table only where it is kept or stored.
+                    table = None
+                    if keep or store is not None:
+                        table = _long_table(text, label, data_dir, drawn, values, names)
+                    collect(index, drawn, table, values)
         else:
-            # Futures can be drawn again from the seed: ship them back only when kept.
-            wanted = keep or store is not None
-            _run_on_dask(
-                todo, text, label, seed, sampler, workers, scheduler, collect, wanted, data_dir
+            task = _Task(
+                text=text,
+                label=label,
+                seed=seed,
+                sampler=sampler,
+                data_dir=data_dir,
+                options=options,
+                outcomes=aggregates.outcomes,
+                keep=keep,
+                # Workers open the store by path: an absolute one, the same on every worker
+                # (with --scheduler, on storage that every worker shares).
+                store=None if store is None else str(Path(store.path).absolute()),
+                run_id=run_id,
             )
+
+            def merge(result: TaskResult) -> None:
+                nonlocal finished
+                aggregates.merge(result.aggregates)
+                if keep:
+                    kept.extend(result.detail)
+                finished += result.futures
+                if progress is not None:
+                    progress(finished, n_samples)
+
+            n_todo = max(math.ceil(n_samples / chunk_size) - len(done), 0)
+            _run_on_dask(todo, n_todo, chunk_size, task, workers, scheduler, merge)
     except BaseException as error:  # KeyboardInterrupt included: record, then re-raise
         if store is not None and run_id is not None:
             store.fail_run(run_id, f"stopped: {type(error).__name__}: {error}")
@@ -429,16 +505,15 @@ _CONNECT_SECONDS = 10
 
 def _run_on_dask(
     todo: Iterable[tuple[int, int, int]],
-    text: str,
-    label: str,
-    seed: int,
-    sampler: Sampler,
+    n_todo: int,
+    chunk_size: int,
+    task: _Task,
     workers: int | None,
     scheduler: str | None,
-    collect: Callable[[int, pd.DataFrame, pd.DataFrame], None],
-    with_futures: bool = True,
-    data_dir: str | None = None,
+    on_result: Callable[[TaskResult], None],
 ) -> None:
+    """Evaluate the chunks ``todo`` (``n_todo`` of them) in Dask tasks; hand each task's
+    result to ``on_result`` as it arrives."""
     # dask ships no type information; treat the modules as dynamic.
     distributed: Any = import_module("dask.distributed")
     dask_config: Any = import_module("dask.config")
@@ -459,24 +534,189 @@ def _run_on_dask(
                 f"({type(error).__name__}); start one (`dask scheduler`) or check the address"
             ) from None
     try:
-        futures = {
-            client.submit(
-                _remote_chunk,
-                text,
-                label,
-                start,
-                stop,
-                seed,
-                sampler,
-                with_futures,
-                data_dir,
-                pure=False,
-            ): index
-            for index, start, stop in todo
-        }
-        for future in distributed.as_completed(futures):
-            collect(futures[future], *future.result())
+        _drive(client, distributed.as_completed(), iter(todo), n_todo, chunk_size, task, on_result)
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+_TASKS_PER_THREAD = 8
+_TASK_SECONDS = 1.0
+_ASSUMED_RATE = 10_000.0  # futures per second and worker thread, until tasks report theirs
+# Tasks in flight per worker thread: one running, and the next ones already on the worker
+# while the client handles a result, so no worker waits for the client.
+_IN_FLIGHT_PER_THREAD = 3
+_RECOUNT_SECONDS = 10.0
+
+
+def chunks_per_task(chunks_left: int, chunk_size: int, threads: int, rate: float) -> int:
+    """How many chunks one Dask task evaluates.
+
+    Two aims, at ``rate`` futures per second on one worker thread (measured from the tasks
+    finished so far; 10,000 until the first one reports):
+
+    - *overhead*: a task costs the cluster some 10 to 30 ms whatever its size (scheduling,
+      the transfers, the client's turn; docs/performance.md), so a task should compute for
+      at least a second: ``ceil(rate * 1 s / chunk_size)`` chunks;
+    - *load balance*: the chunks left should still make at least 8 tasks for each of the
+      cluster's ``threads`` worker threads, so that a slow or late worker does not hold up
+      the end of the run: at most ``chunks_left // (8 * threads)`` chunks.
+
+    The smaller of the two wins, and a task has at least one chunk: a run too small to give
+    every thread 8 one-second tasks gets shorter tasks, and, since the rule is applied to
+    the chunks left each time a task is submitted, tasks shrink towards the end of a run,
+    so the workers finish together. Only the grouping changes: a chunk (the unit of storage,
+    ``chunk_size`` futures) is never split, so the results do not depend on it.
+
+    >>> chunks_per_task(4883, 2048, threads=2, rate=13_000.0)  # 10^7 futures, 2 workers
+    7
+    >>> chunks_per_task(48829, 2048, threads=256, rate=13_000.0)  # 10^8 futures, 16 x 16
+    7
+    >>> chunks_per_task(4, 300, threads=2, rate=13_000.0)
+    1
+    """
+    balance = chunks_left // (_TASKS_PER_THREAD * max(threads, 1))
+    overhead = math.ceil(_TASK_SECONDS * rate / chunk_size)
+    return max(1, min(balance, overhead))
+
+
+def _drive(
+    client: Any,
+    pending: Any,
+    todo: Iterator[tuple[int, int, int]],
+    n_todo: int,
+    chunk_size: int,
+    task: _Task,
+    on_result: Callable[[TaskResult], None],
+) -> None:
+    """Keep a few tasks per worker thread in flight until every chunk is done.
+
+    Submitting every task of a very large run at once would hold each one's description
+    (and the scheduler's record of it) in memory at the same time; a bounded window keeps
+    the client's memory flat while the workers always have the next task queued.
+    """
+    threads = _threads(client)
+    counted = time.monotonic()
+    left = n_todo
+    futures_timed, seconds_timed = 0, 0.0
+
+    def submit() -> bool:
+        nonlocal left
+        rate = futures_timed / seconds_timed if seconds_timed > 0 else _ASSUMED_RATE
+        batch = tuple(islice(todo, chunks_per_task(left, chunk_size, threads, rate)))
+        if not batch:
+            return False
+        left -= len(batch)
+        pending.add(client.submit(_remote_task, task, batch, pure=False))
+        return True
+
+    def top_up() -> None:
+        while pending.count() < max(2, _IN_FLIGHT_PER_THREAD * threads) and submit():
+            pass
+
+    top_up()
+    for future in pending:
+        result = _result_of(future)
+        on_result(result)
+        futures_timed += result.futures
+        seconds_timed += result.seconds
+        if time.monotonic() - counted > _RECOUNT_SECONDS:
+            # Workers may join (or leave) an existing cluster during the run.
+            threads, counted = _threads(client), time.monotonic()
+        top_up()
+
+
+def _threads(client: Any) -> int:
+    """The worker threads of the cluster (at least one: workers may not have joined yet)."""
+    return max(1, sum(int(n) for n in client.nthreads().values()))
+
+
+def _result_of(future: Any) -> TaskResult:
+    """A finished task's result: the one place where results reach the client."""
+    result: TaskResult = future.result()
+    return result
+
+
+@dataclass(frozen=True)
+class _Task:
+    """What every task of a run is given besides its chunks."""
+
+    text: str
+    label: str
+    seed: int
+    sampler: Sampler
+    data_dir: str | None
+    options: tuple[str, ...]
+    outcomes: tuple[str, ...]
+    keep: bool
+    store: str | None
+    run_id: str | None
+
+
+@dataclass(frozen=True)
+class TaskResult:
+    """What one Dask task sends back: partial aggregates of its chunks, not their detail.
+
+    ``detail`` holds each chunk's futures and outcomes only for a run that keeps them
+    (``keep=True``, small runs held in memory); otherwise the chunks are on the worker's
+    disk (a stored run) or nowhere, and a result is a few kilobytes whatever its size.
+    """
+
+    aggregates: Aggregates
+    futures: int
+    chunks: tuple[int, ...]
+    seconds: float
+    """Wall-clock seconds the task took on its worker."""
+    cpu_seconds: float
+    """CPU seconds of the worker thread: below ``seconds`` where the worker shares its core."""
+    detail: tuple[tuple[pd.DataFrame, pd.DataFrame], ...] = ()
+
+
+def _remote_task(task: _Task, chunks: tuple[tuple[int, int, int], ...]) -> TaskResult:
+    """Evaluate ``chunks`` (index, start, stop) on a worker: store each, fold them all."""
+    started, cpu = time.perf_counter(), time.thread_time()
+    keep_freed_memory()
+    runs = None if task.store is None or task.run_id is None else _worker_store(task)
+    partial = Aggregates(task.options, task.outcomes)
+    detail = []
+    for index, start, stop in chunks:
+        futures, values, names = _evaluate(
+            task.text, task.label, start, stop, task.seed, task.sampler, task.data_dir
+        )
+        if names != task.outcomes:
+            raise ValueError("the model's outcomes are not the run's")
+        partial.add_values(values)
+        if runs is None and not task.keep:
+            continue  # the long table only where it is stored or kept
+        outcomes = _long_table(task.text, task.label, task.data_dir, futures, values, names)
+        if runs is not None and task.run_id is not None:
+            # Written before the task returns: a chunk is recorded once it is on disk, so a
+            # run killed now resumes from it, whether or not the client heard of it.
+            runs.write_chunk(task.run_id, index, futures, outcomes, wait=True)
+        if task.keep:
+            detail.append((futures, outcomes))
+    return TaskResult(
+        aggregates=partial,
+        futures=sum(stop - start for _, start, stop in chunks),
+        chunks=tuple(index for index, _, _ in chunks),
+        seconds=time.perf_counter() - started,
+        cpu_seconds=time.thread_time() - cpu,
+        detail=tuple(detail),
+    )
+
+
+def _worker_store(task: _Task) -> Any:
+    """The run store at ``task.store``, as this worker sees it."""
+    from umbrella.store import RunStore, StoreError
+    from umbrella.store.files import run_folder
+    from umbrella.store.manifest import MANIFEST
+
+    path = Path(str(task.store))
+    if not (run_folder(path, str(task.run_id)) / MANIFEST).is_file():
+        raise StoreError(
+            f"{path}: run {task.run_id} is not in the store as worker {socket.gethostname()} "
+            "sees it; with --scheduler the store must be on storage that every worker "
+            "shares, at the same path"
+        )
+    return RunStore(path)

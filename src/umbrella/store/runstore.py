@@ -300,7 +300,13 @@ class RunStore:
         return run_id
 
     def write_chunk(
-        self, run_id: str, chunk: int, futures: pd.DataFrame, outcomes: pd.DataFrame
+        self,
+        run_id: str,
+        chunk: int,
+        futures: pd.DataFrame,
+        outcomes: pd.DataFrame,
+        *,
+        wait: bool = False,
     ) -> None:
         """Check one chunk's futures and outcomes and write them; rewriting replaces it.
 
@@ -312,6 +318,11 @@ class RunStore:
         which every other method of this store waits for; an error (impossible values, a
         full disk) is raised by the next call of ``write_chunk``, ``flush``,
         ``finish_run`` or a read. Do not change the frames after handing them over.
+
+        With ``wait``, the chunk is written and recorded before this returns, and an error
+        is raised here: a Dask worker writes the chunks it evaluates this way, into a run
+        that another process (the one that started the run) owns. The files and record are
+        the same either way.
         """
         where = f"{self._path}: run {run_id} chunk {chunk}"
         files.check_columns(where, futures, outcomes)
@@ -323,7 +334,13 @@ class RunStore:
         job = partial(
             _write_chunk_files, self._folder(run_id), where, chunk, start, futures, outcomes
         )
-        self._writer.submit(job)
+        if wait:
+            # Chunks queued earlier go first: a rewrite of the same chunk must not be
+            # overtaken by an older version still in the queue.
+            self._writer.flush()
+            job()
+        else:
+            self._writer.submit(job)
 
     def flush(self) -> None:
         """Wait until every chunk handed to :meth:`write_chunk` is written and recorded."""
