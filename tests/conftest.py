@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,14 @@ TEST_SOURCE = """\
   url: https://example.org/test
   published: "2025-01-01"
 """
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Parsed tables cached in the session's own folder, not in the user's cache."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("UMBRELLA_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+        yield
 
 
 @pytest.fixture(scope="session")

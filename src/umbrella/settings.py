@@ -18,6 +18,7 @@ __all__ = [
     "DEFAULT_SAMPLES",
     "DEFAULT_SEED",
     "EXPORT_FORMATS",
+    "LEAN_CHUNK_SIZE",
     "MAX_CHUNK",
     "MAX_KEPT",
     "MAX_SAMPLES",
@@ -39,6 +40,12 @@ BLOCK = 1024
 CHUNK_SIZE = 2 * BLOCK
 """Default futures per chunk: whole blocks of the design (none drawn twice), and arrays
 small enough to stay in cache."""
+
+LEAN_CHUNK_SIZE = BLOCK // 2
+"""Futures per chunk where memory matters more than the last percent of speed (a brief's run
+and stress tests): the model's working memory is about 0.1 MB a future. Like
+:data:`CHUNK_SIZE`, a multiple of the width of the model's vectorised loops, so that the
+results are the same, bit for bit."""
 
 SATISFICING = 0.8
 """An option satisfices in a future where deterrence holds through the horizon,

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from umbrella.errors import UsageError
-from umbrella.explore.sampling import uncertainties
+from umbrella.explore.ensemble import run_ensemble
+from umbrella.explore.headline import headline
+from umbrella.explore.sampling import Sampler, uncertainties
 from umbrella.explore.stress import AS_ASSUMED, stress_test_years, stress_tests
 from umbrella.model.scenario import flagship_path, load_scenario, with_stresses
 
@@ -67,3 +70,22 @@ def test_rows_per_stress_and_option_with_changes_in_the_same_futures() -> None:
         )
         assert float(rows["us-exit", option]["change_vs_status_quo"]) == pytest.approx(by_hand)
     assert int(rows["us-exit", options[0]]["year"]) == 2030
+
+
+@pytest.mark.parametrize(("samples", "sampler"), [(1_300, "lhs"), (700, "sobol")])
+def test_the_figures_are_those_of_the_whole_ensemble_kept(samples: int, sampler: Sampler) -> None:
+    """Chunk by chunk, keeping only the outcomes: the same table, bit for bit, as the
+    headline of the ensemble kept whole in chunks of the default size."""
+    flagship = load_scenario()
+    options = [o.id for o in flagship.options]
+    for scenario in (flagship, with_stresses(flagship, {"france-reversal": 2027})):
+        kept = run_ensemble(scenario, samples, 11, sampler=sampler, keep=True).outcomes
+        assert kept is not None
+        expected = headline(kept, options)
+        got = stress_tests(
+            scenario, samples=samples, seed=11, sampler=sampler, only=[], as_assumed=None
+        )
+        got = got.drop(columns=["stress", "year", "label", "description", "name"])
+        pd.testing.assert_frame_equal(
+            got.set_index("option"), expected.rename_axis("option"), check_exact=True
+        )

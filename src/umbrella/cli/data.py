@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -13,10 +16,12 @@ from rich.table import Table
 
 from umbrella.cli.output import EXIT_INVALID, console, reports_errors
 from umbrella.errors import UsageError
-from umbrella.settings import CITE_FORMATS, EXPORT_FORMATS
+from umbrella.settings import CITE_FORMATS, EXPORT_FORMATS, TABLE_NAMES
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from umbrella.data.rows import Rows
 
 app = typer.Typer(help="Check, show, cite and export the world dataset.", no_args_is_help=True)
 
@@ -93,30 +98,20 @@ def show_command(
     ),
 ) -> None:
     """Print a table of the dataset, as a table or as JSON."""
-    from umbrella.data import load_world
-
-    world = load_world(data)
-    frame = world.table(table)
+    shown = _shown(table, data)
     for expression in filters:
-        frame = frame[_filter_mask(frame, expression)]
+        shown = shown.where(expression)
     if as_json:
-        typer.echo(
-            json.dumps(
-                _json_rows(world.records.get(table), frame),
-                indent=2,
-                ensure_ascii=False,
-                default=str,
-            )
-        )
+        typer.echo(json.dumps(_json_rows(shown), indent=2, ensure_ascii=False, default=str))
         return
     chosen = columns.split(",") if columns else _COLUMNS[table]
-    missing = [c for c in chosen if c not in frame.columns]
+    missing = [c for c in chosen if c not in shown.rows.columns]
     if columns and missing:
         raise UsageError(
             f"--columns: unknown column(s) {', '.join(missing)}; "
-            f"columns are: {', '.join(frame.columns)}"
+            f"columns are: {', '.join(shown.rows.columns)}"
         )
-    _print_table(table, frame, [c for c in chosen if c in frame.columns])
+    _print_table(table, shown, [c for c in chosen if c in shown.rows.columns])
 
 
 @app.command("cite")
@@ -166,31 +161,76 @@ def export_command(
     typer.echo(f"wrote {written[-1]} and {len(written) - 1} CSV tables in {out}")
 
 
-def _filter_mask(frame: pd.DataFrame, expression: str) -> pd.Series:
-    import pandas as pd
+def _shown(table: str, data: Path | None) -> _Shown:
+    """The rows of ``table`` to show: of the shipped dataset as cached once it passed its
+    checks, or read and checked now. A table of records is shown from the records as read,
+    without a DataFrame, so without loading pandas (umbrella.data.rows)."""
+    from umbrella.data import cache
 
-    match = _FILTER.match(expression)
-    if match is None:
-        raise UsageError(f"--filter '{expression}': write FIELD=VALUE (or != > < >= <= ~)")
-    field, operator, wanted = match.groups()
-    if field == "id":
-        column = pd.Series(frame.index, index=frame.index)
-    elif field in frame.columns:
-        column = frame[field]
-    else:
-        raise UsageError(
-            f"--filter '{expression}': unknown field '{field}'; "
-            f"fields are: id, {', '.join(frame.columns)}"
+    key = cache.dataset_key() if data is None and table in TABLE_NAMES else None
+    view = cache.load_view(table, key) if key is not None else None
+    if view is not None:
+        return _Shown(view.rows, with_id=True, json=view.json)
+    from umbrella.data.check import read_checked
+
+    records = read_checked(data)
+    if table not in records:  # a table derived from the records, or an unknown one
+        from umbrella.data.world import World
+
+        return _Shown.of(World(records=records).table(table))
+    from umbrella.data.rows import table_view
+
+    view = table_view(table, records[table])
+    if key is not None:
+        cache.store_view(table, key, view)
+    return _Shown(view.rows, with_id=True, json=view.json)
+
+
+@dataclass(frozen=True)
+class _Shown:
+    """The rows of a table to show, whether their ids are record ids (or row numbers), and
+    each record as JSON by id (None: the rows are the JSON)."""
+
+    rows: Rows
+    with_id: bool
+    json: Mapping[str, dict[str, Any]] | None = None
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame) -> _Shown:
+        from umbrella.data.rows import Rows
+
+        rows = Rows(
+            [str(c) for c in frame.columns],
+            list(frame.index),
+            [{str(k): v for k, v in row.items()} for row in frame.to_dict(orient="records")],
         )
-    try:
-        return column.map(lambda cell: _matches(cell, operator, wanted)).astype(bool)
-    except ValueError:
-        raise UsageError(f"--filter '{expression}': '{wanted}' is not a number") from None
+        return cls(rows, with_id=frame.index.name == "id")
+
+    def where(self, expression: str) -> _Shown:
+        """The rows that pass one ``--filter`` expression."""
+        match = _FILTER.match(expression)
+        if match is None:
+            raise UsageError(f"--filter '{expression}': write FIELD=VALUE (or != > < >= <= ~)")
+        field, operator, wanted = match.groups()
+        if field != "id" and field not in self.rows.columns:
+            raise UsageError(
+                f"--filter '{expression}': unknown field '{field}'; "
+                f"fields are: id, {', '.join(self.rows.columns)}"
+            )
+        try:
+            kept = self.rows.where(
+                lambda rid, row: _matches(rid if field == "id" else row[field], operator, wanted)
+            )
+        except ValueError:
+            raise UsageError(f"--filter '{expression}': '{wanted}' is not a number") from None
+        return _Shown(kept, self.with_id, self.json)
+
+
+def _missing(cell: Any) -> bool:
+    return cell is None or (isinstance(cell, float) and math.isnan(cell))
 
 
 def _matches(cell: Any, operator: str, wanted: str) -> bool:
-    import pandas as pd
-
     if isinstance(cell, list):
         texts = [str(v).lower() for v in cell]
         hit = (
@@ -199,7 +239,7 @@ def _matches(cell: Any, operator: str, wanted: str) -> bool:
             else any(wanted.lower() in t for t in texts)
         )
         return not hit if operator == "!=" else hit
-    if cell is None or (not isinstance(cell, str) and pd.isna(cell)):
+    if _missing(cell):
         return operator == "!="
     if operator in (">", "<", ">=", "<="):
         left: Any
@@ -227,43 +267,42 @@ def _same_number(cell: Any, wanted: str) -> bool:
         return False
 
 
-def _json_rows(records: Any, frame: pd.DataFrame) -> list[dict[str, Any]]:
-    if records is not None:
-        return [records[rid].model_dump(mode="json", exclude_none=True) for rid in frame.index]
-    return [{str(k): v for k, v in row.items()} for row in frame.to_dict(orient="records")]
+def _json_rows(shown: _Shown) -> list[dict[str, Any]]:
+    if shown.json is not None:
+        return [shown.json[rid] for rid in shown.rows.ids]
+    return shown.rows.rows
 
 
-def _print_table(name: str, frame: pd.DataFrame, columns: list[str]) -> None:
-    table = Table(title=f"{name} ({len(frame)} records)", show_lines=False, expand=True)
-    with_id = frame.index.name == "id"
-    if with_id:
+def _print_table(name: str, shown: _Shown, columns: list[str]) -> None:
+    rows = shown.rows
+    table = Table(title=f"{name} ({len(rows.ids)} records)", show_lines=False, expand=True)
+    if shown.with_id:
         table.add_column("id", overflow="fold", ratio=2, min_width=8)
     for column in columns:
         wide = column in _TEXT_COLUMNS
         table.add_column(
             column, overflow="fold", ratio=4 if wide else None, max_width=None if wide else 24
         )
-    for record_id, row in frame.iterrows():
-        cells = [_cell(frame, row, column) for column in columns]
-        table.add_row(*([str(record_id)] if with_id else []), *cells)
+    for record_id, row in zip(rows.ids, rows.rows, strict=True):
+        cells = [_cell(rows.columns, row, column) for column in columns]
+        table.add_row(*([str(record_id)] if shown.with_id else []), *cells)
     console.print(table)
-    kinds = Counter(frame["kind"]) if "kind" in frame.columns else None
+    kinds = Counter(row["kind"] for row in rows.rows) if "kind" in rows.columns else None
     if kinds:
         console.print(", ".join(f"{count} {kind}" for kind, count in sorted(kinds.items())))
 
 
-def _cell(frame: pd.DataFrame, row: pd.Series, column: str) -> str:
-    import pandas as pd
-
+def _cell(columns: list[str], row: dict[str, Any], column: str) -> str:
     value = row[column]
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
+    if _missing(value):
         return ""
-    if f"{column}_low" in frame.columns:
+    if f"{column}_low" in columns:
         low, high = row[f"{column}_low"], row[f"{column}_high"]
         text = f"{value:g}"
         if low != value or high != value:
             text += f" ({low:g}-{high:g})"
-        return f"{text} [{row[f'{column}_year']}]"
+        year = row[f"{column}_year"]
+        return f"{text} [{'<NA>' if _missing(year) else year}]"
     return str(value)

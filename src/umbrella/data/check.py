@@ -8,11 +8,38 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from umbrella.data.read import Tables
-from umbrella.data.schema import ORGANISATIONS, Actor, Commitment, Deployment, Event, Force
-from umbrella.errors import Problem
+from umbrella.data.read import Tables, read_tables
+from umbrella.data.schema import (
+    ORGANISATIONS,
+    Actor,
+    Commitment,
+    Deployment,
+    Event,
+    Force,
+    Record,
+)
+from umbrella.errors import DataError, Problem
+from umbrella.types import PathLike
 
-__all__ = ["check_references"]
+__all__ = ["check_references", "read_checked"]
+
+
+def read_checked(data_dir: PathLike | None = None) -> dict[str, dict[str, Record]]:
+    """The records of every table (table -> id -> record) of the shipped dataset overlaid
+    with ``data_dir``, checked one by one and across tables.
+
+    Raises
+    ------
+    DataError
+        If any record is invalid; ``error.problems`` lists every problem found.
+    UsageError
+        If ``data_dir`` is given but is not a folder.
+    """
+    tables = read_tables(data_dir)
+    problems = tables.problems + check_references(tables)
+    if problems:
+        raise DataError(problems)
+    return {name: dict(records) for name, records in tables.records.items()}
 
 
 def check_references(tables: Tables) -> list[Problem]:

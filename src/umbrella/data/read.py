@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import ValidationError
 
+from umbrella.data import cache
 from umbrella.data.safeyaml import OVERLAY_LIMITS, YamlLimitError, limited_loader, read_limited
 from umbrella.data.schema import TABLES, Record
 from umbrella.errors import Problem, UsageError
@@ -148,8 +149,17 @@ def _read_file(path: Path, table: str, label: str, tables: Tables, *, trusted: b
 
 
 def _parse_yaml(path: Path, label: str, problems: list[Problem], trusted: bool) -> list[Any] | None:
+    data = b""
     try:
-        text = path.read_text(encoding="utf-8") if trusted else read_limited(path, OVERLAY_LIMITS)
+        if trusted:
+            data = path.read_bytes()
+            cached = cache.load(path.stem, data)
+            if cached is not None:
+                return cached
+            # As read_text does: UTF-8, and every line break as "\n".
+            text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+        else:
+            text = read_limited(path, OVERLAY_LIMITS)
     except FileNotFoundError:
         problems.append(Problem(label, "-", "-", "file not found"))
         return None
@@ -181,6 +191,8 @@ def _parse_yaml(path: Path, label: str, problems: list[Problem], trusted: bool) 
             Problem(label, "-", "-", "must be a YAML list of records (each line starting '- ')")
         )
         return None
+    if trusted:
+        cache.store(path.stem, data, content)
     return content
 
 

@@ -19,20 +19,19 @@ from typing import Any, TypeVar
 
 import pandas as pd
 
-from umbrella.data.check import check_references
+from umbrella.data.check import check_references, read_checked
 from umbrella.data.read import read_tables
+from umbrella.data.rows import flatten, whole_number_columns
 from umbrella.data.schema import (
     ORGANISATIONS,
     TABLES,
     Actor,
-    Borders,
     Commitment,
-    Estimate,
     Event,
     Record,
     Source,
 )
-from umbrella.errors import DataError, Problem, UsageError
+from umbrella.errors import Problem, UsageError
 from umbrella.types import PathLike
 
 __all__ = ["World", "check_world", "load_world"]
@@ -73,11 +72,7 @@ def load_world(data_dir: PathLike | None = None) -> World:
     UsageError
         If ``data_dir`` is given but is not a folder.
     """
-    tables = read_tables(data_dir)
-    problems = tables.problems + check_references(tables)
-    if problems:
-        raise DataError(problems)
-    return World(records={name: dict(records) for name, records in tables.records.items()})
+    return World(records=read_checked(data_dir))
 
 
 @dataclass(frozen=True, eq=False)
@@ -178,7 +173,8 @@ class World:
 
     @cached_property
     def events(self) -> pd.DataFrame:
-        return _frame(self.records["events"]).sort_values("date")
+        # Stable: events of the same day in the order they were read, as `data show` lists them.
+        return _frame(self.records["events"]).sort_values("date", kind="stable")
 
     @cached_property
     def options(self) -> pd.DataFrame:
@@ -278,39 +274,10 @@ def _expand(parties: list[str], actors: Mapping[str, Actor]) -> dict[str, dt.dat
 
 
 def _frame(records: Mapping[str, Record]) -> pd.DataFrame:
-    rows = [_flatten(record) for record in records.values()]
+    rows = [flatten(record) for record in records.values()]
     frame = pd.DataFrame(rows)
     if frame.empty:
         return frame
-    estimates = {
-        name
-        for record in records.values()
-        for name in type(record).model_fields
-        if isinstance(getattr(record, name), Estimate)
-    }
-    whole_years = {f"{name}_year" for name in estimates} | {"year"}
-    for column in frame.columns:
-        if column in whole_years or column.endswith("_since"):
-            frame[column] = frame[column].astype("Int64")
+    for column in whole_number_columns(records.values(), frame.columns):
+        frame[column] = frame[column].astype("Int64")
     return frame.set_index("id", drop=True)
-
-
-def _flatten(record: Record) -> dict[str, Any]:
-    """A record as one row: an estimate ``x`` becomes x, x_low, x_high, x_year, x_sources."""
-    row: dict[str, Any] = {}
-    for name in type(record).model_fields:
-        value = getattr(record, name)
-        if isinstance(value, Estimate):
-            row |= value.columns(name)
-        elif name == "memberships" and isinstance(record, Actor):
-            for m in value:
-                suffix = "since" if m.status == "member" else "candidate_since"
-                row[f"{m.org.lower()}_{suffix}"] = m.since
-        elif isinstance(value, Borders):
-            row[name] = list(value.states)
-            row[f"{name}_sources"] = list(value.sources)
-        elif isinstance(value, list):
-            row[name] = [v.model_dump() if hasattr(v, "model_dump") else v for v in value]
-        else:
-            row[name] = value
-    return row

@@ -15,11 +15,15 @@ Bryant and Lempert [2]_ judge a box by
 
 and read the chosen box as a scenario: "the option fails when these assumptions hold".
 
-umbrella runs ``ema_workbench.analysis.prim.Prim`` [3]_ (binary mode, default lenient
-objective) and chooses the box on the whole trajectory itself: by default the box with the
-largest coverage x density among those meeting the density target, so a target the final,
-most peeled box misses still yields a box, and peeling that only chases noise does not
-shrink the box (see :func:`prim`).
+umbrella peels and pastes as ``ema_workbench.analysis.prim.Prim`` [3]_ does in binary mode
+with its default lenient objective (the same candidate boxes, scores, ties and stopping
+rules, so the same trajectory; the tests compare the two), in its own loop over index
+arrays: each step holds the futures still in the box and one sorted copy of their values,
+so memory stays a few times the input whatever the number of steps, and no plotting or
+statistics library is loaded. It chooses the box on the whole trajectory itself: by default
+the box with the largest coverage x density among those meeting the density target, so a
+target the final, most peeled box misses still yields a box, and peeling that only chases
+noise does not shrink the box (see :func:`prim`).
 
 References
 ----------
@@ -35,19 +39,18 @@ References
 
 from __future__ import annotations
 
-import logging
 import math
-import warnings
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
 from umbrella.errors import UsageError
+
+FloatArray = npt.NDArray[np.float64]
 
 __all__ = ["MIN_FUTURES", "PrimResult", "prim"]
 
@@ -119,28 +122,6 @@ class PrimResult:
 def _number(value: float) -> str:
     """Three significant figures, thousands separated where large."""
     return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
-
-
-@contextmanager
-def _quiet() -> Iterator[Any]:
-    """Import ema_workbench's PRIM and silence its loggers and warnings until the exit."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        from ema_workbench.analysis import prim as ema_prim  # its loggers exist from here
-
-        loggers = [
-            logging.getLogger(name)
-            for name in list(logging.root.manager.loggerDict)
-            if name == "EMA" or name.startswith("EMA.")
-        ]
-        before = [logger.disabled for logger in loggers]
-        for logger in loggers:
-            logger.disabled = True
-        try:
-            yield ema_prim
-        finally:
-            for logger, disabled in zip(loggers, before, strict=True):
-                logger.disabled = disabled
 
 
 def _inputs(
@@ -227,10 +208,10 @@ def prim(
     -----
     With noisy labels the last boxes of a trajectory often restrict further uncertainties to
     gain a percent of density by chance, at a large loss of coverage; "balanced" stops where
-    coverage x density peaks, which for one true box is that box. ema_workbench is asked for
-    its trajectory with a density threshold it always meets, and the target is applied here,
-    so its "dump box" (returned when the final box misses the threshold) never hides the
-    trajectory. Its logging and warnings are silenced for the call.
+    coverage x density peaks, which for one true box is that box. The trajectory is the one
+    ema_workbench's ``Prim`` finds with a density threshold it always meets (see
+    :func:`_trajectory`), and the target is applied here, so a box whose final step misses
+    the target never hides the trajectory.
 
     Examples
     --------
@@ -248,17 +229,11 @@ def prim(
     if choose not in ("balanced", "last"):
         raise UsageError(f"prim: choose must be 'balanced' or 'last' (got {choose!r})")
     x, y = _inputs(futures, failed, uncertainties)
-    with _quiet() as ema_prim:
-        # Any threshold in (0, base rate] keeps the box ema_workbench finds (its mean never
-        # falls below the base rate) and counts y == 1 as the cases of interest.
-        finder = ema_prim.Prim(x, y, threshold=0.5 * float(y.mean()), peel_alpha=peel_alpha)
-        found: Any = finder.find_box()
-        trajectory = pd.DataFrame(found.peeling_trajectory).reset_index(drop=True)
-        limits = [pd.DataFrame(lim) for lim in found.box_lims]
+    trajectory, limits = _trajectory(x.to_numpy(), y.astype(np.bool_), peel_alpha)
     chosen = _choose(trajectory, threshold, choose)
     row = trajectory.iloc[chosen]
     return PrimResult(
-        box=_box(limits[chosen], limits[0]),
+        box=_box(list(x.columns), limits[chosen], limits[0]),
         coverage=float(row["coverage"]),
         density=float(row["density"]),
         mass=float(row["mass"]),
@@ -284,17 +259,213 @@ def _choose(trajectory: pd.DataFrame, threshold: float, choose: str) -> int:
     return int(meets[order[0]])
 
 
-def _box(limits: pd.DataFrame, initial: pd.DataFrame) -> pd.DataFrame:
+def _box(names: list[str], limits: Limits, initial: Limits) -> pd.DataFrame:
     """Restricted rows of a box, unmoved faces as infinities."""
-    low = limits.iloc[0].to_numpy(dtype=np.float64)
-    high = limits.iloc[1].to_numpy(dtype=np.float64)
-    moved_low = low != initial.iloc[0].to_numpy(dtype=np.float64)
-    moved_high = high != initial.iloc[1].to_numpy(dtype=np.float64)
+    (low, high), (first_low, first_high) = limits, initial
+    moved_low, moved_high = low != first_low, high != first_high
     keep = moved_low | moved_high
     return pd.DataFrame(
         {
-            "uncertainty": [str(name) for name in limits.columns[keep]],
+            "uncertainty": [str(name) for name, kept in zip(names, keep, strict=True) if kept],
             "low": np.where(moved_low, low, -np.inf)[keep],
             "high": np.where(moved_high, high, np.inf)[keep],
         }
     )
+
+
+# The peeling and pasting of ema_workbench 2.5's ``Prim`` (binary mode, objective LENIENT1,
+# paste_alpha and mass_min 0.05), step for step: the same candidate boxes in the same order,
+# the same scores and tie-breaks (a stable sort on objective, then unrestricted dimensions,
+# both descending), the same stopping rules. Means are counts over sizes: ema_workbench's
+# np.mean of 0/1 integers is that same correctly rounded quotient.
+_PASTE_ALPHA = 0.05
+_MASS_MIN = 0.05
+
+Limits = tuple[FloatArray, FloatArray]
+"""A box: the lower and the upper limit of every uncertainty."""
+
+
+def _trajectory(
+    x: FloatArray, y: npt.NDArray[np.bool_], peel_alpha: float
+) -> tuple[pd.DataFrame, list[Limits]]:
+    """The peeling and pasting trajectory of PRIM on ``x`` (future, uncertainty) and the
+    failures ``y``: one row per box (``coverage``, ``density``, ``mass``, ``res_dim``, ``n``,
+    ``k``) and the limits of each box."""
+    n = len(y)
+    failures = int(y.sum())
+    initial = (x.min(axis=0), x.max(axis=0))
+    rows: list[dict[str, float | int]] = []
+    limits: list[Limits] = []
+
+    def record(inside: npt.NDArray[np.intp], box: Limits) -> None:
+        k = int(np.count_nonzero(y[inside]))
+        rows.append(
+            {
+                "coverage": k / failures,
+                "density": k / len(inside),
+                "mass": len(inside) / n,
+                "res_dim": int(np.count_nonzero(_restricted(box, initial))),
+                "n": len(inside),
+                "k": k,
+            }
+        )
+        limits.append(box)
+
+    everything = np.arange(n)
+    inside = everything
+    box = (initial[0].copy(), initial[1].copy())
+    record(inside, box)
+    step = _peel(x, y, inside, box, initial, peel_alpha)
+    while step is not None:
+        inside, box = step
+        record(inside, box)
+        step = _peel(x, y, inside, box, initial, peel_alpha)
+    step = _paste(x, y, everything, inside, box, initial)
+    while step is not None:
+        inside, box = step
+        record(inside, box)
+        step = _paste(x, y, everything, inside, box, initial)
+    if rows[-1]["k"] / rows[-1]["n"] < 0.5 * (failures / n):
+        # ema_workbench's "dump box" when the final box misses its threshold; the mean of a
+        # box never falls below the base rate, so this does not happen.
+        rows, limits = rows[:1], limits[:1]
+    trajectory = pd.DataFrame(rows, columns=["coverage", "density", "mass", "res_dim", "n", "k"])
+    return trajectory, limits
+
+
+def _restricted(box: Limits, initial: Limits) -> npt.NDArray[np.bool_]:
+    """Which uncertainties the box restricts (either face moved)."""
+    return np.asarray((box[0] != initial[0]) | (box[1] != initial[1]))
+
+
+def _objective(k_old: int, n_old: int, k_new: int, n_new: int) -> float:
+    """ema_workbench's lenient objective: the change in the share of failures over the change
+    in the number of futures."""
+    mean_old = k_old / n_old
+    mean_new = k_new / n_new if n_new > 0 else 0.0
+    if mean_old == mean_new:
+        return 0.0
+    return (mean_new - mean_old) / abs(n_old - n_new)
+
+
+def _quantile(ordered: FloatArray, quantile: float) -> float:
+    """ema_workbench's ``get_quantile`` of sorted values: the midpoint of the two values
+    around the quantile, moved off a run of equal values (outwards for the upper quantiles,
+    inwards for the lower ones)."""
+    last = len(ordered) - 1
+    i = last * quantile
+    lower, upper = math.floor(i), math.ceil(i)
+    if quantile > 0.5:
+        value = ordered[upper]
+        if ordered[lower] == value:
+            lower = max(int(np.searchsorted(ordered, value, side="left")) - 1, 0)
+    else:
+        value = ordered[lower]
+        if ordered[upper] == value:
+            upper = min(int(np.searchsorted(ordered, value, side="right")), last)
+    return float((ordered[lower] + ordered[upper]) / 2)
+
+
+def _best(candidates: list[tuple[float, int]]) -> int:
+    """The candidate a stable descending sort on (objective, unrestricted dims) puts first."""
+    best = 0
+    for index, key in enumerate(candidates):
+        if key > candidates[best]:
+            best = index
+    return best
+
+
+def _peel(
+    x: FloatArray,
+    y: npt.NDArray[np.bool_],
+    inside: npt.NDArray[np.intp],
+    box: Limits,
+    initial: Limits,
+    alpha: float,
+) -> tuple[npt.NDArray[np.intp], Limits] | None:
+    """The next box of the peeling phase, or None where peeling stops."""
+    values = x[inside]
+    failing = y[inside]
+    n, d = x.shape
+    m, k = len(inside), int(np.count_nonzero(failing))
+    ordered = np.sort(values, axis=0)
+    tops = np.array([_quantile(ordered[:, j], 1 - alpha) for j in range(d)])
+    bottoms = np.array([_quantile(ordered[:, j], alpha) for j in range(d)])
+    del ordered
+    below_top = values <= tops
+    above_bottom = values >= bottoms
+    del values
+    counts = (below_top.sum(axis=0), above_bottom.sum(axis=0))
+    hits = (below_top[failing].sum(axis=0), above_bottom[failing].sum(axis=0))
+    restricted = _restricted(box, initial)
+    free = d - int(np.count_nonzero(restricted))
+    candidates: list[tuple[float, int]] = []
+    for j in range(d):
+        # Upper face first, then lower, as ema_workbench lists them.
+        for face, value in ((1, tops[j]), (0, bottoms[j])):
+            moved = value != initial[face][j] or box[1 - face][j] != initial[1 - face][j]
+            score = _objective(k, m, int(hits[1 - face][j]), int(counts[1 - face][j]))
+            candidates.append((score, free + int(bool(restricted[j])) - int(moved)))
+    chosen = _best(candidates)
+    j, face = divmod(chosen, 2)
+    face = 1 - face
+    keep = (below_top if face == 1 else above_bottom)[:, j]
+    n_new = int(np.count_nonzero(keep))
+    if not (n_new / n >= _MASS_MIN and n_new / n < m / n and candidates[chosen][0] > 0):
+        return None
+    new = (box[0].copy(), box[1].copy())
+    new[face][j] = tops[j] if face == 1 else bottoms[j]
+    return inside[keep], new
+
+
+def _paste(
+    x: FloatArray,
+    y: npt.NDArray[np.bool_],
+    everything: npt.NDArray[np.intp],
+    inside: npt.NDArray[np.intp],
+    box: Limits,
+    initial: Limits,
+) -> tuple[npt.NDArray[np.intp], Limits] | None:
+    """The next box of the pasting phase, or None where pasting stops."""
+    n, d = x.shape
+    restricted = np.flatnonzero(_restricted(box, initial))
+    if not len(restricted):
+        return None
+    sub = x[:, restricted]
+    m, k = len(inside), int(np.count_nonzero(y[inside]))
+    candidates: list[tuple[float, int]] = []
+    found: list[tuple[npt.NDArray[np.intp], Limits]] = []
+    for position, j in enumerate(restricted):
+        for face in (0, 1):  # lower face first, then upper, as ema_workbench lists them
+            # The slab beyond this face, within the box on every other restricted dimension.
+            slab_low, slab_high = box[0][restricted].copy(), box[1][restricted].copy()
+            if face == 0:
+                slab_low[position], slab_high[position] = initial[0][j], box[0][j]
+            else:
+                slab_low[position], slab_high[position] = box[1][j], initial[1][j]
+            slab = ((sub >= slab_low) & (sub <= slab_high)).all(axis=1)
+            data = np.sort(sub[slab, position])
+            if face == 0:
+                value = _quantile(data, 1 - _PASTE_ALPHA) if data.size else initial[0][j]
+            else:
+                value = _quantile(data, _PASTE_ALPHA) if data.size else initial[1][j]
+            new = (box[0].copy(), box[1].copy())
+            new[face][j] = value
+            kept = ((sub >= new[0][restricted]) & (sub <= new[1][restricted])).all(axis=1)
+            indices = everything[kept]
+            k_new = int(np.count_nonzero(y[indices]))
+            free = d - int(np.count_nonzero(_restricted(new, initial)))
+            candidates.append((_objective(k, m, k_new, len(indices)), free))
+            found.append((indices, new))
+    chosen = _best(candidates)
+    indices, new = found[chosen]
+    n_new = len(indices)
+    k_new = int(np.count_nonzero(y[indices]))
+    if (
+        n_new / n >= _MASS_MIN
+        and n_new / n > m / n
+        and candidates[chosen][0] > 0
+        and k_new / n_new > k / m
+    ):
+        return indices, new
+    return None

@@ -8,14 +8,15 @@ everywhere. Each figure is a mean over the futures with its 10th and 90th percen
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from umbrella.settings import DEFAULT_SAMPLES, DEFAULT_SEED
 
-__all__ = ["DEFAULT_SAMPLES", "DEFAULT_SEED", "HEADLINE", "LEVELS", "headline"]
+__all__ = ["DEFAULT_SAMPLES", "DEFAULT_SEED", "HEADLINE", "LEVELS", "headline", "headline_of"]
 
 LEVELS = (0.1, 0.9)
 """The percentiles reported beside each mean."""
@@ -56,14 +57,60 @@ def headline(outcomes: pd.DataFrame, options: Sequence[str]) -> pd.DataFrame:
     keys = ("future", "option")
     reports = [c for c in outcomes.columns if c not in (*HEADLINE, *keys)]
     names = [*HEADLINE, *reports]  # the scenario's reports: weightings, exposure groups
+    if _in_run_order(outcomes, options):
+        # Each outcome is already (future, option) row by row: read it in place rather than
+        # pivot a copy of the whole table (the same values in the same order).
+        n = len(options)
+        columns = {name: outcomes[name].to_numpy().reshape(-1, n) for name in names}
+        return headline_of(columns, options)
     wide = outcomes.set_index(list(keys))[names].unstack("option")
+    return _table(names, options, lambda name, option: wide[name][option].to_numpy())
+
+
+def _in_run_order(outcomes: pd.DataFrame, options: Sequence[str]) -> bool:
+    """Whether ``outcomes`` lists futures in increasing order, each with one row per option
+    in ``options`` order, as a run writes them."""
+    n = len(options)
+    if n == 0 or len(outcomes) == 0 or len(outcomes) % n:
+        return False
+    futures = outcomes["future"].to_numpy().reshape(-1, n)
+    if not (futures == futures[:, :1]).all() or not (np.diff(futures[:, 0]) > 0).all():
+        return False
+    labels = outcomes["option"].to_numpy().reshape(-1, n)
+    return bool((labels == np.asarray(options, dtype=object)).all())
+
+
+def headline_of(
+    columns: Mapping[str, npt.NDArray[np.float64]], options: Sequence[str]
+) -> pd.DataFrame:
+    """:func:`headline` of outcomes held as arrays: ``columns`` maps each outcome (every one of
+    :data:`HEADLINE`, then the scenario's reports, in the order of a run's table) to an array
+    (future, option), futures in order and options in ``options`` order. The same table, bit
+    for bit, as :func:`headline` of the long table, without building it.
+
+    >>> values = np.array([[0.5, 0.6], [0.7, 0.9]])
+    >>> row = headline_of({k: values for k in HEADLINE}, ["a", "b"]).loc["b"]
+    >>> float(row["holds_europe"]), round(float(row["change_vs_status_quo"]), 6)
+    (0.75, 0.15)
+    """
+    position = {option: i for i, option in enumerate(options)}
+    names = [*HEADLINE, *(name for name in columns if name not in HEADLINE)]
+    return _table(names, options, lambda name, option: columns[name][:, position[option]])
+
+
+def _table(
+    names: Sequence[str],
+    options: Sequence[str],
+    column: Callable[[str, str], npt.NDArray[np.float64]],
+) -> pd.DataFrame:
+    """The headline rows from ``column(outcome, option)``: that option's values, one per future."""
     rows = []
-    baseline = wide["holds_europe"][options[0]].to_numpy()
+    baseline = column("holds_europe", options[0])
     for option in options:
         row: dict[str, float] = {}
         for name in names:
-            row |= _spread(name, wide[name][option].to_numpy())
-        change = wide["holds_europe"][option].to_numpy() - baseline
+            row |= _spread(name, column(name, option))
+        change = column("holds_europe", option) - baseline
         row |= _spread("change_vs_status_quo", change)
         rows.append(row)
     return pd.DataFrame(rows, index=pd.Index(list(options), name="option"))

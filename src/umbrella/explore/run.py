@@ -46,6 +46,11 @@ __all__ = [
 PRIM_FUTURES = 20_000
 """Futures PRIM analyses at most (a seeded subsample of larger runs)."""
 
+SOBOL_STEP = 400
+"""Rows of a Sobol design evaluated at once: the model's working memory grows with it (about
+0.1 MB a row). A multiple of 16, so that the model's vectorised loops treat every row alike
+whatever the step, and the indices do not depend on it, bit for bit."""
+
 # A stream of the run's seed apart from the design's blocks (spawn keys (b,)).
 _PRIM_KEY = (2**32 - 1, 1)
 
@@ -85,6 +90,18 @@ class Run:
         if not self._loaded:
             self._loaded.append(self.store.load(self.run_id))
         return self._loaded[0]
+
+    def forget_data(self) -> None:
+        """Drop the tables :meth:`data` read from the store, to free their memory; the next
+        call reads them again. A run kept in memory (no store) keeps its tables."""
+        if not self._loaded:
+            return
+        self._loaded.clear()
+        # The tables came through Arrow, whose allocator keeps the memory it frees for itself:
+        # hand it back, so that what runs next can use it.
+        import pyarrow as pa
+
+        pa.default_memory_pool().release_unused()
 
     def robustness(
         self,
@@ -173,7 +190,7 @@ class Run:
             raise UsageError(f"unknown option(s) {', '.join(unknown)}")
         grid, registry = layout(self.scenario), list(self.scenario.registry.values())
         results: dict[str, list[np.ndarray]] = {}
-        step = 2000
+        step = SOBOL_STEP
         for start in range(0, len(design), step):
             rows = design[start : start + step]
             values = {a.name: _integral(a, rows[:, i]) for i, a in enumerate(varying)}

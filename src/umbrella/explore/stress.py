@@ -24,18 +24,28 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
+from umbrella.assumptions import resolve
 from umbrella.errors import UsageError
-from umbrella.explore.ensemble import run_ensemble
-from umbrella.explore.headline import DEFAULT_SAMPLES, DEFAULT_SEED, headline
-from umbrella.explore.sampling import Sampler
+from umbrella.explore.headline import DEFAULT_SAMPLES, DEFAULT_SEED, headline_of
+from umbrella.explore.memory import keep_freed_memory
+from umbrella.explore.sampling import Sampler, draw, uncertainties
+from umbrella.model.evaluate import summarise
+from umbrella.model.layout import layout
 from umbrella.model.scenario import Scenario, with_stresses
+from umbrella.settings import LEAN_CHUNK_SIZE, check_run_settings
 
-__all__ = ["AS_ASSUMED", "stress_test_years", "stress_tests"]
+__all__ = ["AS_ASSUMED", "STRESS_CHUNK", "stress_test_years", "stress_tests"]
 
 AS_ASSUMED = "none"
 """The ``stress`` label of the rows where no stress is fixed (the scenario as given)."""
+
+STRESS_CHUNK = LEAN_CHUNK_SIZE
+"""Futures evaluated at once (the figures do not depend on it)."""
 
 
 def stress_test_years(scenario: Scenario, only: Sequence[str] | None = None) -> dict[str, int]:
@@ -96,9 +106,27 @@ def stress_tests(
 def _headline(
     scenario: Scenario, options: list[str], samples: int, seed: int, sampler: Sampler
 ) -> pd.DataFrame:
-    outcomes = run_ensemble(scenario, samples, seed, sampler=sampler, keep=True).outcomes
-    assert outcomes is not None  # kept
-    return headline(outcomes, options)
+    """The headline table of ``samples`` futures of ``scenario`` from ``seed``: each chunk
+    drawn and evaluated as a run's chunk is (:func:`umbrella.explore.ensemble.evaluate_chunk`),
+    and only its summary outcomes kept, as arrays."""
+    check_run_settings(samples, seed, STRESS_CHUNK, None, None)
+    grid = layout(scenario)
+    varying = uncertainties(scenario.registry.values())
+    names = [a.name for a in varying]
+    columns: dict[str, npt.NDArray[np.float64]] = {}
+    keep_freed_memory()  # as a run does: the chunks' arrays are reused, not mapped afresh
+    # One BLAS thread, as in a run (the model's matrix products are tiny).
+    with threadpool_limits(limits=1, user_api="blas"):
+        for start in range(0, samples, STRESS_CHUNK):
+            stop = min(start + STRESS_CHUNK, samples)
+            futures = draw(varying, start, stop, seed, sampler)
+            sampled = futures[names].to_numpy(dtype=np.float64).T
+            params = resolve(scenario.registry.values(), dict(zip(names, sampled, strict=True)))
+            for name, values in summarise(scenario, grid, params).items():  # (future, option)
+                if name not in columns:
+                    columns[name] = np.empty((samples, len(options)))
+                columns[name][start:stop] = values
+    return headline_of(columns, options)
 
 
 def _labelled(

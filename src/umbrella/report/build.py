@@ -37,7 +37,7 @@ from umbrella.report import charts as ch
 from umbrella.report.findings import Findings, findings, spread
 from umbrella.report.narrative import conclusion
 from umbrella.report.numbers import estimate, money, number, percent, points
-from umbrella.settings import MAX_KEPT
+from umbrella.settings import LEAN_CHUNK_SIZE, MAX_KEPT
 from umbrella.types import PathLike
 
 __all__ = ["Brief", "write_brief"]
@@ -135,7 +135,10 @@ def _run(
         )
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
-    return run_ensemble(scenario, samples, seed, store=store, progress=progress)
+    # Small chunks: the model's working memory would otherwise be the brief's largest need.
+    return run_ensemble(
+        scenario, samples, seed, store=store, chunk_size=LEAN_CHUNK_SIZE, progress=progress
+    )
 
 
 def _write(

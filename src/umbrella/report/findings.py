@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import xarray as xr
 
 from umbrella.explore.headline import headline
 from umbrella.explore.run import SATISFICING, Run
@@ -37,6 +38,18 @@ verified)."""
 
 DETAIL_FUTURES = 256
 """Futures of the run evaluated with the full model for the series by year and country."""
+DETAIL_CHUNK = 64
+"""Detail futures evaluated at once: the full model's labelled output is about 0.6 MB a
+future, most of it series the brief does not read. A multiple of the width of the model's
+vectorised loops, so that the series are the same, bit for bit, as from one evaluation."""
+DETAIL_SERIES = (
+    "holds",
+    "credibility",
+    "ukraine_support_eur_bn",
+    "ukraine_positive_eur_bn",
+    "ukraine_negative_eur_bn",
+)
+"""The series of the detail futures the brief reads (with the coordinates of the model's)."""
 
 
 @dataclass
@@ -105,7 +118,8 @@ def findings(run: Run, *, sobol_base: int = 256, detail_futures: int = DETAIL_FU
     """Gather the brief's tables from ``run``."""
     scenario = run.scenario
     futures, outcomes = run.data()
-    wide = outcomes.pivot(index="future", columns="option")
+    # Futures x options of the headline outcome: what the lead and PRIM read.
+    europe = outcomes.pivot(index="future", columns="option", values="holds_europe")
     ids = [o.id for o in scenario.options]
     status_quo = ids[0]
     robust = run.robustness("holds_europe", {"holds_europe": (">=", FAIL_BELOW)})
@@ -114,9 +128,14 @@ def findings(run: Run, *, sobol_base: int = 256, detail_futures: int = DETAIL_FU
     table = _options_table(scenario, figures, robust)
     ranked = table.drop(index=status_quo).sort_values("deterrence_mean", ascending=False)
     leading, runner_up = str(ranked.index[0]), str(ranked.index[1])
-    europe = wide["holds_europe"]
     lead_share = float(np.mean(europe[leading] > europe[runner_up]))
-    detail = _detail(run, futures, detail_futures)
+    discovered = _prim(run, leading, europe)
+    chosen = futures.sort_values("future").head(detail_futures).copy()  # not a view
+    # Everything else that reads the run's futures is done: free them before the model runs
+    # again (the detail futures, Sobol's design, the stress tests) and the brief is drawn.
+    del futures, outcomes, europe
+    run.forget_data()
+    detail = _detail(run, chosen)
     return Findings(
         run=run,
         run_id=run.run_id or "unstored",
@@ -135,7 +154,7 @@ def findings(run: Run, *, sobol_base: int = 256, detail_futures: int = DETAIL_FU
         ukraine=_ukraine(detail, table),
         tiles=_tiles(scenario, detail, leading, table),
         sobol=_sobol(run, leading, sobol_base),
-        prim=_prim(run, leading, wide),
+        prim=discovered,
         stresses=_stresses(run, figures, detail),
         assumptions=_assumptions(scenario),
     )
@@ -203,12 +222,18 @@ def _stresses(run: Run, figures: pd.DataFrame, detail: Any) -> pd.DataFrame:
     return table
 
 
-def _detail(run: Run, futures: pd.DataFrame, n: int) -> Any:
-    """The full model on the first ``n`` futures of the run: series by year and country."""
+def _detail(run: Run, chosen: pd.DataFrame) -> xr.Dataset:
+    """The full model on the ``chosen`` futures of the run (its first few): the series by year
+    and country of :data:`DETAIL_SERIES`, evaluated :data:`DETAIL_CHUNK` futures at a time."""
     scenario = run.scenario
     varying = [a.name for a in uncertainties(scenario.registry.values())]
-    chosen = futures.sort_values("future").head(n)
-    return labelled(scenario, {name: chosen[name].to_numpy() for name in varying})
+    parts = []
+    for start in range(0, len(chosen), DETAIL_CHUNK):
+        part = chosen.iloc[start : start + DETAIL_CHUNK]
+        evaluated = labelled(scenario, {name: part[name].to_numpy() for name in varying})
+        parts.append(evaluated[list(DETAIL_SERIES)])
+        del evaluated
+    return xr.concat(parts, dim="sample")
 
 
 def _ukraine(detail: Any, table: pd.DataFrame) -> pd.DataFrame:
@@ -364,8 +389,8 @@ def _sobol(run: Run, leading: str, n_base: int) -> pd.DataFrame:
     return table.sort_values("ST", ascending=False).reset_index(drop=True)
 
 
-def _prim(run: Run, leading: str, wide: pd.DataFrame) -> dict[str, Any]:
-    values = wide["holds_europe"][leading]
+def _prim(run: Run, leading: str, europe: pd.DataFrame) -> dict[str, Any]:
+    values = europe[leading]
     threshold, rule = FAIL_BELOW, "below the threshold"
     share = float(np.mean(values < threshold))
     if not 0.01 <= share <= 0.99:
