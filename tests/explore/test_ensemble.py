@@ -47,11 +47,12 @@ def test_draws_respect_ranges_and_distributions() -> None:
 
 def test_runs_are_identical_across_chunk_sizes() -> None:
     # Bit for bit, not merely close: every future's inputs and outcomes, and the aggregates,
-    # whatever the chunk size (sizes that split the design's blocks of 1,024 and not).
+    # whatever the chunk size (sizes that split the design's blocks of 1,024 and not; odd
+    # sizes, where a matrix product's edges would take other kernels than its body).
     scenario = load_scenario()
     runs = {
         size: run_ensemble(scenario, 5000, seed=9, chunk_size=size, keep=True)
-        for size in (1000, 2048, 4096, 5000)
+        for size in (1000, 2048, 4096, 5000, 7, 999, 1001)
     }
     first = runs[2048]
     assert first.futures is not None

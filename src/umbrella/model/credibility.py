@@ -29,6 +29,7 @@ import numpy.typing as npt
 from umbrella.assumptions import Parameters
 from umbrella.data import World
 from umbrella.data.schema import Force
+from umbrella.ordered import matmul
 
 __all__ = [
     "COMMITMENT_KINDS",
@@ -90,7 +91,7 @@ def depth_of_sets(sets: npt.NDArray[np.bool_], params: Parameters) -> FloatArray
     """
     weights = np.stack([params[f"depth.{k}"] for k in COMMITMENT_KINDS])  # (kind, sample)
     log_keep = np.log1p(-np.clip(weights, 0.0, 1.0 - 1e-12))
-    depth: FloatArray = 1.0 - np.exp(sets.astype(np.float64) @ log_keep)
+    depth: FloatArray = 1.0 - np.exp(matmul(sets.astype(np.float64), log_keep))
     return depth
 
 

@@ -42,6 +42,7 @@ from umbrella.model.layout import Layout
 from umbrella.model.levers import acts_on_credibility
 from umbrella.model.registry import OptionSpec
 from umbrella.model.scenario import Scenario
+from umbrella.ordered import matmul
 from umbrella.trust import trust_state
 from umbrella.trust.projection import Projection, projection
 
@@ -226,23 +227,25 @@ def summarise(
     first = {name: folded[at[f"{name}_first"]] for name in ("no_challenge", "rebuffed", "fails")}
     first["holds"] = np.exp(-(first["fails"] * grid.steps[0] * rate))
     summary: dict[str, FloatArray] = {}
-    for name in OUTCOMES:
-        summary[f"{name}_europe"] = (weights @ last[name]).T
-        summary[f"{name}_europe_first"] = (weights @ first[name]).T
+    # Weighted over groups with sums in one fixed order (umbrella.ordered): a future's
+    # outcomes do not depend on the chunk it is evaluated in.
     reports = [k for k in grid.weighted if k != "europe"]
-    if reports:
-        matrix = np.stack([grid.weighted[k] for k in reports])  # (report, r)
-        for name, per_group in last.items():
-            per_report = matrix @ per_group  # (option, report, sample)
-            for q, report in enumerate(reports):
-                summary[f"{name}_in_{report}"] = per_report[:, q].T
+    matrix = np.stack([weights, *(grid.weighted[k] for k in reports)])  # (1 + report, r)
+    for name in OUTCOMES:
+        summary[f"{name}_europe_first"] = _weighted(weights[None], first[name])[:, 0].T
+        per_report = _weighted(matrix, last[name])  # (option, 1 + report, sample)
+        summary[f"{name}_europe"] = per_report[:, 0].T
+        for q, report in enumerate(reports, start=1):
+            summary[f"{name}_in_{report}"] = per_report[:, q].T
     # Exposure: population times crisis rate, per future (the rates are uncertain).
     exposed = weights[:, None] * rate  # (r, s)
     exposed /= exposed.sum(axis=0)
     for name, per_group in last.items():
-        summary[f"{name}_in_europe_exposure"] = np.stack(
-            [np.einsum("rs,rs->s", exposed, values) for values in per_group], axis=1
-        )
+        weighted = exposed * per_group  # (option, r, s)
+        total = weighted[:, 0].copy()
+        for r in range(1, weighted.shape[1]):
+            total += weighted[:, r]
+        summary[f"{name}_in_europe_exposure"] = total.T
     if supported is None:
         summary["holds_ukraine"] = summary["fails_ukraine"] = np.full((n, len(plans)), np.nan)
     else:
@@ -256,6 +259,11 @@ def summarise(
     summary = {name: summary[name] for name in order}
     check_finite(summary, params, scenario.registry, missing_allowed=supported is None)
     return summary
+
+
+def _weighted(matrix: FloatArray, values: FloatArray) -> FloatArray:
+    """``matrix`` (q, r) times each option's ``values`` (option, r, s): (option, q, s)."""
+    return np.stack([matmul(matrix, per_option) for per_option in values])
 
 
 def check_finite(
@@ -450,7 +458,8 @@ def _abandonment(scenario: Scenario, grid: Layout, base: _Base) -> FloatArray:
     gi = grid.guarantors.index(scenario.proliferation_anchor)
     belief = kernel.belief(_trust(base, gi), base.odds)
     status_quo = belief * base.depth[gi] * base.capability[gi]  # (r, y, s)
-    anchor = np.tensordot(grid.group_weights, status_quo, axes=(0, 0))  # (y, s)
+    n_r, n_y, n = status_quo.shape
+    anchor = matmul(grid.group_weights, status_quo.reshape(n_r, n_y * n)).reshape(n_y, n)
     ratio = anchor / np.maximum(anchor[0], 1e-12)
     drop = np.maximum(1.0 - ratio, 0.0)
     room = 1.0 - params["proliferation.status_quo"]

@@ -24,6 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from umbrella.data.schema import Event
+from umbrella.ordered import matmul
 
 __all__ = [
     "OTHERS",
@@ -208,6 +209,7 @@ def spread(
     """
     n_rows, targets = direct.shape[0], direct.shape[1:]
     size = int(np.prod(targets))
-    routed = amounts @ direct.reshape(n_rows, size)
-    routed += spillover[:, None] * (amounts @ spill.reshape(n_rows, size))
+    # Summed in one fixed order: a future's trust does not depend on its chunk.
+    routed = matmul(amounts, direct.reshape(n_rows, size))
+    routed += spillover[:, None] * matmul(amounts, spill.reshape(n_rows, size))
     return routed.reshape(amounts.shape[0], *targets)

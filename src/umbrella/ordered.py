@@ -1,0 +1,60 @@
+"""Matrix products whose every element is summed in one fixed order.
+
+A BLAS matrix product may sum an element's terms in a different order (and so round it
+differently, in the last bits) depending on where the element falls in the matrix: blocks,
+edges and remainders take different kernels. A future's outcomes would then depend on the
+chunk it was evaluated in. :func:`matmul` sums each element's terms one after the other, in
+the order of the shared axis, whatever the shapes: a future's numbers are the same, bit for
+bit, for any chunk size and any number of workers. Compiled (numba, cached on disk); the
+loops over the output's columns run as vector instructions, each lane summing in the same
+order.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numba
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["matmul"]
+
+FloatArray = npt.NDArray[np.float64]
+_NUMBA: Any = numba  # numba ships no type information
+
+
+def _product(a: FloatArray, b: FloatArray, out: FloatArray) -> None:  # pragma: no cover
+    m, k = a.shape
+    n = b.shape[1]
+    for i in range(m):
+        for j in range(n):
+            out[i, j] = 0.0
+        for term in range(k):
+            weight = a[i, term]
+            for j in range(n):
+                out[i, j] += weight * b[term, j]
+
+
+_compiled: Any = _NUMBA.njit(cache=True, nogil=True, error_model="numpy")(_product)
+
+
+def matmul(a: npt.ArrayLike, b: npt.ArrayLike) -> FloatArray:
+    """``a @ b`` for 2-D ``a`` (m, k) and ``b`` (k, n), or 1-D ``a`` (k,) giving (n,), each
+    element summed over k in order.
+
+    >>> matmul(np.array([[1.0, 2.0]]), np.array([[3.0], [4.0]])).tolist()
+    [[11.0]]
+    >>> matmul(np.array([0.5, 0.5]), np.eye(2)).tolist()
+    [0.5, 0.5]
+    """
+    left = np.ascontiguousarray(a, dtype=np.float64)
+    right = np.ascontiguousarray(b, dtype=np.float64)
+    vector = left.ndim == 1
+    if vector:
+        left = left[None, :]
+    if left.ndim != 2 or right.ndim != 2 or left.shape[1] != right.shape[0]:
+        raise ValueError(f"shapes {left.shape} and {right.shape} do not multiply")
+    out = np.empty((left.shape[0], right.shape[1]))
+    _compiled(left, right, out)
+    return out[0] if vector else out
