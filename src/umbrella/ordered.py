@@ -36,7 +36,27 @@ def _product(a: FloatArray, b: FloatArray, out: FloatArray) -> None:  # pragma: 
                 out[i, j] += weight * b[term, j]
 
 
+def _sparse_product(
+    a: FloatArray,
+    starts: npt.NDArray[np.int64],
+    columns: npt.NDArray[np.int64],
+    values: FloatArray,
+    out: FloatArray,
+) -> None:  # pragma: no cover
+    # ``b`` by rows, its non-zero entries only: a zero term adds exactly 0, so skipping it
+    # leaves every sum as it is.
+    m, k = a.shape
+    for i in range(m):
+        out[i, :] = 0.0
+        for term in range(k):
+            weight = a[i, term]
+            for entry in range(starts[term], starts[term + 1]):
+                out[i, columns[entry]] += weight * values[entry]
+
+
 _compiled: Any = _NUMBA.njit(cache=True, nogil=True, error_model="numpy")(_product)
+_compiled_sparse: Any = _NUMBA.njit(cache=True, nogil=True, error_model="numpy")(_sparse_product)
+_SPARSE_BELOW = 0.25  # share of non-zero entries of ``b`` under which only those are visited
 
 
 def matmul(a: npt.ArrayLike, b: npt.ArrayLike) -> FloatArray:
@@ -47,6 +67,8 @@ def matmul(a: npt.ArrayLike, b: npt.ArrayLike) -> FloatArray:
     [[11.0]]
     >>> matmul(np.array([0.5, 0.5]), np.eye(2)).tolist()
     [0.5, 0.5]
+    >>> matmul(np.array([[2.0, 3.0]]), np.array([[0.0, 0.0, 1.0, 0.0], [0.0] * 4])).tolist()
+    [[0.0, 0.0, 2.0, 0.0]]
     """
     left = np.ascontiguousarray(a, dtype=np.float64)
     right = np.ascontiguousarray(b, dtype=np.float64)
@@ -56,5 +78,10 @@ def matmul(a: npt.ArrayLike, b: npt.ArrayLike) -> FloatArray:
     if left.ndim != 2 or right.ndim != 2 or left.shape[1] != right.shape[0]:
         raise ValueError(f"shapes {left.shape} and {right.shape} do not multiply")
     out = np.empty((left.shape[0], right.shape[1]))
-    _compiled(left, right, out)
+    rows, columns = np.nonzero(right)
+    if len(rows) < _SPARSE_BELOW * right.size:
+        starts = np.searchsorted(rows, np.arange(right.shape[0] + 1)).astype(np.int64)
+        _compiled_sparse(left, starts, columns.astype(np.int64), right[rows, columns], out)
+    else:
+        _compiled(left, right, out)
     return out[0] if vector else out
