@@ -12,16 +12,14 @@ order.
 
 from __future__ import annotations
 
-from typing import Any
-
-import numba
 import numpy as np
 import numpy.typing as npt
+
+from umbrella.jit import compiled
 
 __all__ = ["matmul"]
 
 FloatArray = npt.NDArray[np.float64]
-_NUMBA: Any = numba  # numba ships no type information
 
 
 def _product(a: FloatArray, b: FloatArray, out: FloatArray) -> None:  # pragma: no cover
@@ -54,8 +52,8 @@ def _sparse_product(
                 out[i, columns[entry]] += weight * values[entry]
 
 
-_compiled: Any = _NUMBA.njit(cache=True, nogil=True, error_model="numpy")(_product)
-_compiled_sparse: Any = _NUMBA.njit(cache=True, nogil=True, error_model="numpy")(_sparse_product)
+_compiled = compiled(_product)
+_compiled_sparse = compiled(_sparse_product)
 _SPARSE_BELOW = 0.25  # share of non-zero entries of ``b`` under which only those are visited
 
 

@@ -43,6 +43,7 @@ from umbrella.data.read import TABLE_SUFFIXES
 from umbrella.errors import UsageError
 from umbrella.explore.memory import KEEP_BYTES, keep_freed_memory
 from umbrella.explore.sampling import CHUNK_SIZE, Sampler, draw, uncertainties
+from umbrella.jit import compiled
 from umbrella.model.evaluate import summarise, summary_outcomes
 from umbrella.model.layout import layout
 from umbrella.model.scenario import Scenario, load_scenario, parse_scenario
@@ -170,7 +171,7 @@ def _fold_chunk(
                 high[o, k] = max(high[o, k], v)
 
 
-_fold: Any = import_module("numba").njit(cache=True, nogil=True, error_model="numpy")(_fold_chunk)
+_fold = compiled(_fold_chunk)
 
 
 @dataclass(frozen=True)

@@ -42,11 +42,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
-import numba
 import numpy as np
 import numpy.typing as npt
+
+from umbrella.jit import compiled, ufunc
 
 __all__ = [
     "challenger_side",
@@ -64,23 +65,6 @@ __all__ = [
 
 FloatArray = npt.NDArray[np.float64]
 Kernel = TypeVar("Kernel", bound=Callable[..., float])
-_NUMBA: Any = numba  # numba ships no type information
-
-
-def _inline(kernel: Kernel) -> Kernel:
-    """``kernel`` compiled for use inside the ufuncs below (cached on disk)."""
-    compiled: Kernel = _NUMBA.njit(cache=True)(kernel)
-    return compiled
-
-
-def _ufunc(signature: str) -> Callable[[Callable[..., float]], Callable[..., FloatArray]]:
-    """A compiled NumPy ufunc of a scalar kernel (broadcasting, any shape; cached on disk)."""
-
-    def compile_kernel(kernel: Callable[..., float]) -> Callable[..., FloatArray]:
-        compiled: Callable[..., FloatArray] = _NUMBA.vectorize([signature], cache=True)(kernel)
-        return compiled
-
-    return compile_kernel
 
 
 # Where |y| is below this the partial moment uses its series (the closed form loses
@@ -102,7 +86,7 @@ def ratio_law(x: npt.ArrayLike, c: npt.ArrayLike) -> FloatArray:
     return law
 
 
-@_inline
+@compiled
 def upper_phi(y: float) -> float:  # pragma: no cover - compiled
     """``phi(y) = (-log(1 - y) - y) / y^2``, smooth through ``y = 0`` (``phi(0) = 1/2``): the
     logarithm in :func:`upper_moment_with`.
@@ -121,7 +105,7 @@ def upper_phi(y: float) -> float:  # pragma: no cover - compiled
     return series if small else closed
 
 
-@_inline
+@compiled
 def upper_moment_with(x: float, c: float, phi: float) -> float:  # pragma: no cover - compiled
     """``E[r 1{r > x}]`` for ``r`` with :func:`ratio_law` ``c``, given
     ``phi = upper_phi((1 - c)(1 - x))``.
@@ -135,7 +119,7 @@ def upper_moment_with(x: float, c: float, phi: float) -> float:  # pragma: no co
     return c * rest * (rest * phi + x / (1.0 - y))
 
 
-@_inline
+@compiled
 def no_challenge_at(
     x: float, p_ch: float, c_hard: float, c_soft: float, quiet: float
 ) -> float:  # pragma: no cover - compiled
@@ -148,7 +132,7 @@ def no_challenge_at(
     return deter * p_ch + above_soft * (1.0 - p_ch - quiet) + quiet
 
 
-@_inline
+@compiled
 def rebuffed_at(
     x: float, c_soft: float, pooled: float, weight: float
 ) -> float:  # pragma: no cover - compiled
@@ -157,7 +141,7 @@ def rebuffed_at(
     return rebuffed_with(x, c_soft, pooled, weight, upper_phi((1.0 - c_soft) * (1.0 - x)))
 
 
-@_inline
+@compiled
 def rebuffed_with(
     x: float, c_soft: float, pooled: float, weight: float, phi: float
 ) -> float:  # pragma: no cover - compiled
@@ -166,21 +150,21 @@ def rebuffed_with(
     return (1.0 - above_soft) * x * pooled + weight * upper_moment_with(x, c_soft, phi)
 
 
-@_inline
+@compiled
 def no_challenge_rudimentary_at(x: float, c: float) -> float:  # pragma: no cover - compiled
     """The rudimentary game's share of no challenge at credibility ``x``: the ratio law
     ``x / (x + c (1 - x))`` with ``c = E[g] / E[h]`` (one element)."""
     return x / (x + c * (1.0 - x))
 
 
-@_ufunc("float64(float64, float64, float64, float64, float64)")
+@ufunc("float64(float64, float64, float64, float64, float64)")
 def _no_challenge(
     x: float, p_ch: float, c_hard: float, c_soft: float, quiet: float
 ) -> float:  # pragma: no cover - compiled
     return no_challenge_at(x, p_ch, c_hard, c_soft, quiet)
 
 
-@_ufunc("float64(float64, float64, float64, float64)")
+@ufunc("float64(float64, float64, float64, float64)")
 def _rebuffed(
     x: float, c_soft: float, pooled: float, weight: float
 ) -> float:  # pragma: no cover - compiled

@@ -35,7 +35,6 @@ __all__ = [
     "COMMITMENT_KINDS",
     "capability",
     "commitments_in_force",
-    "coordinate",
     "depth_of_sets",
 ]
 
@@ -114,14 +113,3 @@ def capability(world: World, guarantors: Sequence[str], params: Parameters) -> F
                 keep = keep * (1.0 - params[f"capability.{leg}"])
         rows.append(1.0 - keep)
     return np.stack(rows)
-
-
-def coordinate(
-    first: FloatArray, second: FloatArray, kappa: FloatArray
-) -> tuple[FloatArray, FloatArray]:
-    """Two coordinated guarantors' credibilities: ``c_i + kappa (1 - c_i) c_j`` each.
-
-    >>> [round(float(c), 12) for c in coordinate(np.array(0.5), np.array(0.2), np.array(1.0))]
-    [0.6, 0.6]
-    """
-    return first + kappa * (1.0 - first) * second, second + kappa * (1.0 - second) * first

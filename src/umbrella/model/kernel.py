@@ -28,10 +28,6 @@ call in a fresh environment compiles (seconds), later processes load the cache.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
-
-import numba
 import numpy as np
 import numpy.typing as npt
 
@@ -41,22 +37,12 @@ from umbrella.games.expected import (
     rebuffed_with,
     upper_phi,
 )
-from umbrella.trust.projection import posterior_mean
+from umbrella.jit import compiled, ufunc
+from umbrella.trust.projection import projected_trust
 
 __all__ = ["EXTENDED", "FOLDED", "RUDIMENTARY", "belief", "deterrence"]
 
 FloatArray = npt.NDArray[np.float64]
-_NUMBA: Any = numba  # numba ships no type information
-
-Function = TypeVar("Function", bound=Callable[..., Any])
-
-
-def _compiled(function: Function) -> Function:
-    """``function`` compiled (cached on disk). Division follows NumPy's rules (no check for
-    zero, which would keep the loops from compiling to vector instructions): every divisor
-    of the model is positive."""
-    compiled: Function = _NUMBA.njit(cache=True, nogil=True, error_model="numpy")(function)
-    return compiled
 
 
 EXTENDED, RUDIMENTARY = 0, 1
@@ -76,7 +62,7 @@ FOLDED = (
 horizon), and the three shares in the first and the last year."""
 
 
-@_compiled
+@compiled
 def _belief_at(trust: float, odds: float) -> float:  # pragma: no cover - compiled
     """The challenger's belief that a guarantor would fight: allies' ``trust`` with its odds
     multiplied by ``odds = exp(belief.shift)`` (a shift on the logit scale, written without
@@ -85,11 +71,9 @@ def _belief_at(trust: float, odds: float) -> float:  # pragma: no cover - compil
     return moved / (1.0 - trust + moved)
 
 
-def _belief_element(trust: float, odds: float) -> float:  # pragma: no cover - compiled
+@ufunc("float64(float64, float64)")
+def _beliefs(trust: float, odds: float) -> float:  # pragma: no cover - compiled
     return _belief_at(trust, odds)
-
-
-_beliefs: Any = _NUMBA.vectorize(["float64(float64, float64)"], cache=True)(_belief_element)
 
 
 def belief(trust: FloatArray, odds: FloatArray) -> FloatArray:
@@ -105,7 +89,7 @@ def belief(trust: FloatArray, odds: FloatArray) -> FloatArray:
     return moved
 
 
-@_compiled
+@compiled
 def _option_row(
     o: int,
     r: int,
@@ -217,7 +201,7 @@ def _option_row(
             row[3, s] = x[s]
 
 
-@_compiled
+@compiled
 def deterrence(
     alpha0: FloatArray,  # (g, v, s): allies' trust in g, the posterior at the evidence date
     beta0: FloatArray,  # (g, v, s)
@@ -291,7 +275,7 @@ def deterrence(
             v = views[r]
             for g in range(n_g):
                 for s in range(n_s):
-                    t = posterior_mean(
+                    t = projected_trust(
                         alpha0[g, v, s], beta0[g, v, s], decay[y, s], gained[g, y, s], lost[g, y, s]
                     )
                     if own[g, r]:

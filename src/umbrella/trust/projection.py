@@ -18,30 +18,22 @@ falling under a negative flow, rising under a positive one, and staying put unde
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
 
-import numba
 import numpy as np
 import numpy.typing as npt
 
+from umbrella.jit import compiled, ufunc
 from umbrella.trust.trajectories import TrustState
 
-__all__ = ["Projection", "mid_year_months", "posterior_mean", "project", "projection"]
+__all__ = ["Projection", "mid_year_months", "project", "projected_trust", "projection"]
 
 FloatArray = npt.NDArray[np.float64]
-Function = TypeVar("Function", bound=Callable[..., Any])
-_NUMBA: Any = numba  # numba ships no type information
 
 
-def _compiled(function: Function) -> Function:
-    compiled: Function = _NUMBA.njit(cache=True, nogil=True, error_model="numpy")(function)
-    return compiled
-
-
-@_compiled
-def posterior_mean(
+@compiled
+def projected_trust(
     alpha0: float, beta0: float, decay: float, gained: float, lost: float
 ) -> float:  # pragma: no cover - compiled
     """Trust at a date: the Beta posterior's mean ``alpha / (alpha + beta)`` with
@@ -52,15 +44,11 @@ def posterior_mean(
     return alpha / (alpha + beta)
 
 
-def _posterior_element(
+@ufunc("float64(float64, float64, float64, float64, float64)")
+def _projected_trusts(
     alpha0: float, beta0: float, decay: float, gained: float, lost: float
 ) -> float:  # pragma: no cover - compiled
-    return posterior_mean(alpha0, beta0, decay, gained, lost)
-
-
-_posterior_means: Any = _NUMBA.vectorize(
-    ["float64(float64, float64, float64, float64, float64)"], cache=True
-)(_posterior_element)
+    return projected_trust(alpha0, beta0, decay, gained, lost)
 
 
 @dataclass(frozen=True)
@@ -70,7 +58,7 @@ class Projection:
     ``alpha0``, ``beta0`` (guarantor, protege, sample): the posterior at the evidence date;
     ``decay`` (year, sample): how much of it is left at each year's middle; ``gained``,
     ``lost`` (guarantor, year, sample): what the assumed flow has added by then. Trust is
-    :func:`posterior_mean` of them (:meth:`trust`); the model's kernel combines them row by
+    :func:`projected_trust` of them (:meth:`trust`); the model's kernel combines them row by
     row instead of holding every (guarantor, protege, year, sample) value at once.
     """
 
@@ -82,7 +70,7 @@ class Projection:
 
     def trust(self) -> FloatArray:
         """Trust (guarantor, protege, year, sample)."""
-        trust: FloatArray = _posterior_means(
+        trust: FloatArray = _projected_trusts(
             self.alpha0[:, :, None, :],
             self.beta0[:, :, None, :],
             self.decay,
