@@ -17,7 +17,7 @@ import numpy.typing as npt
 
 from umbrella.jit import compiled
 
-__all__ = ["matmul"]
+__all__ = ["matmul", "matmul_each", "sum_rows"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -30,6 +30,8 @@ def _product(a: FloatArray, b: FloatArray, out: FloatArray) -> None:  # pragma: 
             out[i, j] = 0.0
         for term in range(k):
             weight = a[i, term]
+            if weight == 0.0:  # adds exactly 0 to every sum (the terms are finite)
+                continue
             for j in range(n):
                 out[i, j] += weight * b[term, j]
 
@@ -53,6 +55,14 @@ def _sparse_product(
 
 
 _compiled = compiled(_product)
+
+
+def _products(a: FloatArray, b: FloatArray, out: FloatArray) -> None:  # pragma: no cover
+    for index in range(b.shape[0]):
+        _compiled(a, b[index], out[index])
+
+
+_compiled_each = compiled(_products)
 _compiled_sparse = compiled(_sparse_product)
 _SPARSE_BELOW = 0.25  # share of non-zero entries of ``b`` under which only those are visited
 
@@ -76,10 +86,45 @@ def matmul(a: npt.ArrayLike, b: npt.ArrayLike) -> FloatArray:
     if left.ndim != 2 or right.ndim != 2 or left.shape[1] != right.shape[0]:
         raise ValueError(f"shapes {left.shape} and {right.shape} do not multiply")
     out = np.empty((left.shape[0], right.shape[1]))
-    rows, columns = np.nonzero(right)
-    if len(rows) < _SPARSE_BELOW * right.size:
+    # Counting is cheaper than locating: most right-hand sides here are dense outcomes.
+    if np.count_nonzero(right) < _SPARSE_BELOW * right.size:
+        rows, columns = np.nonzero(right)
         starts = np.searchsorted(rows, np.arange(right.shape[0] + 1)).astype(np.int64)
         _compiled_sparse(left, starts, columns.astype(np.int64), right[rows, columns], out)
     else:
         _compiled(left, right, out)
     return out[0] if vector else out
+
+
+def matmul_each(a: npt.ArrayLike, b: npt.ArrayLike) -> FloatArray:
+    """``a`` (m, k) times each of ``b`` (n_b, k, n): (n_b, m, n), every element summed over
+    k in order, as :func:`matmul` (dense: one compiled call for the whole stack).
+
+    >>> matmul_each(np.array([[1.0, 2.0]]), np.ones((3, 2, 1))).tolist()
+    [[[3.0]], [[3.0]], [[3.0]]]
+    """
+    left = np.ascontiguousarray(a, dtype=np.float64)
+    right = np.ascontiguousarray(b, dtype=np.float64)
+    if left.ndim != 2 or right.ndim != 3 or left.shape[1] != right.shape[1]:
+        raise ValueError(f"shapes {left.shape} and {right.shape} do not multiply")
+    out = np.empty((right.shape[0], left.shape[0], right.shape[2]))
+    _compiled_each(left, right, out)
+    return out
+
+
+def sum_rows(x: npt.ArrayLike) -> FloatArray:
+    """The sum over the first axis, row after row.
+
+    NumPy sums a contiguous axis pairwise but adds rows of a strided one in order, so
+    ``x.sum(axis=0)`` of a (k, n) array rounds differently for one column (n = 1) than for
+    many: a future evaluated alone would differ in the last bits from the same future in a
+    chunk. Elementwise additions, row by row, are the same for any n.
+
+    >>> sum_rows(np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])).tolist()
+    [9.0, 12.0]
+    """
+    rows = np.asarray(x, dtype=np.float64)
+    total: FloatArray = rows[0].copy()
+    for row in rows[1:]:
+        total += row
+    return total

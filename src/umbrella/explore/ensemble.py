@@ -329,7 +329,9 @@ def run_ensemble(
         text, label = scenario_text(scenario), str(scenario.path)
         data_dir = None
     options = tuple(o.id for o in scenario.options)
-    aggregates = Aggregates(options, tuple(summary_outcomes(layout(scenario))))
+    # The layout of the scenario the chunks evaluate (parsed once per process).
+    grid = _prepared(text, label, data_dir)[1]
+    aggregates = Aggregates(options, tuple(summary_outcomes(grid)))
     run_id, done = _open_run(store, resume, scenario, text, n_samples, seed, chunk_size, sampler)
     if store is not None and done:
         for chunk in sorted(done):

@@ -42,7 +42,7 @@ from umbrella.model.layout import Layout
 from umbrella.model.levers import acts_on_credibility
 from umbrella.model.registry import OptionSpec
 from umbrella.model.scenario import Scenario
-from umbrella.ordered import matmul
+from umbrella.ordered import matmul, matmul_each, sum_rows
 from umbrella.trust import trust_state
 from umbrella.trust.projection import Projection, projection
 
@@ -239,7 +239,7 @@ def summarise(
             summary[f"{name}_in_{report}"] = per_report[:, q].T
     # Exposure: population times crisis rate, per future (the rates are uncertain).
     exposed = weights[:, None] * rate  # (r, s)
-    exposed /= exposed.sum(axis=0)
+    exposed /= sum_rows(exposed)
     for name, per_group in last.items():
         weighted = exposed * per_group  # (option, r, s)
         total = weighted[:, 0].copy()
@@ -253,7 +253,9 @@ def summarise(
         summary["fails_ukraine"] = last["fails"][:, supported].T
     summary["npv_eur_bn"] = np.stack([p.npv for p in plans], axis=1)
     summary["proliferation"] = np.stack([p.proliferation[-1] for p in plans], axis=1)
-    summary["ukraine_support_eur_bn"] = np.stack([p.support[0].mean(axis=0) for p in plans], axis=1)
+    summary["ukraine_support_eur_bn"] = np.stack(
+        [sum_rows(p.support[0]) / p.support[0].shape[0] for p in plans], axis=1
+    )
     order = [*SUMMARY_OUTCOMES]
     order += [f"{name}_in_{r}" for r in [*reports, "europe_exposure"] for name in OUTCOMES]
     summary = {name: summary[name] for name in order}
@@ -263,7 +265,7 @@ def summarise(
 
 def _weighted(matrix: FloatArray, values: FloatArray) -> FloatArray:
     """``matrix`` (q, r) times each option's ``values`` (option, r, s): (option, q, s)."""
-    return np.stack([matmul(matrix, per_option) for per_option in values])
+    return matmul_each(matrix, values)
 
 
 def check_finite(

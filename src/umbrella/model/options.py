@@ -26,6 +26,7 @@ import numpy.typing as npt
 
 from umbrella.assumptions import Parameters
 from umbrella.model.registry import OptionSpec
+from umbrella.ordered import sum_rows
 
 __all__ = [
     "discount_factors",
@@ -94,8 +95,7 @@ def discount_factors(years: Sequence[int], start_year: int, rate: FloatArray) ->
 
 def present_value(flows: FloatArray, factors: FloatArray) -> FloatArray:
     """Net present value (sample,) of yearly flows with :func:`discount_factors`."""
-    present: FloatArray = np.sum(flows / factors, axis=0)
-    return present
+    return sum_rows(flows / factors)
 
 
 def proliferation(
