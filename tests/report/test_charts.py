@@ -1,12 +1,23 @@
+"""The charts of the brief: shape, offline HTML, PNG, CSV, and known answers for what a
+reader sees: bars proportional to values, years without separators, one palette, a text
+alternative for every chart, a map that compares options in the same year."""
+
 from __future__ import annotations
 
+import itertools
+import json
 import re
 from collections.abc import Callable
+from html import escape
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+from matplotlib.text import Text
 
 from umbrella.report import charts as ch
 from umbrella.report.charts import Chart
@@ -119,15 +130,16 @@ def options() -> pd.DataFrame:
     )
 
 
-def tiles() -> pd.DataFrame:
+def tiles(year: int = 2040) -> pd.DataFrame:
+    """Three options in one year; ATL has no place on the grid."""
     codes = ["DEU", "FRA", "POL", "EST", "UKR", "ATL"]
-    panels = ["Status quo, 2026", "Shared responsibility, 2040"]
+    options = ["Status quo", "Shared responsibility", "European pillar"]
     rows = [
-        (code, f"Country {code}", panel, 0.5 + 0.05 * i + 0.2 * p)
-        for p, panel in enumerate(panels)
+        (code, f"Country {code}", option, year, 0.5 + 0.05 * i + 0.1 * o)
+        for o, option in enumerate(options)
         for i, code in enumerate(codes)
     ]
-    return pd.DataFrame(rows, columns=["iso3", "name", "panel", "value"])
+    return pd.DataFrame(rows, columns=["iso3", "name", "option", "year", "value"])
 
 
 def indices(n: int = 15) -> pd.DataFrame:
@@ -179,7 +191,7 @@ CASES: list[tuple[str, Callable[[], Chart], list[str], list[str]]] = [
     ),
     ("ukraine", build_ukraine, ["year", "option", "total", "low", "high"], ["scatter"] * 4),
     ("options", build_options, ["option", "change", "low", "high"], ["bar"]),
-    ("map", build_map, ["iso3", "name", "panel", "value"], ["heatmap", "heatmap"]),
+    ("map", build_map, ["iso3", "name", "option", "year", "value", "change"], ["heatmap"] * 2),
     (
         "drivers",
         build_drivers,
@@ -193,6 +205,46 @@ IDS = [case[0] for case in CASES]
 @pytest.fixture(scope="module")
 def built() -> dict[str, Chart]:
     return {name: build() for name, build, _, _ in CASES}
+
+
+#: The last input column of each builder, dropped to check the error message.
+INPUTS: dict[str, tuple[Callable[[pd.DataFrame], Chart], Callable[[], pd.DataFrame], str]] = {
+    "forces": (ch.forces_chart, forces, "high"),
+    "trust": (lambda f: ch.trust_chart(f, events()), trust, "high"),
+    "ukraine": (ch.ukraine_chart, support, "high"),
+    "options": (ch.options_chart, options, "high"),
+    "map": (ch.map_chart, tiles, "value"),
+    "drivers": (ch.sobol_chart, indices, "ST_conf"),
+}
+NEUTRAL = {ch.INK, ch.MUTED, ch.FAINT}
+#: A year printed with a thousands separator, as "2,026".
+SEPARATED_YEAR = re.compile(r"\b2,0\d\d\b")
+
+
+def _colours(node: Any, key: str = "") -> list[str]:
+    """Every colour named in a plotly figure's dict, outside its template."""
+    found: list[str] = []
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k != "template":
+                found += _colours(v, k)
+    elif isinstance(node, list | tuple):
+        for v in node:
+            found += _colours(v, key)
+    elif isinstance(node, str) and key.endswith("color"):
+        found.append(node)
+    return found
+
+
+def _palette_colour(colour: str) -> bool:
+    """A colour of the palette, a neutral, or a palette colour made transparent."""
+    if colour.upper() in {c.upper() for c in (*ch.PALETTE, *NEUTRAL)}:
+        return True
+    match = re.fullmatch(r"rgba\((\d+),(\d+),(\d+),[\d.]+\)", colour)
+    if match is None:
+        return False
+    hex_colour = "#{:02X}{:02X}{:02X}".format(*(int(g) for g in match.groups()))
+    return hex_colour in {c.upper() for c in ch.PALETTE}
 
 
 @pytest.mark.parametrize(("name", "build", "columns", "traces"), CASES, ids=IDS)
@@ -211,6 +263,7 @@ def test_chart_shape(
     layout = chart.figure.layout
     assert layout.title.text == chart.title
     assert layout.height
+    assert layout.autosize is True
     assert "sans-serif" in layout.font.family
     assert "NaN" not in chart.figure.to_json()
 
@@ -223,6 +276,61 @@ def test_html_is_offline(built: dict[str, Chart], name: str) -> None:
     assert not re.search(r"<script[^>]*\bsrc=", html)
     assert "https://" not in html
     assert '"displaylogo": false' in html
+    assert '"responsive": true' in html
+    # The toolbar's "share" button uploads the chart to a server.
+    assert '"showSendToCloud": false' in html
+
+
+@pytest.mark.parametrize("name", IDS)
+def test_title_is_a_heading_and_legend_below(built: dict[str, Chart], name: str) -> None:
+    """On the page the title is a heading above the figure, which wraps on a narrow screen,
+    and a legend sits at the foot of the figure, where it cannot cover the title."""
+    chart = built[name]
+    html = chart.html()
+    heading = f'<h3 class="chart-title" id="title-{name}">'
+    assert heading in html
+    assert html.index(heading) < html.index(f'id="plot-{name}"')
+    web = chart.web_figure()
+    assert not web.layout.title.text
+    # The plot keeps its height: only the title's room goes.
+    plot = chart.figure.layout.height - chart.figure.layout.margin.t
+    assert web.layout.height - web.layout.margin.t == plot
+    legend = chart.figure.layout.legend
+    assert (legend.yref, legend.y, legend.yanchor) == ("container", 0, "bottom")
+    assert legend.orientation == "h"
+    assert legend.maxheight == 1  # never a legend that scrolls and hides entries
+    for trace in chart.figure.data:
+        if trace.showlegend is not False and trace.name:
+            assert all(len(line) <= 32 for line in trace.name.split("<br>")), trace.name
+
+
+@pytest.mark.parametrize("name", IDS)
+def test_alt_text(built: dict[str, Chart], name: str) -> None:
+    chart = built[name]
+    assert len(chart.alt) > 80
+    assert chart.alt != chart.title
+    assert chart.alt.endswith(".")
+    html = chart.html()
+    assert f'<p class="visually-hidden" id="alt-{name}">{escape(chart.alt)}</p>' in html
+    assert f'<div class="plot" aria-describedby="alt-{name}"' in html
+    assert not SEPARATED_YEAR.search(chart.alt), chart.alt
+
+
+def test_alt_text_names_the_numbers(built: dict[str, Chart]) -> None:
+    alt = {name: chart.alt for name, chart in built.items()}
+    assert alt["forces"].startswith("Bar chart on a linear scale from zero")
+    assert "Russia 5,580 (sources range 4,300 to 5,900); United States 5,044" in alt["forces"]
+    assert "Nuclear sharing +4.2 (+1.0 to +7.5)" in alt["options"]
+    assert "Withdrawal −6.0 (−9.5 to −2.0)" in alt["options"]
+    assert "2026 to 2030" in alt["ukraine"]
+    assert "In 2030, highest first: European pillar 65.0 (range 60.0 to 70.0)" in alt["ukraine"]
+    assert "5 European states" in alt["map"]
+    assert "in 2040" in alt["map"]
+    assert "from 50% (Country DEU) to 70% (Country UKR)" in alt["map"]
+    assert "Under Shared responsibility it changes by +10.0 points" in alt["map"]
+    assert "below zero are drawn at zero" in alt["drivers"]
+    assert "Uncertainty 14 (total 0.60, first order 0.42)" in alt["drivers"]
+    assert "United States 0.69 seen from Europe and 0.59 seen from Ukraine" in alt["trust"]
 
 
 @pytest.mark.parametrize("name", IDS)
@@ -234,6 +342,45 @@ def test_write_png(built: dict[str, Chart], name: str, tmp_path: Path) -> None:
     assert len(content) > 5_000
     width = int.from_bytes(content[16:20], "big")
     assert 8 * 150 <= width <= 9 * 150
+
+
+def _texts(figure: Figure) -> list[Text]:
+    return [
+        t
+        for t in figure.findobj(Text)
+        if isinstance(t, Text) and t.get_visible() and t.get_text().strip()
+    ]
+
+
+@pytest.mark.parametrize("name", IDS)
+def test_png_text_inside_the_image(built: dict[str, Chart], name: str) -> None:
+    """Nothing drawn (title, labels, legend, colour bar) is cut off at the edge of the PNG."""
+    figure = built[name].draw_png()
+    drawn = figure.get_tightbbox()
+    width, height = figure.get_size_inches()
+    tolerance = 1 / ch.PNG_DPI
+    assert drawn.x0 >= -tolerance, name
+    assert drawn.y0 >= -tolerance, name
+    assert drawn.x1 <= width + tolerance, name
+    assert drawn.y1 <= height + tolerance, name
+
+
+def test_png_legend_of_long_names_fits() -> None:
+    names = [
+        "Status quo: reliance on the US umbrella",
+        "Coordination of existing UK and French arsenals",
+        "Formal shared-responsibility agreements",
+        "European intelligence and ISR autonomy",
+        "Accelerated conventional support to Ukraine",
+    ]
+    frame = pd.DataFrame(
+        [(y, n, 40.0 + i, 35.0 + i, 45.0 + i) for i, n in enumerate(names) for y in (2026, 2027)],
+        columns=["year", "option", "total", "low", "high"],
+    )
+    figure = ch.ukraine_chart(frame).draw_png()
+    (legend,) = figure.legends
+    assert legend.get_window_extent().width <= figure.bbox.width
+    assert len(legend.get_texts()) == len(names)
 
 
 @pytest.mark.parametrize("name", IDS)
@@ -249,29 +396,12 @@ def test_write_csv_round_trips(built: dict[str, Chart], name: str, tmp_path: Pat
     pd.testing.assert_frame_equal(back, expected, check_dtype=False)
 
 
-@pytest.mark.parametrize(("name", "build", "columns", "traces"), CASES, ids=IDS)
-def test_missing_column(
-    name: str, build: Callable[[], Chart], columns: list[str], traces: list[str]
-) -> None:
-    frames: dict[str, Callable[[pd.DataFrame], Chart]] = {
-        "forces": ch.forces_chart,
-        "trust": lambda f: ch.trust_chart(f, events()),
-        "ukraine": ch.ukraine_chart,
-        "options": ch.options_chart,
-        "map": ch.map_chart,
-        "drivers": ch.sobol_chart,
-    }
-    source: dict[str, Callable[[], pd.DataFrame]] = {
-        "forces": forces,
-        "trust": trust,
-        "ukraine": support,
-        "options": options,
-        "map": tiles,
-        "drivers": indices,
-    }
-    frame = source[name]().drop(columns=[columns[-1]])
-    with pytest.raises(ValueError, match=f"missing column.*{columns[-1]}"):
-        frames[name](frame)
+@pytest.mark.parametrize("name", IDS)
+def test_missing_column(name: str) -> None:
+    build, source, column = INPUTS[name]
+    frame = source().drop(columns=[column])
+    with pytest.raises(ValueError, match=f"missing column.*{column}"):
+        build(frame)
 
 
 def test_missing_event_column() -> None:
@@ -298,25 +428,109 @@ def test_no_complete_rows() -> None:
         ch.options_chart(options().iloc[:0])
 
 
-def test_forces_largest_on_top_and_log_scale() -> None:
-    chart = ch.forces_chart(forces())
+# --- one palette ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", IDS)
+def test_one_palette(built: dict[str, Chart], name: str) -> None:
+    figure = built[name].figure
+    assert list(figure.layout.colorway) == list(ch.PALETTE)
+    plain = figure.to_plotly_json()
+    colours = _colours(plain["data"]) + _colours(plain["layout"])
+    assert colours, name
+    strays = [c for c in colours if not _palette_colour(c)]
+    assert not strays, strays
+
+
+def test_palette_is_okabe_ito_and_scales_are_shared(built: dict[str, Chart]) -> None:
+    assert ch.PALETTE[:3] == ("#0072B2", "#D55E00", "#009E73")
+    assert len(set(ch.PALETTE)) == 8
+    assert list(ch._RC["axes.prop_cycle"].by_key()["color"]) == list(ch.PALETTE)
+    layout = built["map"].figure.layout
+    assert [list(s) for s in layout.coloraxis.colorscale] == ch.colorscale(ch.SEQUENTIAL)
+    assert [list(s) for s in layout.coloraxis2.colorscale] == ch.colorscale(ch.DIVERGING)
+    # The PNG draws with the same colours: a tile's fill is the scale at its value.
+    figure = built["map"].draw_png()
+    level = built["map"].data.query("option == 'Status quo'")
+    low, high = level["value"].min(), level["value"].max()
+    fills = np.array([p.get_facecolor() for p in figure.axes[0].patches], dtype=float)
+    expected = [ch.colormap(ch.SEQUENTIAL)((v - low) / (high - low)) for v in level["value"]]
+    np.testing.assert_allclose(fills, expected)
+    # The diverging scale is white in the middle and turns from red to blue.
+    assert ch.DIVERGING[len(ch.DIVERGING) // 2] == "#F7F7F7"
+    assert ch.DIVERGING[0].startswith("#67")
+    assert ch.DIVERGING[-1].endswith("61")
+
+
+# --- forces: bars proportional to the values --------------------------------------------
+
+
+def test_forces_largest_on_top_on_a_linear_axis(built: dict[str, Chart]) -> None:
+    chart = built["forces"]
     assert list(chart.data["state"]) == ["Russia", "United States", "France", "United Kingdom"]
-    assert chart.figure.layout.xaxis.type == "log"
-    assert "log scale" in chart.figure.layout.xaxis.title.text
-    assert list(chart.figure.layout.xaxis.tickvals) == [100, 200, 500, 1000, 2000, 5000]
-    # The range is explicit (autorange clips log bars) and holds every bar and whisker.
-    low, high = chart.figure.layout.xaxis.range
-    assert 10**low <= chart.data["low"].min()
-    assert 10**high >= chart.data["high"].max()
+    axis = chart.figure.layout.xaxis
+    assert axis.type == "linear"
+    assert "log" not in axis.title.text
+    assert axis.range[0] == 0
+    assert axis.range[1] >= chart.data["high"].max()
     bar = chart.figure.data[0]
-    np.testing.assert_allclose(bar.base + np.asarray(bar.x), chart.data["stockpile"])
+    assert bar.base is None
+    np.testing.assert_allclose(bar.x, chart.data["stockpile"])
+    labels = [a.text for a in chart.figure.layout.annotations]
+    assert labels[:4] == ["5,580", "5,044", "290", "225"]
+    assert labels[4:] == list(chart.data["state"])
 
 
-def test_forces_linear_when_close() -> None:
-    frame = forces().iloc[[1, 3]]
+def test_forces_bar_lengths_are_proportional() -> None:
+    """Russia 4,309 and the United Kingdom 225: the bar is 19 times as long, not 4.6."""
+    frame = pd.DataFrame(
+        {
+            "state": ["Russia", "United Kingdom"],
+            "stockpile": [4309.0, 225.0],
+            "low": [4000.0, 200.0],
+            "high": [4500.0, 260.0],
+        }
+    )
     chart = ch.forces_chart(frame)
-    assert chart.figure.layout.xaxis.type == "linear"
-    assert "log" not in chart.figure.layout.xaxis.title.text
+    figure = chart.draw_png()
+    ax = figure.axes[0]
+    assert ax.get_xscale() == "linear"
+    assert ax.get_xlim()[0] == 0
+    bars = [p for p in ax.patches if isinstance(p, Rectangle)]
+    assert [b.get_x() for b in bars] == [0.0, 0.0]
+    widths = [b.get_window_extent().width for b in bars]
+    assert widths[0] / widths[1] == pytest.approx(4309 / 225, rel=0.01)
+    # The same on the page: a linear axis from zero, bars from zero.
+    x = chart.figure.data[0].x
+    assert x[0] / x[1] == pytest.approx(4309 / 225)
+    assert chart.figure.layout.xaxis.range[0] == 0
+
+
+# --- years ------------------------------------------------------------------------------
+
+
+def test_years_print_without_separator(built: dict[str, Chart]) -> None:
+    fig = built["ukraine"].figure
+    assert fig.layout.xaxis.tickformat == "d"
+    assert fig.layout.xaxis.hoverformat == "d"
+    lines = [t for t in fig.data if t.mode == "lines+markers"]
+    assert lines
+    assert all("%{x:d}" in t.hovertemplate for t in lines)
+    figure = built["ukraine"].draw_png()
+    ticks = [t.get_text() for t in figure.axes[0].get_xticklabels() if t.get_text()]
+    assert ticks
+    assert all(re.fullmatch(r"\d{4}", t) for t in ticks), ticks
+
+
+# Not the forces chart: its axis counts warheads in thousands ("2,000").
+@pytest.mark.parametrize("name", [name for name in IDS if name != "forces"])
+def test_no_year_with_a_separator(built: dict[str, Chart], name: str) -> None:
+    chart = built[name]
+    png = " ".join(t.get_text() for t in _texts(chart.draw_png()))
+    assert not SEPARATED_YEAR.search(chart.html() + chart.alt + png)
+
+
+# --- trust, Ukraine, options ------------------------------------------------------------
 
 
 def test_trust_styles_and_events(built: dict[str, Chart]) -> None:
@@ -348,11 +562,21 @@ def test_event_labels_do_not_crowd() -> None:
 
 def test_ukraine_axis(built: dict[str, Chart]) -> None:
     fig = built["ukraine"].figure
-    assert fig.layout.yaxis.title.text == "Support to Ukraine, EUR bn per year"
+    assert fig.layout.yaxis.title.text == "EUR bn per year"
+    assert fig.layout.yaxis.rangemode == "tozero"
     assert [t.name for t in fig.data if t.mode == "lines+markers"] == [
         "Status quo",
         "European pillar",
     ]
+
+
+def test_ukraine_legend_names_wrap() -> None:
+    frame = support().replace(
+        {"European pillar": "Coordination of existing UK and French arsenals"}
+    )
+    fig = ch.ukraine_chart(frame).figure
+    names = [t.name for t in fig.data if t.mode == "lines+markers"]
+    assert names[1] == "Coordination of existing UK and<br>French arsenals"
 
 
 def test_options_sorted_with_zero_line(built: dict[str, Chart]) -> None:
@@ -361,6 +585,43 @@ def test_options_sorted_with_zero_line(built: dict[str, Chart]) -> None:
     (zero,) = chart.figure.layout.shapes
     assert zero.x0 == zero.x1 == 0
     assert "percentage points" in chart.figure.layout.xaxis.title.text
+    assert [a.text for a in chart.figure.layout.annotations] == list(chart.data["option"])
+
+
+def _row_layout(chart: Chart) -> tuple[float, list[tuple[float, float]], list[tuple[float, float]]]:
+    """Rows of a chart with labels above its bars, as the page draws it: the pixels per row,
+    each label's top and bottom and each row's bars' top and bottom, in rows (y units)."""
+    web = chart.web_figure()
+    rows = len(chart.data)
+    plot = web.layout.height - web.layout.margin.t - web.layout.margin.b
+    pitch = plot / rows
+    labels = [a for a in web.layout.annotations if a.xref == "paper"]
+    assert len(labels) == rows
+    spans = []
+    for a in labels:
+        lines = a.text.count("<br>") + 1
+        assert lines <= ch.ROW_LABEL_LINES
+        spans.append((a.y, a.y + lines * ch.ROW_LABEL_LINE / pitch))
+    bars = []
+    for row in range(rows):
+        ends = [(float(t.y[row]) - t.width / 2, float(t.y[row]) + t.width / 2) for t in web.data]
+        bars.append((min(e[0] for e in ends), max(e[1] for e in ends)))
+    return pitch, spans, bars
+
+
+@pytest.mark.parametrize("name", ["forces", "options", "drivers"])
+def test_row_labels_stay_clear_of_bars(built: dict[str, Chart], name: str) -> None:
+    """Each label sits above its own bars, below the bars of the row above: none overlap."""
+    pitch, labels, bars = _row_layout(built[name])
+    assert pitch >= ch.ROW_LABEL_LINES * ch.ROW_LABEL_LINE + 20
+    for row, ((top, bottom), (bar_top, bar_bottom)) in enumerate(zip(labels, bars, strict=True)):
+        assert bottom < bar_top, (name, row)
+        if row:
+            assert bars[row - 1][1] < top, (name, row)
+        assert bar_bottom < row + 0.5
+
+
+# --- map: like with like ----------------------------------------------------------------
 
 
 def test_tile_positions() -> None:
@@ -377,29 +638,79 @@ def test_tile_positions_resemble_europe() -> None:
     assert col["PRT"] < col["ESP"] <= col["FRA"] < col["DEU"] < col["POL"] < col["UKR"]
 
 
-def test_map_panels_and_skipped(built: dict[str, Chart]) -> None:
+def test_map_panels_in_the_same_year(built: dict[str, Chart]) -> None:
+    chart = built["map"]
+    assert set(chart.data["year"]) == {2040}
+    titles = [a.text.replace("<br>", " ") for a in chart.figure.layout.annotations]
+    assert titles == ["Status quo, 2040", "Shared responsibility vs status quo, 2040"]
+    assert "2040" in chart.title
+    figure = chart.draw_png()
+    assert [ax.get_title().replace("\n", " ") for ax in figure.axes[:2]] == titles
+
+
+def test_map_shows_the_change_on_a_scale_centred_on_zero(built: dict[str, Chart]) -> None:
     chart = built["map"]
     assert "ATL" not in set(chart.data["iso3"])
-    assert len(chart.data) == 10
-    titles = [a.text for a in chart.figure.layout.annotations]
-    assert titles == ["Status quo, 2026", "Shared responsibility, 2040"]
-    first = chart.figure.data[0]
+    assert len(chart.data) == 15
+    level, change = chart.figure.data
     col, row = ch.TILE_POSITIONS["DEU"]
-    assert first.z[row][col] == pytest.approx(0.5)
-    assert first.text[row][col] == "DEU"
-    assert first.z[0][1] is None
-    coloraxis = chart.figure.layout.coloraxis
-    assert coloraxis.colorbar.title.text == "Probability that deterrence holds"
-    assert coloraxis.cmin == pytest.approx(0.5)
-    assert coloraxis.cmax == pytest.approx(0.9)
+    assert level.z[row][col] == pytest.approx(0.5)
+    assert level.text[row][col] == "DEU"
+    assert level.z[0][1] is None
+    # Shared responsibility adds 0.1 to every state: +10 points.
+    assert change.z[row][col] == pytest.approx(10.0)
+    assert change.customdata[row][col] == [
+        "Country DEU",
+        pytest.approx(0.6),
+        "Shared responsibility",
+    ]
+    layout = chart.figure.layout
+    assert layout.coloraxis.cmin == pytest.approx(0.5)
+    assert layout.coloraxis.cmax == pytest.approx(0.7)
+    assert level.coloraxis == "coloraxis"
+    assert change.coloraxis == "coloraxis2"
+    assert layout.coloraxis2.cmid == 0
+    # One range for every option, symmetric: a colour means the same change in each.
+    assert layout.coloraxis2.cmax == pytest.approx(20.0)
+    assert layout.coloraxis2.cmin == -layout.coloraxis2.cmax
 
 
-@pytest.mark.parametrize("panels", [1, 3])
-def test_map_needs_two_panels(panels: int) -> None:
-    frame = tiles()
-    frame["panel"] = [f"p{i % panels}" for i in range(len(frame))]
-    with pytest.raises(ValueError, match="two panels"):
-        ch.map_chart(frame)
+def test_map_selector_switches_option(built: dict[str, Chart]) -> None:
+    chart = built["map"]
+    selector = chart.selector
+    assert selector is not None
+    assert selector.choices == ("Shared responsibility", "European pillar")
+    assert selector.selected == 0
+    assert selector.traces == (1,)
+    col, row = ch.TILE_POSITIONS["DEU"]
+    restyle, relayout = selector.updates[1]
+    assert restyle["z"][0][row][col] == pytest.approx(20.0)
+    assert relayout["annotations[1].text"].replace("<br>", " ").endswith("status quo, 2040")
+    html = chart.html()
+    assert '<label for="select-map">' in html
+    assert '<option value="1">European pillar</option>' in html
+    script = html[html.index("<script>(function") :]
+    assert 'Plotly.update("plot-map"' in script
+    updates = json.loads(script[script.index("var updates = ") + 14 : script.index(";\n  select")])
+    assert len(updates) == 2
+
+
+def test_map_focus_and_checks() -> None:
+    chart = ch.map_chart(tiles(), focus="European pillar")
+    assert chart.selector is not None
+    assert chart.selector.selected == 1
+    assert chart.figure.data[1].z[3][3] == pytest.approx(20.0)
+    assert "European pillar" in chart.alt
+    mixed = pd.concat([tiles(2040), tiles(2026).assign(option=lambda f: f["option"] + "!")])
+    with pytest.raises(ValueError, match="same year"):
+        ch.map_chart(mixed)
+    with pytest.raises(ValueError, match="at least one option"):
+        ch.map_chart(tiles().query("option == 'Status quo'"))
+    with pytest.raises(ValueError, match="focus"):
+        ch.map_chart(tiles(), focus="Status quo")
+
+
+# --- Sobol ------------------------------------------------------------------------------
 
 
 def test_drivers_top_largest_first(built: dict[str, Chart]) -> None:
@@ -417,7 +728,41 @@ def test_drivers_duplicate_labels_stay_apart() -> None:
     frame = indices(3)
     frame["label"] = "Same"
     chart = ch.sobol_chart(frame)
-    assert len(set(chart.figure.data[0].y)) == 3
+    labels = [a.text for a in chart.figure.layout.annotations]
+    assert len(set(labels)) == 3
+
+
+def test_negative_sobol_estimates_are_drawn_at_zero() -> None:
+    frame = indices(3)
+    frame.loc[2, ["S1", "S1_conf"]] = [-0.03, 0.05]
+    chart = ch.sobol_chart(frame)
+    s1 = chart.figure.data[0]
+    row = list(chart.data["uncertainty"]).index("u2")
+    assert s1.x[row] == 0.0
+    assert s1.error_x.arrayminus[row] == 0.0
+    assert s1.error_x.array[row] == pytest.approx(0.02)
+    assert "estimate −0.03: sampling noise around 0" in s1.hovertext[row]
+    assert "interval 0.00 to 0.02" in s1.hovertext[row]
+    assert chart.figure.layout.xaxis.range[0] == 0
+    # The table behind the chart keeps the estimate.
+    assert chart.data.loc[row, "S1"] == pytest.approx(-0.03)
+    ax = chart.draw_png().axes[0]
+    assert ax.get_xlim()[0] == 0
+    assert min(p.get_width() for p in ax.patches if isinstance(p, Rectangle)) >= 0
+
+
+def test_sobol_png_labels_do_not_overlap() -> None:
+    frame = indices(12)
+    frame["label"] = [
+        f"probability number {i} that a rather long assumption, worded as a sentence, holds "
+        "for every guarantor together"
+        for i in range(12)
+    ]
+    figure = ch.sobol_chart(frame).draw_png()
+    boxes = [t.get_window_extent() for t in figure.axes[0].get_yticklabels()]
+    assert len(boxes) == 12
+    for upper, lower in itertools.pairwise(sorted(boxes, key=lambda b: -b.y1)):
+        assert lower.y1 <= upper.y0 + 0.5
 
 
 def test_chart_without_painter(tmp_path: Path) -> None:

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.table import Table
 
 from umbrella.cli.headline import (
     headline_payload,
@@ -18,7 +17,16 @@ from umbrella.cli.headline import (
     print_headline,
     print_stress_tests,
 )
-from umbrella.cli.output import console, reports_errors
+from umbrella.cli.output import (
+    Format,
+    chosen_format,
+    echo_records,
+    format_option,
+    json_alias,
+    paragraph,
+    reports_errors,
+)
+from umbrella.cli.tables import Column, print_table
 from umbrella.errors import UsageError
 from umbrella.settings import DEFAULT_SAMPLES, DEFAULT_SEED, MAX_KEPT
 
@@ -63,7 +71,8 @@ def assess_command(
         "--stress-tests",
         help="Also show every option with each stress fixed at its test year, side by side.",
     ),
-    as_json: bool = typer.Option(False, "--json", help="Print the headline table as JSON."),
+    fmt: Format = format_option("the headline: one row per option, every figure"),
+    as_json: bool = json_alias("the headline table"),
     out: Path | None = typer.Option(
         None, "--out", help="Write the central future (NetCDF) and the tables (CSV) here."
     ),
@@ -71,6 +80,12 @@ def assess_command(
     """Assess every option of a scenario: the chance deterrence holds, cost, time, Ukraine."""
     from umbrella.model.scenario import load_scenario
 
+    chosen = chosen_format(fmt, as_json)
+    if chosen is Format.csv and stress_tests:
+        raise UsageError(
+            "--format csv prints the headline alone; with --stress-tests use --format json, "
+            "or --out DIR (writes stress_tests.csv)"
+        )
     if not 100 <= samples <= MAX_KEPT:
         raise UsageError(
             f"--samples {samples}: use 100 to {MAX_KEPT:,} futures (assess keeps every future "
@@ -99,9 +114,13 @@ def assess_command(
 
         tests = run_stress_tests(loaded, samples=samples, seed=seed, as_assumed=table)
     if out is not None:
-        command = _command_line(scenario, samples, seed, stress, stress_tests, as_json, out)
+        command = _command_line(scenario, samples, seed, stress, stress_tests, chosen, out)
         _write(assessment, out, tests, command=command)
-    if as_json:
+    if chosen is Format.csv:
+        records = json_records(table.rename_axis("option").reset_index().astype({"option": str}))
+        echo_records(records)
+        return
+    if chosen is Format.json:
         from umbrella.model import layout
         from umbrella.model.evaluate import summary_outcomes
 
@@ -120,13 +139,12 @@ def assess_command(
         **settings,
     )
     central = ds["holds_europe"].sel(year=last)
-    console.print(
+    paragraph(
         f"Central future (every assumption at its default): holds {first}-{last} "
         + ", ".join(
             f"{o} {float(v):.3f}" for o, v in zip(ds.option.values, central.values, strict=True)
         )
-        + ". Per state, with the game's thresholds: --out. Model: docs/model.md.",
-        markup=False,
+        + ". Per state, with the game's thresholds: --out. Model: docs/model.md."
     )
     if tests is not None:
         print_stress_tests(tests, loaded, first=first, last=last)
@@ -135,27 +153,35 @@ def assess_command(
 @reports_errors
 def assumptions_command(
     scenario: Path | None = SCENARIO_ARGUMENT,
-    as_json: bool = typer.Option(False, "--json", help="Print the registry as JSON."),
+    fmt: Format = format_option("name, meaning, default, low, high, unit, basis, distribution"),
+    as_json: bool = json_alias("the registry"),
     contains: str | None = typer.Option(None, "--filter", help="Only names containing this."),
 ) -> None:
     """Print the assumption registry: name, meaning, default, range, unit and basis."""
     from umbrella.model import load_scenario
 
+    chosen = chosen_format(fmt, as_json)
     registry = load_scenario(scenario).registry
     entries = [a for a in registry.values() if contains is None or contains in a.name]
-    if as_json:
+    if chosen is Format.json:
         typer.echo(json.dumps([a.__dict__ for a in entries], indent=2))
         return
-    table = Table(title=f"Assumptions ({len(entries)})", expand=True)
-    for column in ("name", "meaning", "default", "range", "unit", "basis"):
-        table.add_column(
-            column, overflow="fold", ratio=3 if column in ("meaning", "basis") else None
-        )
-    for a in entries:
-        table.add_row(
-            a.name, a.meaning, f"{a.default:g}", f"{a.low:g} - {a.high:g}", a.unit, a.basis
-        )
-    console.print(table)
+    if chosen is Format.csv:
+        echo_records([a.__dict__ for a in entries])
+        return
+    columns = [
+        Column("name", kind="name", narrowest=20),
+        Column("meaning", kind="text", narrowest=20, drop=1),
+        Column("default", justify="right"),
+        Column("range", drop=1),
+        Column("unit", kind="text", narrowest=10, drop=2),
+        Column("basis", kind="text", narrowest=40, drop=3),
+    ]
+    rows = [
+        [a.name, a.meaning, f"{a.default:g}", f"{a.low:g} - {a.high:g}", a.unit, a.basis]
+        for a in entries
+    ]
+    print_table(columns, rows, title=f"Assumptions ({len(entries)})")
 
 
 def _command_line(
@@ -164,7 +190,7 @@ def _command_line(
     seed: int,
     stress: list[str] | None,
     stress_tests: bool,
-    as_json: bool,
+    fmt: Format,
     out: Path,
 ) -> str:
     """The command that wrote the files, spelt out with every setting it used."""
@@ -172,7 +198,8 @@ def _command_line(
     words += ["--samples", str(samples), "--seed", str(seed)]
     for item in stress or []:
         words += ["--stress", item]
-    words += ["--stress-tests"] * stress_tests + ["--json"] * as_json + ["--out", str(out)]
+    words += ["--stress-tests"] * stress_tests
+    words += ["--format", fmt.value] * (fmt is not Format.table) + ["--out", str(out)]
     return shlex.join(words)
 
 

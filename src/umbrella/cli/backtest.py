@@ -9,11 +9,20 @@ from pathlib import Path
 
 import typer
 from rich import box
-from rich.table import Table
 
 from umbrella.cli.assess import SCENARIO_ARGUMENT
 from umbrella.cli.headline import json_records
-from umbrella.cli.output import console, reports_errors
+from umbrella.cli.output import (
+    Format,
+    chosen_format,
+    console,
+    echo_records,
+    format_option,
+    json_alias,
+    paragraph,
+    reports_errors,
+)
+from umbrella.cli.tables import Column, print_table
 from umbrella.errors import UsageError
 
 __all__ = ["backtest_command"]
@@ -40,7 +49,8 @@ def backtest_command(
     ),
     samples: int = typer.Option(1000, "--samples", "-n", help="Futures per date (at least 1)."),
     seed: int = typer.Option(2026, "--seed", help="Seed of every random draw."),
-    as_json: bool = typer.Option(False, "--json", help="Print scores and predictions as JSON."),
+    fmt: Format = format_option("the scores; json adds every prediction"),
+    as_json: bool = json_alias("scores and predictions"),
     out: Path | None = typer.Option(
         None, "--out", help="Write every state's prediction at every date here (CSV)."
     ),
@@ -48,6 +58,8 @@ def backtest_command(
     """Score the model as of past dates against the challenges of the following year."""
     from umbrella.explore.backtest import DATES, backtest
     from umbrella.model import load_scenario
+
+    chosen = chosen_format(fmt, as_json)
 
     days = [] if dates or years else list(DATES)
     if years:
@@ -70,7 +82,10 @@ def backtest_command(
         partial = out.with_name(out.name + ".part")
         result.predictions.to_csv(partial, index=False)
         partial.replace(out)
-    if as_json:
+    if chosen is Format.csv:
+        echo_records(json_records(result.scores))
+        return
+    if chosen is Format.json:
         payload = {
             "samples": samples,
             "seed": seed,
@@ -102,32 +117,43 @@ def _print_scores(scores: object, samples: int) -> None:
             if len(counts) == 1
             else f"{min(counts)}-{max(counts)} states at each of {len(per_date)} dates"
         )
-        table = Table(
-            title=f"Backtest, {target} within a year: {meaning[str(target)]} "
-            f"({states}; {samples:,} futures per date)",
-            box=box.SIMPLE_HEAD,
-        )
-        for column in ("date", "predictor"):
-            table.add_column(column, no_wrap=True)
-        for column in ("events", "expected", "Brier", "log score", "AUC"):
-            table.add_column(column, justify="right")
+        cells: list[list[str]] = []
+        sections: list[int] = []
         previous = None
         for row in rows.to_dict("records"):
             if previous is not None and row["date"] != previous:
-                table.add_section()
+                sections.append(len(cells))
             previous = row["date"]
             area = float(row["auc"])
-            table.add_row(
-                str(row["date"]),
-                str(row["predictor"]),
-                f"{int(row['events'])}",
-                f"{float(row['expected']):.2f}",
-                f"{float(row['brier']):.4f}",
-                f"{float(row['log_score']):.3f}",
-                "n/a" if math.isnan(area) else f"{area:.3f}",
+            cells.append(
+                [
+                    str(row["date"]),
+                    str(row["predictor"]),
+                    f"{int(row['events'])}",
+                    f"{float(row['expected']):.2f}",
+                    f"{float(row['brier']):.4f}",
+                    f"{float(row['log_score']):.3f}",
+                    "n/a" if math.isnan(area) else f"{area:.3f}",
+                ]
             )
-        console.print(table)
-    console.print(
+        print_table(
+            [
+                Column("date"),
+                Column("predictor"),
+                *(
+                    Column(name, justify="right", drop=number)
+                    for number, name in enumerate(
+                        ("events", "expected", "Brier", "log score", "AUC")
+                    )
+                ),
+            ],
+            cells,
+            title=f"Backtest, {target} within a year: {meaning[str(target)]} "
+            f"({states}; {samples:,} futures per date)",
+            box=box.SIMPLE_HEAD,
+            sections=sections,
+        )
+    paragraph(
         "events: what happened; expected: the events the predictor expected (the sum of its "
         "probabilities). Brier: mean squared error (0 best). Log score: mean log probability "
         "of what happened (0 best). AUC: the chance that a challenged state was ranked above "
@@ -141,23 +167,24 @@ def _print_cases(predictions: object) -> None:
 
     assert isinstance(predictions, pd.DataFrame)
     chosen = predictions[predictions["state"].isin(CASES)]
-    table = Table(
-        title="The cases: the model's chance of a Russian challenge within a year (per cent), "
-        "and what happened",
-        box=box.SIMPLE_HEAD,
-    )
-    table.add_column("state", no_wrap=True)
-    for day in chosen["date"].unique():
-        table.add_column(str(day), justify="right")
+    days = [str(day) for day in chosen["date"].unique()]
+    cells = []
     for state in CASES:
         rows = chosen[chosen["state"] == state]
         if rows.empty:
             continue
-        cells = []
+        line = [state]
         for row in rows.to_dict("records"):
             happened = " challenged" if row["outcome_challenge"] else ""
             if row["outcome_failure"]:
                 happened = " war/seizure"
-            cells.append(f"{100 * float(row['model_challenge']):.1f}{happened}")
-        table.add_row(state, *cells)
-    console.print(table)
+            line.append(f"{100 * float(row['model_challenge']):.1f}{happened}")
+        cells.append(line)
+    print_table(
+        [Column("state"), *(Column(day, justify="right", kind="text", drop=1) for day in days)],
+        cells,
+        title="The cases: the model's chance of a Russian challenge within a year (per cent), "
+        "and what happened",
+        box=box.SIMPLE_HEAD,
+        hidden_note="--out FILE.csv or --format json gives every date",
+    )

@@ -8,9 +8,17 @@ from pathlib import Path
 
 import typer
 from rich import box
-from rich.table import Table
 
-from umbrella.cli.output import console, reports_errors
+from umbrella.cli.output import (
+    Format,
+    chosen_format,
+    echo_records,
+    format_option,
+    json_alias,
+    paragraph,
+    reports_errors,
+)
+from umbrella.cli.tables import Column, print_table
 from umbrella.errors import UsageError
 
 __all__ = ["app"]
@@ -29,7 +37,8 @@ def trust_command(
         "2022-12-31", "--until", help="Fit the poll points fielded up to this date; score the rest."
     ),
     data: Path | None = DATA_OPTION,
-    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+    fmt: Format = format_option("the posterior: one row per assumption"),
+    as_json: bool = json_alias("the result"),
     points: Path | None = typer.Option(
         None, "--points", help="Write every poll point with its predictions here (CSV)."
     ),
@@ -44,6 +53,7 @@ def trust_command(
     from umbrella.data import load_world
     from umbrella.trust.calibration import calibrate
 
+    chosen = chosen_format(fmt, as_json)
     try:
         cutoff = dt.date.fromisoformat(until)
     except ValueError:
@@ -72,44 +82,49 @@ def trust_command(
         partial.write_text(text, encoding="utf-8")
         partial.replace(write)
         typer.echo(f"wrote {write}", err=True)
-    if as_json:
+    posterior = [
+        {"name": str(name), **{str(k): v for k, v in row.items()}}
+        for name, row in result.posterior.iterrows()
+    ]
+    if chosen is Format.csv:
+        echo_records(posterior)
+        return
+    if chosen is Format.json:
         payload = {
             "samples": samples,
             "seed": seed,
             "until": cutoff.isoformat(),
             "effective_samples": result.effective_samples,
-            "posterior": [
-                {"name": str(name), **dict(row.items())}
-                for name, row in result.posterior.iterrows()
-            ],
+            "posterior": posterior,
             "fitted": result.fitted,
             "held_out": result.held_out,
         }
         typer.echo(json.dumps(payload, indent=2, default=float))
         return
-    table = Table(
+    print_table(
+        [
+            Column("assumption", kind="name", narrowest=16),
+            *(
+                Column(label, justify="right", drop=number)
+                for number, label in enumerate(
+                    ("hand default", "hand range", "posterior median", "5-95%")
+                )
+            ),
+        ],
+        [
+            [
+                str(name),
+                f"{row['default']:g}",
+                f"{row['low']:g}-{row['high']:g}",
+                f"{row['median']:.3g}",
+                f"{row['p05']:.3g}-{row['p95']:.3g}",
+            ]
+            for name, row in result.posterior.iterrows()
+        ],
         title=f"Trust assumptions fitted to the polls up to {cutoff} "
         f"({samples:,} prior draws, effective sample {result.effective_samples:,.0f})",
         box=box.SIMPLE_HEAD,
     )
-    table.add_column("assumption", no_wrap=True)
-    for column in ("hand default", "hand range", "posterior median", "5-95%"):
-        table.add_column(column, justify="right")
-    for name, row in result.posterior.iterrows():
-        table.add_row(
-            str(name),
-            f"{row['default']:g}",
-            f"{row['low']:g}-{row['high']:g}",
-            f"{row['median']:.3g}",
-            f"{row['p05']:.3g}-{row['p95']:.3g}",
-        )
-    console.print(table)
-    fit = Table(
-        title="Fit to the poll shares (predicted from the model's trust)", box=box.SIMPLE_HEAD
-    )
-    fit.add_column("", no_wrap=True)
-    for column in ("points", "items", "correlation", "RMSE, points", "90% band covers"):
-        fit.add_column(column, justify="right")
     rows = (
         ("fitted (up to the date)", result.fitted),
         ("held out, calibrated", result.held_out),
@@ -117,22 +132,36 @@ def trust_command(
         ("held out, leave-one-out offsets", _strip(result.held_out, "_loo")),
         ("  the same, hand defaults", _strip(result.held_out, "_loo_defaults")),
     )
-    for label, scores in rows:
-        fit.add_row(
-            label,
-            f"{scores.get('points', 0):.0f}",
-            f"{scores.get('items', 0):.0f}",
-            _number(scores.get("correlation")),
-            _number(scores.get("rmse_points"), 1),
-            _number(scores.get("coverage_90"), 2),
-        )
-    console.print(fit)
-    console.print(
+    print_table(
+        [
+            Column("", kind="text", narrowest=16),
+            *(
+                Column(label, justify="right", drop=number)
+                for number, label in enumerate(
+                    ("points", "items", "correlation", "RMSE, points", "90% band covers")
+                )
+            ),
+        ],
+        [
+            [
+                label,
+                f"{scores.get('points', 0):.0f}",
+                f"{scores.get('items', 0):.0f}",
+                _number(scores.get("correlation")),
+                _number(scores.get("rmse_points"), 1),
+                _number(scores.get("coverage_90"), 2),
+            ]
+            for label, scores in rows
+        ],
+        title="Fit to the poll shares (predicted from the model's trust)",
+        box=box.SIMPLE_HEAD,
+        hidden_note="--format json gives every score",
+    )
+    paragraph(
         "Each poll item (a series and the answer it counts) gets its own offset on the logit "
         "scale, estimated on the fitted points; held-out points of items first asked later "
         "are scored with offsets from the item's other later points (leave-one-out). "
-        "Method: docs/trust.md.",
-        markup=False,
+        "Method: docs/trust.md."
     )
 
 

@@ -12,9 +12,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.table import Table
 
-from umbrella.cli.output import EXIT_INVALID, console, reports_errors
+from umbrella.cli.output import (
+    EXIT_INVALID,
+    Format,
+    chosen_format,
+    console,
+    echo_csv,
+    format_option,
+    json_alias,
+    reports_errors,
+)
+from umbrella.cli.tables import NARROWEST, Column, Kind, print_table
 from umbrella.errors import UsageError
 from umbrella.settings import CITE_FORMATS, EXPORT_FORMATS, TABLE_NAMES
 
@@ -57,6 +66,7 @@ _COLUMNS = {
     "quotes": ["date", "speaker", "text"],
     "commitment_edges": ["commitment", "kind", "guarantor", "protege", "start", "end"],
 }
+_SHORT = 12  # characters: a longer value without spaces may break at punctuation
 _TEXT_COLUMNS = {"summary", "title", "text", "name", "description", "publisher"}
 _FILTER = re.compile(r"^\s*([A-Za-z_][\w]*)\s*(!=|>=|<=|=|>|<|~)\s*(.*?)\s*$")
 
@@ -86,7 +96,8 @@ def check_command(data: Path | None = DATA_OPTION) -> None:
 def show_command(
     table: str = typer.Argument(..., help=f"One of: {', '.join(_COLUMNS)}."),
     data: Path | None = DATA_OPTION,
-    as_json: bool = typer.Option(False, "--json", help="Print the records as JSON."),
+    fmt: Format = format_option("id and every column, or those of --columns"),
+    as_json: bool = json_alias("the records"),
     filters: list[str] = typer.Option(
         [],
         "--filter",
@@ -97,20 +108,24 @@ def show_command(
         None, "--columns", help="Comma-separated columns to show (default: a summary set)."
     ),
 ) -> None:
-    """Print a table of the dataset, as a table or as JSON."""
+    """Print a table of the dataset, as a table, CSV or JSON."""
+    chosen_fmt = chosen_format(fmt, as_json)
     shown = _shown(table, data)
     for expression in filters:
         shown = shown.where(expression)
-    if as_json:
+    if chosen_fmt is Format.json:
         typer.echo(json.dumps(_json_rows(shown), indent=2, ensure_ascii=False, default=str))
         return
-    chosen = columns.split(",") if columns else _COLUMNS[table]
+    chosen = [c.strip() for c in columns.split(",")] if columns else _COLUMNS.get(table, [])
     missing = [c for c in chosen if c not in shown.rows.columns]
     if columns and missing:
         raise UsageError(
             f"--columns: unknown column(s) {', '.join(missing)}; "
             f"columns are: {', '.join(shown.rows.columns)}"
         )
+    if chosen_fmt is Format.csv:
+        _print_csv(shown, chosen if columns else shown.rows.columns)
+        return
     _print_table(table, shown, [c for c in chosen if c in shown.rows.columns])
 
 
@@ -273,20 +288,48 @@ def _json_rows(shown: _Shown) -> list[dict[str, Any]]:
     return shown.rows.rows
 
 
+def _print_csv(shown: _Shown, columns: list[str]) -> None:
+    rows = shown.rows
+    echo_csv(
+        ["id", *columns] if shown.with_id else columns,
+        (
+            [*([record_id] if shown.with_id else []), *(row[c] for c in columns)]
+            for record_id, row in zip(rows.ids, rows.rows, strict=True)
+        ),
+    )
+
+
 def _print_table(name: str, shown: _Shown, columns: list[str]) -> None:
     rows = shown.rows
-    table = Table(title=f"{name} ({len(rows.ids)} records)", show_lines=False, expand=True)
-    if shown.with_id:
-        table.add_column("id", overflow="fold", ratio=2, min_width=8)
-    for column in columns:
-        wide = column in _TEXT_COLUMNS
-        table.add_column(
-            column, overflow="fold", ratio=4 if wide else None, max_width=None if wide else 24
+    specs = [Column("id", kind="name", narrowest=12)] if shown.with_id else []
+    cells = [
+        [
+            *([str(record_id)] if shown.with_id else []),
+            *(_cell(rows.columns, row, c) for c in columns),
+        ]
+        for record_id, row in zip(rows.ids, rows.rows, strict=True)
+    ]
+    offset = len(specs)
+    for position, column in enumerate(columns):
+        values = [row[column] for row in rows.rows]
+        texts = [row[offset + position] for row in cells]
+        numeric = f"{column}_low" not in rows.columns and all(
+            _missing(v) or (isinstance(v, int | float) and not isinstance(v, bool)) for v in values
         )
-    for record_id, row in zip(rows.ids, rows.rows, strict=True):
-        cells = [_cell(rows.columns, row, column) for column in columns]
-        table.add_row(*([str(record_id)] if shown.with_id else []), *cells)
-    console.print(table)
+        # Dates, codes and flags keep their width; longer words and lists may wrap.
+        short = all(len(t) <= _SHORT and " " not in t for t in texts)
+        kind: Kind = "text" if column in _TEXT_COLUMNS else "name"
+        specs.append(
+            Column(
+                column,
+                justify="right" if numeric else "left",
+                kind="fixed" if numeric or short else kind,
+                narrowest=20 if column in _TEXT_COLUMNS else NARROWEST,
+                # The first column always shows; the others, left to right, while they fit.
+                drop=position,
+            )
+        )
+    print_table(specs, cells, title=f"{name} ({len(rows.ids)} records)")
     kinds = Counter(row["kind"] for row in rows.rows) if "kind" in rows.columns else None
     if kinds:
         console.print(", ".join(f"{count} {kind}" for kind, count in sorted(kinds.items())))

@@ -3,18 +3,27 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
 from rich import box
-from rich.table import Table
 
 from umbrella.cli.assess import STRESS_OPTION, stressed
 from umbrella.cli.headline import headline_payload, print_headline
-from umbrella.cli.output import console, reports_errors
+from umbrella.cli.output import (
+    Format,
+    chosen_format,
+    console,
+    echo_csv,
+    echo_records,
+    format_option,
+    json_alias,
+    paragraph,
+    reports_errors,
+)
+from umbrella.cli.progress import progress
+from umbrella.cli.tables import Column, print_table
 from umbrella.errors import UsageError
 from umbrella.settings import (
     CHUNK_SIZE,
@@ -32,40 +41,7 @@ if TYPE_CHECKING:
 STORE_OPTION = typer.Option(
     Path("umbrella-runs"), "--store", help="The run store's folder (created if missing)."
 )
-
-
-@contextmanager
-def progress_bar(label: str, enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
-    if not enabled:
-        yield None
-        return
-    # Here, not at the top: every command line loads this module, few draw a bar.
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-
-    columns = (
-        TextColumn(label),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.fields[rate]}"),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-    )
-    with Progress(*columns, console=console, transient=True) as bar:
-        task = bar.add_task(label, total=None, rate="")
-
-        def update(done: int, total: int) -> None:
-            elapsed = bar.tasks[0].elapsed or 0.0
-            rate = f"{done / elapsed:,.0f}/s" if elapsed > 0 else ""
-            bar.update(task, completed=done, total=total, rate=rate)
-
-        yield update
+RUN_PHASES = ("evaluating the futures", "robustness")
 
 
 @reports_errors
@@ -89,10 +65,12 @@ def run_command(
     sampler: str = typer.Option("lhs", "--sampler", help="lhs or sobol."),
     resume: str | None = typer.Option(None, "--resume", help="Finish an interrupted run."),
     stress: list[str] | None = STRESS_OPTION,
-    quiet: bool = typer.Option(False, "--quiet", help="No progress bar."),
-    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+    quiet: bool = typer.Option(False, "--quiet", help="No progress display."),
+    fmt: Format = format_option("the robustness table; json adds the headline"),
+    as_json: bool = json_alias("the result"),
 ) -> None:
     """Run the options over sampled futures, store the run, print the robustness table."""
+    chosen = chosen_format(fmt, as_json)
     check_run_settings(samples, seed, chunk_size, workers, scheduler)
     from umbrella.explore.run import run
 
@@ -111,7 +89,8 @@ def run_command(
         from umbrella.model import load_scenario
 
         scenario_obj = stressed(load_scenario(scenario), stress)
-    with progress_bar("futures", not quiet and not as_json) as progress:
+    with progress("run", RUN_PHASES, quiet=quiet) as shown:
+        shown.phase(RUN_PHASES[0])
         result = run(
             scenario_obj,
             samples,
@@ -122,14 +101,15 @@ def run_command(
             workers=workers,
             scheduler=scheduler,
             resume=resume,
-            progress=progress,
+            progress=shown.count,
         )
+        shown.phase(RUN_PHASES[1])
+        table = result.robustness()
+        best = result.most_robust(table)
+        figures = result.headline()
     from umbrella.model import layout
     from umbrella.model.evaluate import summary_outcomes
 
-    table = result.robustness()
-    best = result.most_robust(table)
-    figures = result.headline()
     years = result.scenario.years
     settings = {
         "samples": samples,
@@ -138,7 +118,10 @@ def run_command(
         "last": years[-1],
         "n_proteges": len(result.scenario.proteges),
     }
-    if as_json:
+    if chosen is Format.csv:
+        echo_records(_records(table))
+        return
+    if chosen is Format.json:
         typer.echo(
             json.dumps(
                 {
@@ -150,12 +133,8 @@ def run_command(
                     "headline": headline_payload(
                         figures,
                         scenario=result.scenario.name,
-                        samples=samples,
-                        seed=seed,
-                        first=years[0],
-                        last=years[-1],
-                        n_proteges=len(result.scenario.proteges),
                         reports=summary_outcomes(layout(result.scenario)),
+                        **settings,
                     ),
                 },
                 indent=2,
@@ -183,20 +162,51 @@ def explore_command(
     ),
     sobol: bool = typer.Option(False, "--sobol", help="Sobol sensitivity indices."),
     sobol_base: int = typer.Option(256, "--sobol-base", help="Base rows (a power of two)."),
-    as_json: bool = typer.Option(False, "--json", help="Print the results as JSON."),
+    quiet: bool = typer.Option(False, "--quiet", help="No progress display."),
+    fmt: Format = format_option(
+        "one table: the Sobol indices with --sobol, the PRIM box with --prim, else robustness"
+    ),
+    as_json: bool = json_alias("the results"),
 ) -> None:
     """Analyse a stored run: robustness, PRIM boxes where an option fails, Sobol indices."""
+    chosen = chosen_format(fmt, as_json)
+    if chosen is Format.csv and prim_option is not None and sobol:
+        raise UsageError(
+            "--format csv prints one table: give --prim or --sobol, or use --format json"
+        )
     from umbrella.explore.run import open_run
 
     stored = open_run(run_id, store)
-    payload: dict[str, object] = {"run_id": run_id}
-    table = stored.robustness(outcome)
-    payload["robustness"] = _records(table)
-    payload["most_robust"] = stored.most_robust(table)
-    if not as_json:
-        _print_robustness(table, f"Run {run_id}: robustness on {outcome}")
-    if prim_option is not None:
-        box_found = stored.prim(prim_option, outcome, fail_below)
+    phases = [
+        "robustness",
+        *(["scenario discovery (PRIM)"] * (prim_option is not None)),
+        *(["sensitivity (Sobol)"] * sobol),
+    ]
+    box_found = indices = None
+    with progress("explore", phases, quiet=quiet) as shown:
+        shown.phase(phases[0])
+        table = stored.robustness(outcome)
+        best = stored.most_robust(table)
+        if prim_option is not None:
+            shown.phase("scenario discovery (PRIM)")
+            box_found = stored.prim(prim_option, outcome, fail_below)
+        if sobol:
+            shown.phase("sensitivity (Sobol)")
+            indices = stored.sobol(sobol_base, (outcome,), progress=shown.count)
+    if chosen is Format.csv:
+        if indices is not None:
+            echo_csv(*_sobol_rows(indices))
+        elif box_found is not None:
+            echo_records(_records(box_found.box))
+        else:
+            echo_records(_records(table))
+        return
+    payload: dict[str, object] = {
+        "run_id": run_id,
+        "robustness": _records(table),
+        "most_robust": best,
+    }
+    if box_found is not None:
         payload["prim"] = {
             "option": prim_option,
             "coverage": box_found.coverage,
@@ -205,27 +215,40 @@ def explore_command(
             "n_failures": box_found.n_failures,
             "box": _records(box_found.box),
         }
-        if not as_json:
-            sampled = (
-                f" (a seeded sample of the run's {stored.n_samples:,})"
-                if box_found.n_futures < stored.n_samples
-                else ""
-            )
-            console.print(
-                f"PRIM: {prim_option} fails ({outcome} < {fail_below}) in "
-                f"{box_found.n_failures:,} of {box_found.n_futures:,} futures{sampled}; the "
-                f"box holds {box_found.coverage:.0%} of them (coverage) and "
-                f"{box_found.density:.0%} of its futures fail (density):"
-            )
-            console.print(box_found.describe(), markup=False)
-    if sobol:
-        with progress_bar("sobol", not as_json) as progress:
-            indices = stored.sobol(sobol_base, (outcome,), progress=progress)
+    if indices is not None:
         payload["sobol"] = _records(indices.reset_index())
-        if not as_json:
-            _print_sobol(indices, outcome)
-    if as_json:
+    if chosen is Format.json:
         typer.echo(json.dumps(payload, indent=2, default=float))
+        return
+    _print_robustness(table, f"Run {run_id}: robustness on {outcome}")
+    if box_found is not None:
+        sampled = (
+            f" (a seeded sample of the run's {stored.n_samples:,})"
+            if box_found.n_futures < stored.n_samples
+            else ""
+        )
+        paragraph(
+            f"PRIM: {prim_option} fails ({outcome} < {fail_below}) in "
+            f"{box_found.n_failures:,} of {box_found.n_futures:,} futures{sampled}; the "
+            f"box holds {box_found.coverage:.0%} of them (coverage) and "
+            f"{box_found.density:.0%} of its futures fail (density):"
+        )
+        console.print(box_found.describe(), markup=False)
+    if indices is not None:
+        _print_sobol(indices, outcome)
+
+
+def _sobol_rows(indices: pd.DataFrame) -> tuple[list[str], list[list[object]]]:
+    """The Sobol indices in long form: one row per uncertainty and option."""
+    keys = list(dict.fromkeys(str(c[0]) for c in indices.columns))
+    stats = list(dict.fromkeys(str(c[1]) for c in indices.columns))
+    rows: list[list[object]] = []
+    for name in indices.index:
+        for key in keys:
+            outcome, _, option = key.partition(":")
+            values = [indices.loc[name, (key, stat)] for stat in stats]
+            rows.append([str(name), outcome, option, *values])
+    return ["uncertainty", "outcome", "option", *stats], rows
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
@@ -234,8 +257,6 @@ def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
 
 
 def _print_robustness(table: pd.DataFrame, title: str) -> None:
-    view = Table(title=title, box=box.SIMPLE_HEAD, padding=(0, 0), pad_edge=False)
-    view.add_column("option", no_wrap=True)
     wanted = [
         "mean",
         "p10",
@@ -246,14 +267,15 @@ def _print_robustness(table: pd.DataFrame, title: str) -> None:
         "rank_minimax_regret",
     ]
     numeric = [c for c in wanted if c in table.columns and table[c].notna().any()]
-    for column in numeric:
+    columns = [Column("option")]
+    for number, column in enumerate(numeric):
         label = column.replace("rank_minimax_regret", "rank").replace("satisficing", "satisf.")
-        view.add_column(label.replace("_", "\n"), justify="right", no_wrap=True)
-    for option, row in table.iterrows():
-        view.add_row(
-            str(option), *(f"{row[c]:.3f}" if "rank" not in c else str(row[c]) for c in numeric)
-        )
-    console.print(view)
+        columns.append(Column(label.replace("_", " "), justify="right", drop=number))
+    rows = [
+        [str(option), *(f"{row[c]:.3f}" if "rank" not in c else str(row[c]) for c in numeric)]
+        for option, row in table.iterrows()
+    ]
+    print_table(columns, rows, title=title, box=box.SIMPLE_HEAD, padding=0, pad_edge=False)
 
 
 def _print_sobol(indices: pd.DataFrame, outcome: str) -> None:
@@ -263,25 +285,29 @@ def _print_sobol(indices: pd.DataFrame, outcome: str) -> None:
     first = pd.DataFrame(indices.xs("S1", axis=1, level=1))
     total.columns = first.columns = [str(c).split(":", 1)[1] for c in total.columns]
     peak = total.max(axis=1).sort_values(ascending=False).index[:12]
-    view = Table(
-        title=f"Sobol indices of {outcome}: the 12 largest total-order effects",
-        box=box.SIMPLE_HEAD,
-        padding=(0, 1),
-        pad_edge=False,
-    )
-    view.add_column("uncertainty", overflow="fold")
-    view.add_column("ST\nmax", justify="right", no_wrap=True, min_width=5)
-    view.add_column("for option", overflow="fold")
-    view.add_column("S1\nthere", justify="right", no_wrap=True, min_width=5)
-    view.add_column("ST\nstatus quo", justify="right", no_wrap=True, min_width=6)
     baseline = total.columns[0]
+    rows = []
     for name in peak:
         option = str(total.loc[name].idxmax())
-        view.add_row(
-            str(name),
-            f"{total.loc[name, option]:.2f}",
-            option,
-            f"{first.loc[name, option]:.2f}",
-            f"{total.loc[name, baseline]:.2f}",
+        rows.append(
+            [
+                str(name),
+                f"{total.loc[name, option]:.2f}",
+                option,
+                f"{first.loc[name, option]:.2f}",
+                f"{total.loc[name, baseline]:.2f}",
+            ]
         )
-    console.print(view)
+    print_table(
+        [
+            Column("uncertainty", kind="name", narrowest=16),
+            Column("ST\nmax", justify="right"),
+            Column("for option", kind="name", narrowest=12),
+            Column("S1\nthere", justify="right", drop=1),
+            Column("ST\nstatus quo", justify="right", drop=2),
+        ],
+        rows,
+        title=f"Sobol indices of {outcome}: the 12 largest total-order effects",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+    )

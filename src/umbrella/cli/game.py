@@ -8,9 +8,16 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.table import Table
 
-from umbrella.cli.output import console, reports_errors
+from umbrella.cli.output import (
+    Format,
+    chosen_format,
+    echo_records,
+    format_option,
+    json_alias,
+    reports_errors,
+)
+from umbrella.cli.tables import Column, print_table
 from umbrella.errors import UsageError
 
 app = typer.Typer(
@@ -24,16 +31,29 @@ SET_OPTION = typer.Option(
 
 @app.command("list")
 @reports_errors
-def list_command() -> None:
+def list_command(fmt: Format = format_option("family, title, classes")) -> None:
     """List the game families."""
     from umbrella.games import FAMILIES
 
-    table = Table(title="Game families")
-    for column in ("family", "title", "equilibrium classes"):
-        table.add_column(column, overflow="fold")
-    for family in FAMILIES.values():
-        table.add_row(family.name, family.title, ", ".join(family.classes))
-    console.print(table)
+    chosen = chosen_format(fmt)
+    records: list[dict[str, Any]] = [
+        {"family": f.name, "title": f.title, "classes": list(f.classes)} for f in FAMILIES.values()
+    ]
+    if chosen is Format.json:
+        typer.echo(json.dumps(records, indent=2))
+        return
+    if chosen is Format.csv:
+        echo_records(records)
+        return
+    print_table(
+        [
+            Column("family"),
+            Column("title", kind="text", narrowest=20),
+            Column("equilibrium classes", kind="text", narrowest=16, drop=1),
+        ],
+        [[r["family"], r["title"], ", ".join(r["classes"])] for r in records],
+        title="Game families",
+    )
 
 
 @app.command("show")
@@ -73,9 +93,19 @@ def solve_command(
     method: str = typer.Option(
         "lcp", "--method", help="With --efg: lcp, enummixed, logit or enumpure."
     ),
-    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+    fmt: Format = typer.Option(
+        Format.table,
+        "--format",
+        help="table (the equilibria in words) or json; the result is nested, so no csv.",
+        case_sensitive=False,
+    ),
+    as_json: bool = json_alias("the result"),
 ) -> None:
     """Solve a family at the given parameters, or any Gambit game with --efg."""
+    chosen = chosen_format(fmt, as_json)
+    if chosen is Format.csv:
+        raise UsageError("--format csv: an equilibrium is nested; use --format json")
+    as_json = chosen is Format.json
     if efg is not None:
         _solve_efg(efg, method, as_json)
         return

@@ -6,9 +6,9 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from rich import box
-from rich.table import Table
 
-from umbrella.cli.output import console
+from umbrella.cli.output import paragraph
+from umbrella.cli.tables import Column, print_table
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -45,6 +45,10 @@ def definitions(first: int, last: int, n_proteges: int) -> dict[str, str]:
         "crisis opportunity": "an occasion on which the challenger weighs a military challenge "
         "(a rate per year per group of states: `umbrella assumptions --filter crisis`)",
     }
+
+
+# The look of the headline's tables: a rule under the heading, no frame.
+_PLAIN: dict[str, Any] = {"box": box.SIMPLE_HEAD, "pad_edge": False}
 
 
 def json_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -103,44 +107,45 @@ def print_headline(
     n_proteges: int,
 ) -> None:
     """The headline (deterrence, then the three shares per crisis, then costs) and its key."""
-    main = Table(title=title, box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False)
-    main.add_column("option", no_wrap=True)
-    for label in (
-        f"holds\n{first}",
-        f"holds\n{first}-{last}",
-        "vs status\nquo",
-        f"UKR fails\nper crisis {last}",
-    ):
-        main.add_column(label, justify="right")
-    for option, row in table.iterrows():
-        main.add_row(
-            str(option),
-            _cell(row, "holds_europe_first"),
-            _cell(row, "holds_europe"),
-            _cell(row, "change_vs_status_quo", signed=True),
-            _cell(row, "fails_ukraine"),
-        )
-    console.print(main)
-    shares = Table(
-        title="Per crisis opportunity, Europe-wide",
-        box=box.SIMPLE_HEAD,
-        padding=(0, 1),
-        pad_edge=False,
+    options = [str(option) for option in table.index]
+    rows = [row for _, row in table.iterrows()]
+    print_table(
+        [
+            Column("option"),
+            Column(f"holds\n{first}", justify="right", kind="text", narrowest=10),
+            Column(f"holds\n{first}-{last}", justify="right", kind="text", narrowest=10),
+            Column("vs status\nquo", justify="right", kind="text", narrowest=10),
+            Column(f"UKR fails\nper crisis {last}", justify="right", kind="text", narrowest=10),
+        ],
+        [
+            [
+                option,
+                _cell(row, "holds_europe_first"),
+                _cell(row, "holds_europe"),
+                _cell(row, "change_vs_status_quo", signed=True),
+                _cell(row, "fails_ukraine"),
+            ]
+            for option, row in zip(options, rows, strict=True)
+        ],
+        title=title,
+        **_PLAIN,
     )
-    shares.add_column("option", no_wrap=True)
-    for year in (first, last):
-        for label in ("no\nchallenge", "\nrebuffed", "\nfails"):
-            shares.add_column(f"{label}\n{year}", justify="right", min_width=9)
-    for option, row in table.iterrows():
-        shares.add_row(
-            str(option),
-            *(
-                f"{row[name + suffix]:.3f}"
-                for suffix in ("_first", "")
-                for name in ("no_challenge_europe", "rebuffed_europe", "fails_europe")
-            ),
-        )
-    console.print(shares)
+    shares = ("no_challenge_europe", "rebuffed_europe", "fails_europe")
+    print_table(
+        [
+            Column("option"),
+            Column("year", justify="right"),
+            *(Column(label, justify="right") for label in ("no challenge", "rebuffed", "fails")),
+        ],
+        [
+            [option if suffix == "_first" else "", str(year)]
+            + [f"{row[name + suffix]:.3f}" for name in shares]
+            for option, row in zip(options, rows, strict=True)
+            for year, suffix in ((first, "_first"), (last, ""))
+        ],
+        title="Per crisis opportunity, Europe-wide",
+        **_PLAIN,
+    )
     reports = [
         c
         for c in table.columns
@@ -149,54 +154,57 @@ def print_headline(
         and not c.endswith(("_p10", "_p90", "_equal"))
     ]
     if reports and "holds_in_europe_equal" in table.columns:
-        groups = Table(
-            title=f"Who is protected: holds {first}-{last}, by population (each state once)",
-            box=box.SIMPLE_HEAD,
-            padding=(0, 1),
-            pad_edge=False,
-        )
-        groups.add_column("option", no_wrap=True)
-        groups.add_column("europe", justify="right")
         exposed = "holds_in_europe_exposure" in table.columns
+        columns = [Column("option"), Column("europe", justify="right")]
         if exposed:
-            groups.add_column("europe by\nexposure", justify="right")
-        for name in reports:
-            groups.add_column(name.removeprefix("holds_in_").replace("_", "\n"), justify="right")
-        for option, row in table.iterrows():
-            cells = [f"{row['holds_europe']:.3f}\n({row['holds_in_europe_equal']:.3f})"]
+            columns.append(Column("europe by\nexposure", justify="right", drop=1))
+        columns += [
+            Column(name.removeprefix("holds_in_").replace("_", " "), justify="right", drop=2 + n)
+            for n, name in enumerate(reports)
+        ]
+        cells = []
+        for option, row in zip(options, rows, strict=True):
+            line = [option, f"{row['holds_europe']:.3f}\n({row['holds_in_europe_equal']:.3f})"]
             if exposed:
-                cells.append(f"{row['holds_in_europe_exposure']:.3f}")
-            cells += [f"{row[name]:.3f}\n({row[name + '_equal']:.3f})" for name in reports]
-            groups.add_row(str(option), *cells)
-        console.print(groups)
-    costs = Table(box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False)
-    costs.add_column("option", no_wrap=True)
-    for label in (
-        "NPV\nEUR bn",
-        f"prolif.\nindex {last}",
-        "UKR support\nEUR bn/y",
-        "years to\neffect",
-    ):
-        costs.add_column(label, justify="right")
-    for option, row in table.iterrows():
-        years = (
-            f"{row['years_to_first_effect']:g}-{row['years_to_full_effect']:g}"
-            if "years_to_first_effect" in row
-            else "-"
+                line.append(f"{row['holds_in_europe_exposure']:.3f}")
+            line += [f"{row[name]:.3f}\n({row[name + '_equal']:.3f})" for name in reports]
+            cells.append(line)
+        print_table(
+            columns,
+            cells,
+            title=f"Who is protected: holds {first}-{last}, by population (each state once)",
+            hidden_note="--format json or csv gives every group",
+            **_PLAIN,
         )
-        costs.add_row(
-            str(option),
-            f"{row['npv_eur_bn']:.0f}",
-            f"{row['proliferation']:.2f}",
-            f"{row['ukraine_support_eur_bn']:.1f}",
-            years,
-        )
-    console.print(costs)
-    console.print(
+    print_table(
+        [
+            Column("option"),
+            Column("NPV\nEUR bn", justify="right"),
+            Column(f"prolif.\nindex {last}", justify="right"),
+            Column("UKR support\nEUR bn/y", justify="right"),
+            Column("years to\neffect", justify="right"),
+        ],
+        [
+            [
+                option,
+                f"{row['npv_eur_bn']:.0f}",
+                f"{row['proliferation']:.2f}",
+                f"{row['ukraine_support_eur_bn']:.1f}",
+                (
+                    f"{row['years_to_first_effect']:g}-{row['years_to_full_effect']:g}"
+                    if "years_to_first_effect" in row
+                    else "-"
+                ),
+            ]
+            for option, row in zip(options, rows, strict=True)
+        ],
+        **_PLAIN,
+    )
+    paragraph(
         f"Means over {samples:,} futures (seed {seed}), 10th to 90th percentiles in brackets."
     )
     for name, sentence in definitions(first, last, n_proteges).items():
-        console.print(f"  {name}: {sentence}.", markup=False)
+        paragraph(f"{name}: {sentence}.", indent="  ", hanging="    ")
 
 
 def print_stress_tests(tests: Any, scenario: Any, *, first: int, last: int) -> None:
@@ -205,34 +213,34 @@ def print_stress_tests(tests: Any, scenario: Any, *, first: int, last: int) -> N
     labels = {s.id: s.label for s in scenario.stresses}
     order = list(dict.fromkeys(tests["stress"]))
     wide = tests.set_index(["option", "stress"])
-    table = Table(
-        title=f"Stress tests: holds {first}-{last} (change vs status quo)",
-        box=box.SIMPLE_HEAD,
-        padding=(0, 1),
-        pad_edge=False,
-    )
-    table.add_column("option", no_wrap=True)
     years = tests.drop_duplicates("stress").set_index("stress")["year"]
-    for stress in order:
+    columns = [Column("option")]
+    for number, stress in enumerate(order):
         heading = "as assumed" if stress == "none" else f"{labels[stress]}\n{years[stress]}"
-        table.add_column(heading, justify="right", min_width=10)
+        columns.append(Column(heading, justify="right", drop=number))
     options = list(dict.fromkeys(tests["option"]))
+    rows = []
     for option in options:
-        cells = []
+        cells = [str(option)]
         for stress in order:
             row = wide.loc[(option, stress)]
             cell = f"{row['holds_europe']:.3f}"
             if option != options[0]:
                 cell += f"\n({row['change_vs_status_quo']:+.3f})"
             cells.append(cell)
-        table.add_row(option, *cells)
-    console.print(table)
-    console.print(
+        rows.append(cells)
+    print_table(
+        columns,
+        rows,
+        title=f"Stress tests: holds {first}-{last} (change vs status quo)",
+        hidden_note="--out DIR writes every stress to stress_tests.csv",
+        **_PLAIN,
+    )
+    paragraph(
         "Each stress is fixed at its test year, every other assumption as the scenario has "
         "it; the scenario itself assumes none comes before the horizon. Stresses: "
         + "; ".join(f"{s.label}: {s.description}" for s in scenario.stresses if s.id in order)
-        + ".",
-        markup=False,
+        + "."
     )
 
 

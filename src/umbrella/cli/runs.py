@@ -10,10 +10,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.markup import escape
-from rich.table import Table
+from rich import box as boxes
+from rich.text import Text
 
-from umbrella.cli.output import console, reports_errors
+from umbrella.cli.output import (
+    Format,
+    chosen_format,
+    console,
+    echo_records,
+    format_option,
+    json_alias,
+    reports_errors,
+)
+from umbrella.cli.tables import Column, print_table
 from umbrella.errors import UsageError
 
 if TYPE_CHECKING:
@@ -27,7 +36,7 @@ app = typer.Typer(
 STORE_OPTION = typer.Option(
     Path("umbrella-runs"), "--store", help="The run store folder (docs/runs.md)."
 )
-JSON_OPTION = typer.Option(False, "--json", help="Print JSON instead of a table.")
+JSON_OPTION = json_alias("the result")
 
 _STATUS_STYLE = {
     "complete": "green",
@@ -39,31 +48,46 @@ _STATUS_STYLE = {
 
 @app.command("list")
 @reports_errors
-def list_command(store: Path = STORE_OPTION, as_json: bool = JSON_OPTION) -> None:
+def list_command(
+    store: Path = STORE_OPTION,
+    fmt: Format = format_option("every field of every run"),
+    as_json: bool = JSON_OPTION,
+) -> None:
     """List the runs in the store, newest first."""
     from umbrella.store import RunStore
 
+    chosen = chosen_format(fmt, as_json)
     frame = RunStore(store).runs()
-    if as_json:
-        _echo_json([_plain_row(row) for row in frame.to_dict(orient="records")])
+    records = [_plain_row(row) for row in frame.to_dict(orient="records")]
+    if chosen is Format.json:
+        _echo_json(records)
+        return
+    if chosen is Format.csv:
+        echo_records(records, [str(c) for c in frame.columns])
         return
     if frame.empty:
-        console.print(f"no runs in {store}")
+        console.print(f"no runs in {store}", markup=False, highlight=False)
         return
-    table = Table(title=f"runs in {store} ({len(frame)})")
-    # the run id starts with the UTC start time, so it needs no column of its own; the
-    # sampler and the rest are in `umbrella runs show`
-    for column in ("run", "status", "scenario", "futures", "seed"):
-        table.add_column(column, no_wrap=column != "scenario", overflow="fold")
-    for row in frame.itertuples(index=False):
-        table.add_row(
+    # The run id starts with the UTC start time, so it needs no column of its own; the
+    # sampler and the rest are in `umbrella runs show`.
+    columns = [
+        Column("run"),
+        Column("status"),
+        Column("scenario", kind="name", drop=1),
+        Column("futures", justify="right", drop=2),
+        Column("seed", justify="right", drop=3),
+    ]
+    rows: list[list[str | Text]] = [
+        [
             str(row.run_id),
             _status(str(row.status)),
-            escape(str(row.scenario_name)),
+            str(row.scenario_name),
             f"{row.futures_done:,} / {row.n_samples:,}",
             str(row.seed),
-        )
-    console.print(table)
+        ]
+        for row in frame.itertuples(index=False)
+    ]
+    print_table(columns, rows, title=f"runs in {store} ({len(frame)})")
 
 
 @app.command("show")
@@ -71,28 +95,37 @@ def list_command(store: Path = STORE_OPTION, as_json: bool = JSON_OPTION) -> Non
 def show_command(
     run_id: str = RUN_ARGUMENT,
     store: Path = STORE_OPTION,
+    fmt: Format = format_option("one row: every field"),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Show everything the catalog knows about one run."""
     from umbrella.store import RunStore
 
+    chosen = chosen_format(fmt, as_json)
     record = RunStore(store).run(run_id)
     fields = _record_fields(record)
-    if as_json:
+    if chosen is Format.json:
         _echo_json(fields)
         return
-    table = Table(title=f"run {record.run_id}", show_header=False)
-    table.add_column("field", style="bold")
-    table.add_column("value", overflow="fold")
+    if chosen is Format.csv:
+        echo_records([fields])
+        return
+    rows: list[list[str | Text]] = []
     for name, value in fields.items():
         if name == "status":
-            text = _status(str(value))
+            text: str | Text = _status(str(value))
         elif isinstance(value, list):
             text = ", ".join(str(v) for v in value)
         else:
             text = "" if value is None else str(value)
-        table.add_row(name, text if name == "status" else escape(text))
-    console.print(table)
+        rows.append([Text(name, style="bold"), text])
+    print_table(
+        [Column("field"), Column("value", kind="name", narrowest=20)],
+        rows,
+        title=f"run {record.run_id}",
+        show_header=False,
+        box=boxes.SQUARE,
+    )
 
 
 @app.command("diff")
@@ -101,36 +134,51 @@ def diff_command(
     first: str = typer.Argument(..., metavar="ID1", help="The run to compare from."),
     second: str = typer.Argument(..., metavar="ID2", help="The run to compare with."),
     store: Path = STORE_OPTION,
+    fmt: Format = format_option("the outcome means: option, outcome, mean_a, mean_b, difference"),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Compare two complete runs: metadata that differ, outcome means and differences."""
     from umbrella.store import RunStore
 
+    chosen = chosen_format(fmt, as_json)
     diff = RunStore(store).diff(first, second)
-    if as_json:
+    if chosen is Format.json:
         _echo_json(diff)
         return
+    if chosen is Format.csv:
+        echo_records(diff["outcomes"])
+        return
     if diff["metadata"]:
-        settings = Table(title=f"metadata that differ (a = {diff['a']}, b = {diff['b']})")
-        for column in ("field", "a", "b"):
-            settings.add_column(column, overflow="fold")
-        for name, field in diff["metadata"].items():
-            settings.add_row(name, escape(_text(field["a"])), escape(_text(field["b"])))
-        console.print(settings)
+        print_table(
+            [Column(c, kind="name") for c in ("field", "a", "b")],
+            [
+                [name, _text(field["a"]), _text(field["b"])]
+                for name, field in diff["metadata"].items()
+            ],
+            title=f"metadata that differ (a = {diff['a']}, b = {diff['b']})",
+        )
     else:
         console.print("same metadata (scenario, data, seed, samples, sampler, version)")
-    means = Table(title=f"outcome means (a = {diff['a']}, b = {diff['b']})")
-    for column in ("option", "outcome", "a", "b", "b - a"):
-        means.add_column(column, justify="left" if column in ("option", "outcome") else "right")
-    for change in diff["outcomes"]:
-        means.add_row(
-            escape(change["option"]),
-            escape(change["outcome"]),
-            _number(change["mean_a"]),
-            _number(change["mean_b"]),
-            _number(change["difference"], signed=True),
-        )
-    console.print(means)
+    print_table(
+        [
+            Column("option", kind="name"),
+            Column("outcome", kind="name"),
+            Column("a", justify="right"),
+            Column("b", justify="right"),
+            Column("b - a", justify="right"),
+        ],
+        [
+            [
+                change["option"],
+                change["outcome"],
+                _number(change["mean_a"]),
+                _number(change["mean_b"]),
+                _number(change["difference"], signed=True),
+            ]
+            for change in diff["outcomes"]
+        ],
+        title=f"outcome means (a = {diff['a']}, b = {diff['b']})",
+    )
 
 
 @app.command("verify")
@@ -226,9 +274,8 @@ def _echo_json(value: Any) -> None:
     typer.echo(json.dumps(value, indent=2, ensure_ascii=False, default=_plain))
 
 
-def _status(status: str) -> str:
-    style = _STATUS_STYLE.get(status)
-    return f"[{style}]{status}[/{style}]" if style else status
+def _status(status: str) -> Text:
+    return Text(status, style=_STATUS_STYLE.get(status, ""))
 
 
 def _text(value: Any) -> str:

@@ -13,9 +13,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.table import Table
 
-from umbrella.cli.output import console, reports_errors
+from umbrella.cli.output import (
+    Format,
+    chosen_format,
+    echo_records,
+    format_option,
+    json_alias,
+    reports_errors,
+)
+from umbrella.cli.tables import Column, print_table
 from umbrella.errors import UsageError
 
 if TYPE_CHECKING:
@@ -54,7 +61,10 @@ def trust_command(
     hand: bool = typer.Option(
         False, "--hand", help="Use the hand-judged assumptions, not those fitted to the polls."
     ),
-    as_json: bool = typer.Option(False, "--json", help="Print the monthly trajectories as JSON."),
+    fmt: Format = format_option(
+        "the monthly trajectories: guarantor, view, month, mean, low, high, alpha, beta"
+    ),
+    as_json: bool = json_alias("the monthly trajectories"),
     plot: Path | None = typer.Option(
         None, "--plot", help="Write a chart of the trajectories (.png, .svg or .pdf)."
     ),
@@ -72,8 +82,10 @@ def trust_command(
     from umbrella.trust.assumptions import HAND
     from umbrella.trust.trajectories import GUARANTORS, parse_month
 
-    if as_json and plot is not None:
-        raise UsageError("give --json or --plot, not both")
+    output = chosen_format(fmt, as_json)
+    if output is not Format.table and plot is not None:
+        flag = "--json" if as_json else f"--format {output.value}"
+        raise UsageError(f"give {flag} or --plot, not both")
     if every not in _EVERY:
         raise UsageError(f"--every '{every}': one of {', '.join(_EVERY)}")
     chosen = tuple(dict.fromkeys(g.strip().upper() for g in guarantors)) or GUARANTORS
@@ -91,8 +103,10 @@ def trust_command(
     world = load_world(data)
     dataset = trajectories(world, params, start=start, end=end, guarantors=chosen)
     dataset = dataset.isel(sample=0)
-    if as_json:
+    if output is Format.json:
         typer.echo(json.dumps(_records(dataset), indent=2))
+    elif output is Format.csv:
+        echo_records(_records(dataset))
     elif plot is not None:
         _plot(dataset, world, plot)
         typer.echo(f"wrote {plot}")
@@ -150,41 +164,50 @@ def _print_tables(dataset: xr.Dataset, every: str) -> None:
         or i in (0, len(months) - 1)
     ]
     level = float(dataset.attrs["level"])
-    table = Table(
+    guarantors = [str(g) for g in dataset["guarantor"].values]
+    print_table(
+        [Column("month"), *(Column(g, justify="right", drop=1) for g in guarantors)],
+        [
+            [
+                _month_label(months[i]),
+                *(_cell(dataset.sel(guarantor=g, view="others").isel(month=i)) for g in guarantors),
+            ]
+            for i in picked
+        ],
         title="Trust in each guarantor (view 'others': proteges no event named)",
         caption=f"posterior mean ({level:.0%} credible interval) at the end of each "
         f"{every}; assumptions at their defaults unless --set",
-    )
-    table.add_column("month")
-    guarantors = [str(g) for g in dataset["guarantor"].values]
-    for guarantor in guarantors:
-        table.add_column(guarantor, justify="right")
-    for i in picked:
-        cells = [_cell(dataset.sel(guarantor=g, view="others").isel(month=i)) for g in guarantors]
-        table.add_row(_month_label(months[i]), *cells)
-    console.print(table)
-
-    pairs = Table(
-        title="Directly concerned proteges (a view of their own)",
-        caption="posterior means; lowest: the lowest in the window, and its month",
+        hidden_note="--guarantor picks them, --format csv gives every value",
     )
     first, last = _month_label(months[0]), _month_label(months[-1])
-    for column in ("pair", first, "lowest", last, "others"):
-        pairs.add_column(column, justify="left" if column == "pair" else "right")
+    rows = []
     for guarantor in guarantors:
         others = dataset.sel(guarantor=guarantor, view="others")["mean"].values
         for view in _direct_views(dataset, guarantor):
             series = dataset.sel(guarantor=guarantor, view=view)
             means = series["mean"].values
             lowest = int(np.argmin(means))
-            pairs.add_row(
-                f"{guarantor}->{view}",
-                f"{means[0]:.2f}",
-                f"{means[lowest]:.2f} ({_month_label(months[lowest])})",
-                _cell(series.isel(month=-1)),
-                f"{others[-1]:.2f}",
+            rows.append(
+                [
+                    f"{guarantor}->{view}",
+                    f"{means[0]:.2f}",
+                    f"{means[lowest]:.2f} ({_month_label(months[lowest])})",
+                    _cell(series.isel(month=-1)),
+                    f"{others[-1]:.2f}",
+                ]
             )
-    console.print(pairs)
+    print_table(
+        [
+            Column("pair"),
+            Column(first, justify="right", drop=2),
+            Column("lowest", justify="right", drop=1),
+            Column(last, justify="right"),
+            Column("others", justify="right", drop=3),
+        ],
+        rows,
+        title="Directly concerned proteges (a view of their own)",
+        caption="posterior means; lowest: the lowest in the window, and its month",
+    )
 
 
 def _records(dataset: xr.Dataset) -> list[dict[str, Any]]:

@@ -32,27 +32,45 @@ from umbrella.explore.run import Run, open_run
 from umbrella.explore.run import run as run_ensemble
 from umbrella.explore.sampling import uncertainties
 from umbrella.model.scenario import Scenario, load_scenario
-from umbrella.report import DEFAULT_SAMPLES, DEFAULT_SEED, FORMATS
+from umbrella.report import DEFAULT_SAMPLES, DEFAULT_SEED, FORMATS, reader
 from umbrella.report import charts as ch
 from umbrella.report.findings import Findings, findings, spread
-from umbrella.report.narrative import conclusion
-from umbrella.report.numbers import estimate, money, number, percent, points
+from umbrella.report.locale import ENGLISH, FINDINGS_TEXTS, N_, Language, language
+from umbrella.report.narrative import bottom_line, conclusion
+from umbrella.report.numbers import dollars, estimate, money, number, percent, points
 from umbrella.settings import LEAN_CHUNK_SIZE, MAX_KEPT
 from umbrella.types import PathLike
 
-__all__ = ["Brief", "write_brief"]
+__all__ = ["PHASES", "SECTIONS", "Brief", "scenario_texts", "write_brief"]
+
+PHASES = (
+    "evaluating the futures",
+    "robustness and scenario discovery",
+    "detail futures by year and country",
+    "sensitivity (Sobol)",
+    "stress tests",
+    "writing the brief",
+)
+"""The phases of a brief, in order, as :func:`write_brief` announces them (a brief of a
+stored run opens it instead of evaluating the futures)."""
 
 SECTIONS = (
-    ("about", "What it is about"),
-    ("center", "Who is at the center"),
-    ("why-now", "Why now"),
-    ("partners", "What partners are saying"),
-    ("ukraine", "Implications for Ukraine"),
-    ("options", "What is realistically possible"),
-    ("drivers", "What drives the answer"),
-    ("conclusion", "Conclusion"),
-    ("method", "Method, assumptions and sources"),
+    ("bottom-line", N_("Bottom line")),
+    ("definitions", N_("What the numbers mean")),
+    ("about", N_("What it is about")),
+    ("center", N_("Who is at the center")),
+    ("why-now", N_("Why now")),
+    ("partners", N_("What partners are saying")),
+    ("ukraine", N_("Implications for Ukraine")),
+    ("options", N_("What is realistically possible")),
+    ("stresses", N_("What no option controls")),
+    ("drivers", N_("What drives the answer")),
+    ("limits", N_("What the model cannot tell")),
+    ("conclusion", N_("Conclusion")),
+    ("method", N_("Method, assumptions and sources")),
 )
+"""The sections of a brief, in order: id and title (in English; each brief prints the title
+in its language)."""
 
 
 @dataclass(frozen=True)
@@ -65,6 +83,7 @@ class Brief:
     leading: str
     conclusion: list[str]
     seconds: float
+    lang: str = "en"
 
 
 def write_brief(
@@ -78,9 +97,17 @@ def write_brief(
     store: PathLike | None = "umbrella-runs",
     sobol_base: int = 256,
     progress: Callable[[int, int], None] | None = None,
+    phase: Callable[[str], None] | None = None,
+    lang: str = "en",
 ) -> Brief:
-    """Write the brief of ``scenario`` (a new run) or of the stored run ``run_id``."""
+    """Write the brief of ``scenario`` (a new run) or of the stored run ``run_id``, in the
+    language ``lang`` (:data:`umbrella.report.locale.LANGUAGES`).
+
+    ``progress`` is called with (futures done, futures in all) while the run evaluates;
+    ``phase`` with the name of each phase as it starts (:data:`PHASES`)."""
+    announce = phase or (lambda name: None)
     started = time.perf_counter()
+    tongue = language(lang)  # an unknown language fails before the run, not after it
     unknown = sorted(set(formats) - set(FORMATS))
     if unknown or not formats:
         raise UsageError(
@@ -92,14 +119,16 @@ def write_brief(
         raise UsageError(f"--out {target}: exists and is not a folder")
     if "pdf" in formats:
         _chromium()  # fail before the run, not after it
+    announce(PHASES[0] if run_id is None else "opening the stored run")
     run = _run(scenario, run_id, samples, seed, store, progress)
-    found = findings(run, sobol_base=sobol_base)
-    words = conclusion(found)
+    found = findings(run, sobol_base=sobol_base, phase=announce)
+    announce(PHASES[-1])
+    words = conclusion(found, tongue)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     staging.chmod(0o777 & ~_umask())  # mkdtemp makes it private; the brief is for readers
     try:
-        files = _write(found, words, staging, formats)
+        files = _write(found, words, staging, formats, tongue)
         _replace(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -111,6 +140,7 @@ def write_brief(
         leading=found.leading,
         conclusion=words,
         seconds=time.perf_counter() - started,
+        lang=tongue.code,
     )
 
 
@@ -142,11 +172,15 @@ def _run(
 
 
 def _write(
-    found: Findings, words: list[str], folder: Path, formats: Sequence[str]
+    found: Findings,
+    words: list[str],
+    folder: Path,
+    formats: Sequence[str],
+    lang: Language = ENGLISH,
 ) -> dict[str, Path]:
     (folder / "data").mkdir()
     charts = _charts(found)
-    sections = _sections(found, words, charts)
+    sections = _sections(found, words, charts, lang)
     files: dict[str, Path] = {}
     for chart in charts.values():
         chart.write_csv(folder / "data" / f"{chart.id}.csv")
@@ -154,14 +188,15 @@ def _write(
         table.to_csv(folder / "data" / f"{name}.csv", index=False)
     bibliography = _bibliography(found)
     page = {
-        "title": found.run.scenario.title,
-        "subtitle": _subtitle(found),
+        "title": lang.text(found.run.scenario.title),
+        "subtitle": _subtitle(found, lang),
         "sections": sections,
         "bibliography": bibliography,
         "run_id": found.run_id,
         "version": version("umbrella"),
+        "lang": lang.code,
     }
-    env = _environment()
+    env = _environment(lang.code)
     if "md" in formats:  # the PDF prints the HTML page, with its interactive charts
         (folder / "charts").mkdir()
         for chart in charts.values():
@@ -196,6 +231,7 @@ def _charts(found: Findings) -> dict[str, Any]:
     ukraine = found.ukraine.assign(option=found.ukraine["name"])[
         ["year", "option", "total", "low", "high"]
     ]
+    tiles = found.tiles.assign(option=found.tiles["option_name"])
     return {
         "forces": ch.forces_chart(forces[["state", "stockpile", "low", "high"]]),
         "trust": ch.trust_chart(
@@ -204,14 +240,18 @@ def _charts(found: Findings) -> dict[str, Any]:
         ),
         "ukraine": ch.ukraine_chart(ukraine),
         "options": ch.options_chart(options),
-        "map": ch.map_chart(found.tiles[["iso3", "name", "panel", "value"]]),
+        "map": ch.map_chart(
+            tiles[["iso3", "name", "option", "year", "value"]], focus=found.name(found.leading)
+        ),
         "drivers": ch.sobol_chart(
             found.sobol[["uncertainty", "label", "S1", "S1_conf", "ST", "ST_conf"]]
         ),
     }
 
 
-def _protected(found: Findings, table: pd.DataFrame | None = None) -> dict[str, Any]:
+def _protected(
+    found: Findings, table: pd.DataFrame | None = None, lang: Language = ENGLISH
+) -> dict[str, Any]:
     """Who is protected: per option, the chance that deterrence holds through the horizon
     for Europe (by population, state by state, by exposure) and for each exposure group,
     from the headline table (or from ``table``, a stress test's)."""
@@ -224,22 +264,26 @@ def _protected(found: Findings, table: pd.DataFrame | None = None) -> dict[str, 
         and not c.endswith(("_p10", "_p90", "_equal"))
     ]
     columns = [
-        ("holds_europe", "Europe, by population"),
-        ("holds_in_europe_equal", "Europe, each state once"),
-        ("holds_in_europe_exposure", "Europe, by exposure"),
-        *((f"holds_in_{g}", _label(g)) for g in groups),
+        ("holds_europe", lang.gettext("Europe, by population")),
+        ("holds_in_europe_equal", lang.gettext("Europe, each state once")),
+        ("holds_in_europe_exposure", lang.gettext("Europe, by exposure")),
+        *((f"holds_in_{g}", lang.text(_label(g))) for g in groups),
     ]
     present = [(k, label) for k, label in columns if k in table.columns]
     rows = [
-        {"name": found.name(str(option)), "cells": [percent(float(row[k])) for k, _ in present]}
+        {
+            "name": lang.text(found.name(str(option))),
+            "cells": [percent(float(row[k]), lang=lang) for k, _ in present],
+        }
         for option, row in table.iterrows()
     ]
     return {"labels": [label for _, label in present], "rows": rows}
 
 
-def _stressed(found: Findings) -> dict[str, Any]:
+def _stressed(found: Findings, lang: Language = ENGLISH) -> dict[str, Any]:
     """Stress tests: each option Europe-wide as assumed and under each tested stress; the
     first tested stress per exposure group; one sentence per stress."""
+    _ = lang.gettext
     table = found.stresses
     tests = [str(s) for s in dict.fromkeys(table["stress"])][1:]
     if not tests:
@@ -252,7 +296,11 @@ def _stressed(found: Findings) -> dict[str, Any]:
     options = [str(o) for o in found.headline.index]
     status_quo = options[0]
     columns = ["none", *tests]
-    labels = ["As assumed", *(f"{stresses[t].label}, {stresses[t].test_year}" for t in tests)]
+
+    def heading(test: str) -> str:
+        return f"{lang.text(stresses[test].label)}, {stresses[test].test_year}"
+
+    labels = [_("As assumed"), *(heading(t) for t in tests)]
 
     def holds(stress: str, option: str) -> float:
         return float(cells[(stress, option)]["holds_europe"])
@@ -261,43 +309,56 @@ def _stressed(found: Findings) -> dict[str, Any]:
         return float(cells[(stress, option)]["change_vs_status_quo"])
 
     def cell(stress: str, option: str) -> str:
-        level = percent(holds(stress, option), 1)
+        level = percent(holds(stress, option), 1, lang)
         if option == status_quo:
             return level
-        return f"{level} ({points(change(stress, option))})"
+        return f"{level} ({points(change(stress, option), lang=lang)})"
 
-    rows = [{"name": found.name(o), "cells": [cell(c, o) for c in columns]} for o in options]
+    rows = [
+        {"name": lang.text(found.name(o)), "cells": [cell(c, o) for c in columns]} for o in options
+    ]
     first = tests[0]
-    groups = _protected(found, table[table["stress"] == first].set_index("option"))
+    groups = _protected(found, table[table["stress"] == first].set_index("option"), lang)
     lines = []
     for test in tests:
         stress = stresses[test]
         best = max(options[1:], key=lambda o: change(test, o))
-        line = (
-            f"{stress.label} ({stress.description}, from {stress.test_year}): the status "
-            f"quo goes from {percent(holds('none', status_quo), 1)} to "
-            f"{percent(holds(test, status_quo), 1)}; {found.name(best)} adds "
-            f"{points(change(test, best))} points to it, against "
-            f"{points(change('none', best))} as assumed."
+        line = _(
+            "{stress} ({description}, from {year}): the status quo goes from {before} to "
+            "{after}; {option} adds {points} points to it, against {as_assumed} as assumed."
+        ).format(
+            stress=lang.text(stress.label),
+            description=lang.text(stress.description),
+            year=stress.test_year,
+            before=percent(holds("none", status_quo), 1, lang),
+            after=percent(holds(test, status_quo), 1, lang),
+            option=lang.text(found.name(best)),
+            points=points(change(test, best), lang=lang),
+            as_assumed=points(change("none", best), lang=lang),
         )
         after = cells[(test, status_quo)]
         credibility = float(after.get("credibility_at_test", np.nan))
         if stress.kind == "exit" and np.isfinite(credibility):
-            name = scenario.world.actor(stress.guarantor).name
-            line += (
-                f" Without the exit, the guarantor's credibility as assumed ({name}: the "
-                f"probability a challenger gives that it fights, population-weighted over the "
-                f"proteges, mean over the futures) would be {number(credibility, 2)} in "
-                f"{stress.test_year} and {number(float(after['credibility_at_horizon']), 2)} "
-                f"in {scenario.horizon} on the assumed flow of evidence; the exit takes that "
-                "away."
+            guarantor = str(stress.guarantor)
+            line += " " + _(
+                "Without the exit, the guarantor's credibility as assumed ({guarantor}: the "
+                "probability a challenger gives that it fights, population-weighted over the "
+                "proteges, mean over the futures) would be {at_test} in {year} and "
+                "{at_horizon} in {horizon} on the assumed flow of evidence; the exit takes "
+                "that away."
+            ).format(
+                guarantor=lang.country(guarantor, scenario.world.actor(guarantor).name),
+                at_test=number(credibility, 2, lang),
+                year=stress.test_year,
+                at_horizon=number(float(after["credibility_at_horizon"]), 2, lang),
+                horizon=scenario.horizon,
             )
         lines.append(f"{line} {found.run_mark}")
     return {
         "tests": tests,
         "labels": labels,
         "rows": rows,
-        "first": f"{stresses[first].label}, {stresses[first].test_year}",
+        "first": heading(first),
         "groups": groups,
         "lines": lines,
     }
@@ -313,8 +374,12 @@ def _label(group: str) -> str:
 def _captions(found: Findings) -> dict[str, str]:
     run = found.run_mark
     forces = found.cite(*[s for sources in found.forces["sources"] for s in sources][:4])
+    scenario = found.run.scenario
+    start, horizon = scenario.start_year, scenario.horizon
+    leading = found.name(found.leading)
     return {
-        "forces": f"Estimated warhead stockpiles, with the range where sources differ {forces}.",
+        "forces": "Estimated warhead stockpiles on a linear scale from zero, so that bars "
+        f"compare as the stockpiles do, with the range where sources differ {forces}.",
         "trust": "Perceived reliability of each guarantor, month by month, seen from European "
         "capitals (solid, with its 90% credible band) and from Kyiv (dashed), at the central "
         f"assumptions; vertical lines mark the events of the timeline {run}.",
@@ -323,11 +388,16 @@ def _captions(found: Findings) -> dict[str, str]:
         "options": "Change in the probability that deterrence holds Europe-wide from the "
         "first year through the horizon, against the status quo, percentage points, mean and "
         f"10th–90th percentile {run}.",
-        "map": "Probability that deterrence holds for each state: through the first year "
-        f"under the status quo, and through the horizon under the leading option {run}.",
+        "map": f"Probability that deterrence holds for each state from {start} through "
+        f"{horizon}, mean over the detailed futures: under the status quo, and the change "
+        f"from it under {leading} in the same year, in percentage points (blue a gain, red "
+        "a loss, white none); on the web page the list above the map shows any option "
+        f"{run}.",
         "drivers": "Sobol indices of the probability that deterrence holds Europe-wide "
-        "through the horizon under the leading option: first order "
-        f"(alone) and total (with interactions), with 95% confidence half-widths {run}.",
+        "through the horizon under the leading option: first order (alone) and total (with "
+        "interactions), with 95% confidence intervals. An index is a share of variance, "
+        "from 0 to 1: an estimate below 0 is sampling noise around 0, drawn at 0 with its "
+        f"interval cut there (the data file keeps the estimate) {run}.",
     }
 
 
@@ -340,9 +410,11 @@ _CHARTS_OF = {
 }
 
 
-def _sections(found: Findings, words: list[str], charts: dict[str, Any]) -> list[dict[str, Any]]:
-    env = _environment()
-    context = _context(found, words)
+def _sections(
+    found: Findings, words: list[str], charts: dict[str, Any], lang: Language = ENGLISH
+) -> list[dict[str, Any]]:
+    env = _environment(lang.code)
+    context = _context(found, words, lang)
     captions = _captions(found)
     sections: list[dict[str, Any]] = []
     for section_id, title in SECTIONS:
@@ -350,12 +422,13 @@ def _sections(found: Findings, words: list[str], charts: dict[str, Any]) -> list
         sections.append(
             {
                 "id": section_id,
-                "title": title,
+                "title": lang.gettext(title),
                 "markdown": markdown,
                 "charts": [
                     {
                         "id": charts[c].id,
                         "title": charts[c].title,
+                        "alt": charts[c].alt,
                         "caption": captions[c],
                         "html": charts[c].html(),
                     }
@@ -385,7 +458,7 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [{str(k): v for k, v in row.items()} for row in frame.to_dict("records")]
 
 
-def _context(found: Findings, words: list[str]) -> dict[str, Any]:
+def _context(found: Findings, words: list[str], lang: Language = ENGLISH) -> dict[str, Any]:
     scenario, o = found.run.scenario, found.rows
     world = scenario.world
     status_quo = next(iter(o))
@@ -395,68 +468,92 @@ def _context(found: Findings, words: list[str]) -> dict[str, Any]:
     horizon = found.ukraine[found.ukraine["year"] == scenario.horizon]
     support = {str(r["option"]): r for r in _records(horizon)}
     base_support = float(support[status_quo]["total"])
+    n_samples = found.run.n_samples
     context: dict[str, Any] = {
         "f": found,
         "scenario": scenario,
-        "challenger": world.actor(scenario.challenger).name,
+        "lang": lang.code,
+        "description": lang.text(scenario.description.strip()),
+        "challenger": lang.country(scenario.challenger, world.actor(scenario.challenger).name),
         "n_proteges": len(scenario.proteges),
         "n_uncertainties": len(uncertainties(scenario.registry.values())),
-        "latest_event": pd.Timestamp(latest["date"]),
+        "n_samples": n_samples,
+        "futures": number(n_samples, 0, lang),  # the count of futures as printed
+        "as_of": lang.date(scenario.as_of),
+        "as_of_month": lang.month(scenario.as_of),
+        "latest_event": lang.date(pd.Timestamp(latest["date"]).date()),
         "latest_event_cite": found.cite(*latest["sources"][:1]),
-        "leading_name": found.name(found.leading),
+        "leading_name": lang.text(found.name(found.leading)),
         "conclusion": words,
+        "section_titles": {section_id: lang.gettext(title) for section_id, title in SECTIONS},
     }
-    context |= _center_context(found)
-    context |= _trust_context(found)
+    context |= _center_context(found, lang)
+    context |= _trust_context(found, lang)
     context["quotes"] = [
         {
             "text": str(q["text"]).strip().replace("\n", " "),
             "speaker": q["speaker"],
-            "date": pd.Timestamp(q["date"]).strftime("%-d %B %Y"),
+            "date": lang.date(pd.Timestamp(q["date"]).date()),
             "cite": found.cite(str(q["source"])),
         }
         for q in _records(found.quotes)
     ]
     context["ukraine_rows"] = [
         {
-            "name": found.name(option),
-            "total": estimate(r["total"], r["low"], r["high"], "money"),
-            "positive": money(r["positive"]),
-            "negative": money(r["negative"]),
-            "change": number(r["total"] - base_support, 1) if option != status_quo else "—",
-            "deterrence": estimate(*spread(o[option], "ukraine_fails"), "percent"),
+            "name": lang.text(found.name(option)),
+            "total": estimate(r["total"], r["low"], r["high"], "money", lang),
+            "positive": money(r["positive"], lang=lang),
+            "negative": money(r["negative"], lang=lang),
+            "change": number(r["total"] - base_support, 1, lang) if option != status_quo else "—",
+            "deterrence": estimate(*spread(o[option], "ukraine_fails"), "percent", lang),
         }
         for option, r in support.items()
     ]
     context["option_rows"] = [
         {
-            "name": r["name"],
-            "cost": money(*spread(r, "npv")),
-            "years": f"{number(r['years_to_first_effect'], 0)} / "
-            f"{number(r['years_to_full_effect'], 0)}",
-            "deterrence": estimate(*spread(r, "deterrence"), "percent"),
-            "change": "—" if option == status_quo else estimate(*spread(r, "change"), "points"),
-            "proliferation": estimate(*spread(r, "proliferation"), "index"),
-            "ukraine": estimate(*spread(r, "ukraine_support"), "number"),
+            "name": lang.text(str(r["name"])),
+            "cost": money(*spread(r, "npv"), lang=lang),
+            "years": f"{number(r['years_to_first_effect'], 0, lang)} / "
+            f"{number(r['years_to_full_effect'], 0, lang)}",
+            "deterrence": estimate(*spread(r, "deterrence"), "percent", lang),
+            "change": "—"
+            if option == status_quo
+            else estimate(*spread(r, "change"), "points", lang),
+            "proliferation": estimate(*spread(r, "proliferation"), "index", lang),
+            "ukraine": estimate(*spread(r, "ukraine_support"), "number", lang),
             "rank": r["rank_minimax_regret"],
         }
         for option, r in o.items()
     ]
-    context["protected"] = _protected(found)
-    context["stressed"] = _stressed(found)
+    context["protected"] = _protected(found, lang=lang)
+    context["stressed"] = _stressed(found, lang)
+    context["bottom_line"] = bottom_line(found, lang)
+    context["definitions"] = reader.definitions(found, lang)
+    context["by_year"] = reader.by_year_context(found, lang)
+    context["value_rows"] = reader.value_context(found, lang)
+    context["timeline"] = reader.timeline_context(found, lang=lang)
+    context["limits"] = reader.limits(found, lang)
+    context |= reader.sharing_context(found, lang)
+    context |= reader.seed_context(found, lang)
     mapped = set(ch.TILE_POSITIONS)
     unmapped = sorted({str(t) for t in found.tiles["iso3"] if t not in mapped})
-    context["unmapped"] = ", ".join(world.actor(t).name for t in unmapped)
-    context |= _drivers_context(found)
+    context["unmapped"] = ", ".join(lang.country(t, world.actor(t).name) for t in unmapped)
+    context |= _drivers_context(found, lang)
+    context["provenance"] = [
+        # The count of futures as the brief prints counts; every other item as recorded.
+        (lang.text(key), number(n_samples, 0, lang) if key == "futures" else value)
+        for key, value in found.provenance.items()
+    ]
     context["assumption_rows"] = [
         {
             "name": r["name"],
             "meaning": r["meaning"],
-            "default": number(r["default"]),
-            "range": f"{number(r['low'])} – {number(r['high'])}"
+            "default": _value(r["default"], str(r["unit"]), lang),
+            "range": f"{_value(r['low'], str(r['unit']), lang)} – "
+            f"{_value(r['high'], str(r['unit']), lang)}"
             if r["high"] > r["low"]
-            else "fixed",
-            "unit": r["unit"],
+            else lang.gettext("fixed"),
+            "unit": lang.text(str(r["unit"])),
         }
         for r in _records(found.assumptions)
     ]
@@ -464,21 +561,29 @@ def _context(found: Findings, words: list[str]) -> dict[str, Any]:
     return context
 
 
-def _center_context(found: Findings) -> dict[str, Any]:
+def _value(value: float, unit: str, lang: Language) -> str:
+    """An assumption's value as printed: a year as a year (2031, never 2,031)."""
+    return str(round(value)) if unit == "year" else number(value, lang=lang)
+
+
+def _center_context(found: Findings, lang: Language = ENGLISH) -> dict[str, Any]:
     forces = {str(r["iso3"]): r for r in _records(found.forces)}
     rows = []
-    for r in forces.values():
+    for code, r in forces.items():
         ranged = r["stockpile_high"] > r["stockpile_low"]
         rows.append(
             {
-                "state": r["state"],
-                "role": r["role"],
-                "stockpile": estimate(r["stockpile"], r["stockpile_low"], r["stockpile_high"])
+                "state": lang.country(code, str(r["state"])),
+                "role": lang.text(str(r["role"])),
+                "stockpile": estimate(
+                    r["stockpile"], r["stockpile_low"], r["stockpile_high"], lang=lang
+                )
                 if ranged
-                else number(r["stockpile"]),
-                "deployed": number(r["deployed"]),
-                "ssbns": number(r["ssbns"], 0),
-                "spending": f"{number(r['spending_usd_bn'])} ({int(r['spending_year'])})",
+                else number(r["stockpile"], lang=lang),
+                "deployed": number(r["deployed"], lang=lang),
+                "ssbns": number(r["ssbns"], 0, lang),
+                "spending": f"{number(r['spending_usd_bn'], lang=lang)} "
+                f"({int(r['spending_year'])})",
                 "cite": found.cite(*r["sources"]),
             }
         )
@@ -490,21 +595,27 @@ def _center_context(found: Findings) -> dict[str, Any]:
     usa_sources = [s for s in usa["sources"] if "ican" in s] if usa else []
     return {
         "forces": rows,
-        "uk_fr_spending": f"USD {number(uk_fr)} bn",
+        "uk_fr_spending": dollars(uk_fr, lang=lang),
         "uk_fr_cite": found.cite(*pair_sources) if pair_sources else found.run_mark,
-        "us_spending": f"USD {number(float(usa['spending_usd_bn']))} bn" if usa else "n/a",
+        "us_spending": dollars(float(usa["spending_usd_bn"]), lang=lang)
+        if usa
+        else lang.gettext("n/a"),
         "us_cite": found.cite(*usa_sources) if usa_sources else found.run_mark,
     }
 
 
-def _trust_context(found: Findings) -> dict[str, Any]:
+def _trust_context(found: Findings, lang: Language = ENGLISH) -> dict[str, Any]:
     scenario = found.run.scenario
     trust = found.trust
     usa = trust[trust["iso3"] == "USA"]
 
     def at(view: str, month: str) -> str:
         cut = usa[(usa["view"] == view) & (usa["month"] <= pd.Timestamp(month))]
-        return percent(float(cut["mean"].to_numpy()[-1])) if len(cut) else "n/a"
+        return (
+            percent(float(cut["mean"].to_numpy()[-1]), lang=lang)
+            if len(cut)
+            else lang.gettext("n/a")
+        )
 
     europe = usa[usa["view"] == "Europe"]
     change = pd.Series(europe["mean"].to_numpy(), index=europe["month"].to_numpy()).diff()
@@ -515,7 +626,7 @@ def _trust_context(found: Findings) -> dict[str, Any]:
         if "USA" in event["negative_for"] and month in falls:
             listed.append(
                 {
-                    "date": pd.Timestamp(event["date"]).strftime("%-d %B %Y"),
+                    "date": lang.date(pd.Timestamp(event["date"]).date()),
                     "summary": event["summary"],
                     "cite": found.cite(*event["sources"][:2]),
                 }
@@ -523,7 +634,8 @@ def _trust_context(found: Findings) -> dict[str, Any]:
     half_life = scenario.registry["trust.half_life_months"].default
     return {
         "n_events": len(found.events),
-        "half_life": number(half_life, 0),
+        "half_life": number(half_life, 0, lang),
+        "half_life_months": round(half_life),
         "usa_before": at("Europe", "2025-01-31"),
         "usa_now": at("Europe", scenario.as_of.isoformat()),
         "usa_ukraine": at("Ukraine", scenario.as_of.isoformat()),
@@ -532,31 +644,41 @@ def _trust_context(found: Findings) -> dict[str, Any]:
     }
 
 
-def _drivers_context(found: Findings) -> dict[str, Any]:
+def _drivers_context(found: Findings, lang: Language = ENGLISH) -> dict[str, Any]:
     prim = found.prim
     rows = []
     for r in _records(prim["box"].head(6)):
-        low = number(r["low"]) if r["low"] > r["range_low"] else number(r["range_low"])
-        high = number(r["high"]) if r["high"] < r["range_high"] else number(r["range_high"])
+        low = r["low"] if r["low"] > r["range_low"] else r["range_low"]
+        high = r["high"] if r["high"] < r["range_high"] else r["range_high"]
         rows.append(
             {
                 "label": r["label"],
-                "box": f"{low} – {high}",
-                "full": f"{number(r['range_low'])} – {number(r['range_high'])}",
+                "box": f"{number(low, lang=lang)} – {number(high, lang=lang)}",
+                "full": f"{number(r['range_low'], lang=lang)} – "
+                f"{number(r['range_high'], lang=lang)}",
             }
         )
     return {
         "sobol_rows": [
-            {"label": r["label"], "s1": number(r["S1"], 2), "st": number(r["ST"], 2)}
+            {
+                "label": r["label"],
+                # A first-order estimate below zero is sampling noise around zero.
+                "s1": number(max(float(r["S1"]), 0.0), 2, lang),
+                "st": number(r["ST"], 2, lang),
+            }
             for r in _records(found.sobol.head(8))
         ],
         "prim": prim,
-        "prim_threshold": f"below {percent(prim['threshold'])}",
-        "prim_share": percent(prim["share"]),
+        "prim_rule": lang.text(str(prim["rule"])),
+        # Translators: the threshold below which an option is taken to fail.
+        "prim_threshold": lang.gettext("below {threshold}").format(
+            threshold=percent(prim["threshold"], lang=lang)
+        ),
+        "prim_share": percent(prim["share"], lang=lang),
         "prim_rows": rows,
         "prim_n": len(prim["box"]),
-        "prim_coverage": percent(prim["coverage"]),
-        "prim_density": percent(prim["density"]),
+        "prim_coverage": percent(prim["coverage"], lang=lang),
+        "prim_density": percent(prim["density"], lang=lang),
     }
 
 
@@ -591,26 +713,70 @@ def _tables(found: Findings) -> dict[str, pd.DataFrame]:
         "stress-tests": found.stresses,
         "assumptions": found.assumptions,
         "provenance": pd.DataFrame(list(found.provenance.items()), columns=["item", "value"]),
+        "by-year": found.by_year,
+        "value-for-money": found.value,
+        "sharing": found.sharing.assign(
+            hosts=found.sharing["hosts"].map(" ".join),
+            sources=found.sharing["sources"].map(" ".join),
+            weapons_sources=found.sharing["weapons_sources"].map(" ".join),
+        ),
     }
 
 
-def _subtitle(found: Findings) -> str:
+def _subtitle(found: Findings, lang: Language = ENGLISH) -> str:
     scenario = found.run.scenario
-    return (
-        f"A brief from run {found.run_id}: {found.run.n_samples:,} futures, evidence to "
-        f"{scenario.as_of.strftime('%-d %B %Y')}, options assessed {scenario.start_year}–"
-        f"{scenario.horizon} [run {found.run_id}]."
+    n = found.run.n_samples
+    return lang.ngettext(
+        "A brief from run {run_id}: {n} future, evidence to {as_of}, options assessed "
+        "{start}–{horizon} {mark}.",
+        "A brief from run {run_id}: {n} futures, evidence to {as_of}, options assessed "
+        "{start}–{horizon} {mark}.",
+        n,
+    ).format(
+        run_id=found.run_id,
+        n=number(n, 0, lang),
+        as_of=lang.date(scenario.as_of),
+        start=scenario.start_year,
+        horizon=scenario.horizon,
+        mark=found.run_mark,
     )
 
 
 @cache
-def _environment() -> Environment:
-    return Environment(
+def _environment(lang: str = "en") -> Environment:
+    """The templates' environment for one language, its catalogue installed: one per
+    language and never changed after, so that briefs in different languages can be written
+    side by side."""
+    env = Environment(
         loader=PackageLoader("umbrella.report", "templates"),
         undefined=StrictUndefined,
         keep_trailing_newline=True,
         autoescape=False,  # Markdown out; the HTML page escapes through markdown-it
+        extensions=["jinja2.ext.i18n"],
     )
+    # A method the i18n extension adds to the environment, unknown to the type stubs.
+    env.install_gettext_translations(  # type: ignore[attr-defined]
+        language(lang).translations, newstyle=True
+    )
+    return env
+
+
+def scenario_texts(scenario: Scenario) -> list[str]:
+    """The texts of ``scenario`` and its world dataset that a brief prints and translates
+    (its title and description, the options' names, the stress tests' labels and
+    descriptions, the exposure groups' names, the assumptions' units, the states of nuclear
+    sharing), and the findings' own words: what the catalogue needs beside the code's and
+    the templates' messages (``extract_scenario`` in :mod:`umbrella.report.locale`)."""
+    texts = [scenario.title, scenario.description.strip()]
+    texts += [str(option.name) for option in scenario.options]
+    for stress in scenario.stresses:
+        texts += [stress.label, stress.description]
+    texts += [_label(group.name.replace("-", "_")) for group in scenario.exposure_groups]
+    texts += [str(a.unit) for a in scenario.registry.values()]
+    deployments = scenario.world.records.get("deployments", {})
+    texts += [str(getattr(record, "status", "")) for record in deployments.values()]
+    texts += FINDINGS_TEXTS
+    return [text for text in dict.fromkeys(texts) if text]
 
 
 def _replace(staging: Path, target: Path) -> None:

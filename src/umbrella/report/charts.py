@@ -1,10 +1,13 @@
 """The charts of the brief, each drawn twice from one table.
 
 Every builder returns a :class:`Chart`: the table behind it (``data``, written as CSV), an
-interactive plotly figure for the HTML brief and a static PNG for the Markdown brief. The PNG
-is drawn with matplotlib rather than exported from plotly, so writing a brief needs no browser
-and no kaleido. Both versions use the Okabe-Ito palette (safe for colour-blind readers) and a
-sequential colour scale (cividis) for the map, and nothing in them loads from the network.
+interactive plotly figure for the HTML brief, a static PNG for the Markdown brief and a text
+alternative (``alt``) for readers who see neither. The PNG is drawn with matplotlib rather
+than exported from plotly, so writing a brief needs no browser and no kaleido. Every chart
+takes its colours from one palette that colour-blind readers can tell apart: Okabe-Ito for
+categories (:data:`PALETTE`), cividis for a level (:data:`SEQUENTIAL`) and a red-blue scale
+centred on zero for a change (:data:`DIVERGING`). Bars start at zero on a linear axis, so
+that their lengths compare as the values do, and nothing in a chart loads from the network.
 
 >>> import pandas as pd
 >>> table = pd.DataFrame({"option": ["A", "B"], "change": [2.0, -1.0], "low": [0.5, -3.0],
@@ -14,13 +17,17 @@ sequential colour scale (cividis) for the map, and nothing in them loads from th
 ('options', ['A', 'B'])
 >>> "plot-options" in chart.html()
 True
+>>> chart.alt.startswith("Bar chart")
+True
 """
 
 from __future__ import annotations
 
+import json
 import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,14 +36,16 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 import plotly.graph_objects as go
+from cycler import cycler
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.cm import ScalarMappable
-from matplotlib.colors import Normalize
+from matplotlib.colors import Colormap, LinearSegmentedColormap, Normalize
 from matplotlib.figure import Figure
+from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.patheffects import withStroke
-from matplotlib.ticker import FuncFormatter, MaxNLocator, NullFormatter, PercentFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 from matplotlib.transforms import blended_transform_factory
 from plotly.subplots import make_subplots
 
@@ -44,8 +53,14 @@ if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
 
 __all__ = [
+    "DIVERGING",
+    "PALETTE",
+    "SEQUENTIAL",
     "TILE_POSITIONS",
     "Chart",
+    "Selector",
+    "colormap",
+    "colorscale",
     "forces_chart",
     "map_chart",
     "options_chart",
@@ -56,8 +71,11 @@ __all__ = [
 
 Painter = Callable[[Figure], None]
 
-#: Okabe & Ito (2008), ordered so that the first colours stay distinct in greyscale; yellow
-#: comes late because it is hard to see on white.
+# --- palette ----------------------------------------------------------------------------
+# The one definition of colour for every chart, in both renderings.
+
+#: Okabe & Ito (2008), for categories, ordered so that the first colours stay distinct in
+#: greyscale; yellow comes late because it is hard to see on white.
 PALETTE = (
     "#0072B2",
     "#D55E00",
@@ -68,13 +86,61 @@ PALETTE = (
     "#000000",
     "#F0E442",
 )
+#: cividis (Nuñez, Anderton and Renslow 2018), for a level: light rises evenly from dark
+#: blue to yellow, the same for the common colour-vision deficiencies and in greyscale.
+SEQUENTIAL = (
+    "#00224E",
+    "#123570",
+    "#3B496C",
+    "#575D6D",
+    "#707173",
+    "#8A8678",
+    "#A59C74",
+    "#C3B369",
+    "#E1CC55",
+    "#FEE838",
+)
+#: ColorBrewer RdBu, for a change centred on zero: red below, blue above, near white at zero.
+#: Red and blue stay apart for the common colour-vision deficiencies; a gain is blue and a
+#: loss red, as in the bar charts.
+DIVERGING = (
+    "#67001F",
+    "#B2182B",
+    "#D6604D",
+    "#F4A582",
+    "#FDDBC7",
+    "#F7F7F7",
+    "#D1E5F0",
+    "#92C5DE",
+    "#4393C3",
+    "#2166AC",
+    "#053061",
+)
 POSITIVE, NEGATIVE = PALETTE[0], PALETTE[1]
 INK, MUTED, FAINT = "#222222", "#666666", "#BBBBBB"
 FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
-COLORSCALE = "Cividis"
+
+
+def colorscale(colours: Sequence[str]) -> list[list[float | str]]:
+    """A plotly colour scale through ``colours``, evenly spaced.
+
+    >>> colorscale(("#000000", "#FFFFFF"))
+    [[0.0, '#000000'], [1.0, '#FFFFFF']]
+    """
+    last = len(colours) - 1
+    return [[i / last, colour] for i, colour in enumerate(colours)]
+
+
+def colormap(colours: Sequence[str]) -> Colormap:
+    """The matplotlib colour map through the same ``colours``, so the PNG matches the page."""
+    return LinearSegmentedColormap.from_list("umbrella", list(colours))
+
 
 PNG_WIDTH_IN = 8.5
 PNG_DPI = 150
+#: Pixels above an interactive figure for its title. The page shows the title as a heading
+#: instead, which wraps on a narrow screen where a title drawn in a figure is cut off.
+TITLE_SPACE = 50
 _RC: dict[RcKeyType, Any] = {
     "font.family": "sans-serif",
     # Month ticks as "Feb", "Mar" with the year once, not a full date on every tick.
@@ -88,6 +154,7 @@ _RC: dict[RcKeyType, Any] = {
     "axes.spines.right": False,
     "axes.axisbelow": True,
     "axes.grid": False,
+    "axes.prop_cycle": cycler(color=list(PALETTE)),
     "grid.color": "#E5E5E5",
     "grid.linewidth": 0.8,
     "xtick.labelsize": 10,
@@ -155,13 +222,62 @@ TILE_POSITIONS: dict[str, tuple[int, int]] = {
 }
 
 
+@dataclass(frozen=True)
+class Selector:
+    """A drop-down list above an HTML chart that switches what some of its traces show.
+
+    Choosing ``choices[i]`` applies ``updates[i]``: trace properties (each a list with one
+    value per trace in ``traces``) and layout properties, as ``Plotly.update`` takes them.
+    The figure is built showing ``choices[selected]``.
+    """
+
+    label: str
+    choices: tuple[str, ...]
+    selected: int
+    traces: tuple[int, ...]
+    updates: tuple[tuple[dict[str, Any], dict[str, Any]], ...]
+
+    def html(self, chart_id: str) -> str:
+        """A labelled ``<select>``: a native control, which keyboards and screen readers
+        work and which fits a narrow screen, unlike a menu drawn inside the figure."""
+        options = "".join(
+            f'<option value="{i}"{" selected" if i == self.selected else ""}>'
+            f"{escape(choice)}</option>"
+            for i, choice in enumerate(self.choices)
+        )
+        return (
+            f'<p class="chart-control"><label for="select-{chart_id}">{escape(self.label)}'
+            f'</label> <select id="select-{chart_id}" autocomplete="off">{options}</select></p>'
+        )
+
+    def script(self, chart_id: str) -> str:
+        updates = json.dumps([list(update) for update in self.updates], allow_nan=False)
+        # "</" would end the script early if a name held it.
+        updates = updates.replace("</", "<\\/")
+        return (
+            "<script>(function () {\n"
+            f'  var select = document.getElementById("select-{chart_id}");\n'
+            f"  var updates = {updates};\n"
+            '  select.addEventListener("change", function () {\n'
+            "    var update = updates[select.selectedIndex];\n"
+            f'    Plotly.update("plot-{chart_id}", update[0], update[1], '
+            f"{json.dumps(list(self.traces))});\n"
+            "  });\n"
+            "})();</script>"
+        )
+
+
 @dataclass(frozen=True, eq=False)
 class Chart:
-    """One chart of the brief: its table, its plotly figure and how to draw it as a PNG.
+    """One chart of the brief: its table, its plotly figure, how to draw it as a PNG, and
+    what it shows in words.
 
     ``id`` is the file stem: the Markdown brief shows ``charts/<id>.png`` and
     ``data/<id>.csv`` holds ``data``. ``paint`` draws the static version on an empty
-    matplotlib figure; the builders supply it.
+    matplotlib figure; the builders supply it, and ``alt``, the text alternative that
+    describes the chart to a reader who cannot see it. ``selector``, where there is one,
+    switches what the interactive figure shows; ``max_width`` caps its width on the page (px)
+    where a wider figure would only add empty space.
     """
 
     id: str
@@ -169,32 +285,74 @@ class Chart:
     data: pd.DataFrame
     figure: Any
     paint: Painter | None = field(default=None, repr=False)
+    alt: str = ""
+    selector: Selector | None = None
+    max_width: int | None = None
+
+    def web_figure(self) -> Any:
+        """The plotly figure as the page shows it: without its title, which the page
+        shows as a heading above it."""
+        figure = go.Figure(self.figure)
+        top = int(figure.layout.margin.t or TITLE_SPACE)
+        saved = top - max(top - TITLE_SPACE, 10)
+        # The plot keeps its height: the figure is shorter by the title's room.
+        height = int(figure.layout.height) - saved if figure.layout.height else None
+        figure.update_layout(title_text="", margin_t=top - saved, height=height)
+        return figure
 
     def html(self) -> str:
-        """The figure as a ``<div>`` for a page that embeds plotly.js once, elsewhere."""
-        html: str = self.figure.to_html(
+        """The chart for a page that embeds plotly.js once, elsewhere: its title as a
+        heading, its selector if any, ``alt`` as a description that screen readers read
+        (visually hidden) and the figure.
+
+        The description sits next to the figure rather than on it as ``role="img"``: the
+        figure holds the buttons of plotly's toolbar, and an image may hold no control.
+        """
+        plot: str = self.web_figure().to_html(
             full_html=False,
             include_plotlyjs=False,
             div_id=f"plot-{self.id}",
-            config={"displaylogo": False, "responsive": True},
+            # No "share" button: it would upload the chart to a server.
+            config={"displaylogo": False, "responsive": True, "showSendToCloud": False},
         )
-        return html
+        parts = [f'<h3 class="chart-title" id="title-{self.id}">{escape(self.title)}</h3>']
+        if self.selector is not None:
+            parts.append(self.selector.html(self.id))
+        parts.append(
+            f'<p class="visually-hidden" id="alt-{self.id}">{escape(self.alt or self.title)}</p>'
+        )
+        style = f' style="max-width: {self.max_width}px"' if self.max_width else ""
+        parts.append(f'<div class="plot" aria-describedby="alt-{self.id}"{style}>{plot}</div>')
+        if self.selector is not None:
+            parts.append(self.selector.script(self.id))
+        return "\n".join(parts)
+
+    def draw_png(self) -> Figure:
+        """The static version, drawn and laid out on a new matplotlib figure."""
+        with matplotlib.rc_context(_RC):
+            fig = self._painted()
+            fig.canvas.draw()
+        return fig
 
     def write_png(self, path: Path) -> None:
         """Draw the static version with matplotlib and write it to ``path``."""
-        if self.paint is None:
-            raise ValueError(f"chart {self.id!r} has no static version to draw")
         # rc_context rather than a style sheet: the settings must not outlive this chart.
         with matplotlib.rc_context(_RC):
-            fig = Figure(figsize=(PNG_WIDTH_IN, 5.0), layout="constrained")
-            FigureCanvasAgg(fig)
-            self.paint(fig)
+            fig = self._painted()
             fig.savefig(path, dpi=PNG_DPI, facecolor="white")
             fig.clear()
 
     def write_csv(self, path: Path) -> None:
         """Write the table behind the chart."""
         self.data.to_csv(path, index=False)
+
+    def _painted(self) -> Figure:
+        if self.paint is None:
+            raise ValueError(f"chart {self.id!r} has no static version to draw")
+        fig = Figure(figsize=(PNG_WIDTH_IN, 5.0), dpi=PNG_DPI, layout="constrained")
+        FigureCanvasAgg(fig)
+        self.paint(fig)
+        return fig
 
 
 # --- tables -----------------------------------------------------------------------------
@@ -240,21 +398,68 @@ def _above(values: pd.Series, high: pd.Series) -> npt.NDArray[np.float64]:
     return np.maximum(np.asarray(high - values, dtype=np.float64), 0.0)
 
 
+# --- words ------------------------------------------------------------------------------
+
+
+def _count(value: float) -> str:
+    return f"{value:,.0f}"
+
+
+def _signed(value: float, digits: int = 1) -> str:
+    """A change with its sign and a true minus: ``-1.25 -> '−1.2'``, never ``'-0.0'``."""
+    shown = f"{value:+.{digits}f}"
+    if float(shown) == 0.0:
+        return f"{0.0:.{digits}f}"
+    return shown.replace("-", "−")
+
+
+def _plain(value: float, digits: int = 2) -> str:
+    return _signed(value, digits).removeprefix("+")
+
+
+def _year(value: Any) -> str:
+    """A year as written, ``'2026'``: never with a thousands separator."""
+    return str(int(value))
+
+
+def _listing(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 # --- plotly -----------------------------------------------------------------------------
 
 
-def _style(fig: Any, title: str, height: int, *, top: int = 100, bottom: int = 60) -> Any:
-    """Shared look: clean template, sans-serif, title top left, legend above the plot."""
+def _style(fig: Any, title: str, height: int, *, top: int = 10, bottom: int = 60) -> Any:
+    """Shared look: clean template, sans-serif, the palette, title top left, legend below.
+
+    ``top`` is the room above the plot besides the title's. The legend sits at the foot of
+    the figure, where plotly makes room for it as it wraps on a narrow screen; above the
+    plot, a legend that wraps grows into the title.
+    """
     fig.update_layout(
         template="simple_white",
+        autosize=True,
         height=height,
+        colorway=list(PALETTE),
         title={"text": title, "x": 0.01, "xanchor": "left", "y": 0.98, "yanchor": "top"},
         title_font={"size": 18, "color": INK},
         font={"family": FONT, "size": 13, "color": INK},
-        margin={"l": 10, "r": 20, "t": top, "b": bottom},
-        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"},
+        margin={"l": 10, "r": 20, "t": TITLE_SPACE + top, "b": bottom},
+        legend={
+            "orientation": "h",
+            "x": 0,
+            "xanchor": "left",
+            # All of it, however tall it wraps: a legend that scrolls hides entries.
+            "maxheight": 1,
+            "yref": "container",
+            "y": 0,
+            "yanchor": "bottom",
+        },
         hoverlabel={"font_family": FONT},
     )
+    # Axis titles a little smaller than the text, so that they fit a 320 px wide plot.
+    fig.update_xaxes(title_font={"size": 12})
+    fig.update_yaxes(title_font={"size": 12})
     return fig
 
 
@@ -272,8 +477,62 @@ def _vertical_line(x: Any, colour: str, *, dash: str = "solid", width: float = 1
     }
 
 
-def _bar_height(rows: int, per_row: int = 36) -> int:
-    return max(320, 150 + per_row * rows)
+#: Labels above rows of bars: their font size (px), the pixels a line takes, how many lines
+#: a label may take and how many characters a line holds, which fit a 320 px wide chart.
+ROW_LABEL_SIZE = 12
+ROW_LABEL_LINE = 15
+ROW_LABEL_LINES = 2
+ROW_LABEL_WIDTH = 46
+#: Pixels per row of one bar: its label above it, the bar in the lower part of the row.
+ROW_PITCH = 64
+
+
+def _row_label(text: str) -> str:
+    """A row's label wrapped for the page, in at most :data:`ROW_LABEL_LINES` lines."""
+    wrapped = textwrap.fill(text, ROW_LABEL_WIDTH, max_lines=ROW_LABEL_LINES, placeholder=" …")
+    return escape(wrapped, quote=False).replace("\n", "<br>")
+
+
+def _lines(text: str, width: int = 32) -> str:
+    """Text for the figure (a legend entry, a panel's title) in lines of at most ``width``
+    characters: one line wider than a narrow screen is cut off at its edge."""
+    return escape(textwrap.fill(text, width), quote=False).replace("\n", "<br>")
+
+
+def _labels_above(fig: Any, labels: Sequence[str]) -> None:
+    """Each row's label above its bars, across the whole width of the chart.
+
+    Rows are at y = 0, 1, ... from the top; a row's bars belong in its lower part, below
+    ``-0.5 + ROW_LABEL_LINES * ROW_LABEL_LINE / pitch``. Labels beside the bars, as tick
+    labels, would leave the bars no room on a narrow screen, and cut long labels off.
+    """
+    fig.update_layout(
+        annotations=[
+            *fig.layout.annotations,
+            *(
+                {
+                    "x": 0,
+                    "xref": "paper",
+                    "xanchor": "left",
+                    "y": row - 0.47,
+                    "yref": "y",
+                    "yanchor": "top",
+                    "text": _row_label(label),
+                    "align": "left",
+                    "showarrow": False,
+                    "font": {"size": ROW_LABEL_SIZE, "color": INK},
+                }
+                for row, label in enumerate(labels)
+            ),
+        ]
+    )
+    fig.update_yaxes(
+        range=[len(labels) - 0.5, -0.5],
+        showticklabels=False,
+        ticks="",
+        showline=False,
+        title_text=None,
+    )
 
 
 # --- matplotlib -------------------------------------------------------------------------
@@ -287,39 +546,49 @@ def _png_height(fig: Figure, rows: int, per_row: float = 0.38) -> None:
     fig.set_size_inches(PNG_WIDTH_IN, max(3.4, 1.6 + per_row * rows))
 
 
+def _png_legend(fig: Figure, most: int, **options: Any) -> Legend:
+    """A legend below the plot in as many columns, up to ``most``, as fit the width of the
+    figure: a wider one is cut off at the edges of the PNG."""
+    for columns in range(max(most, 1), 1, -1):
+        legend = fig.legend(loc="outside lower center", ncol=columns, **options)
+        if legend.get_window_extent().width <= 0.98 * fig.bbox.width:
+            return legend
+        legend.remove()
+    return fig.legend(loc="outside lower center", ncol=1, **options)
+
+
 def _thousands(value: float, _position: float) -> str:
     return f"{value:,.0f}"
 
 
-def _log_ticks(low: float, high: float) -> list[float]:
-    """Ticks at 1, 2 and 5 times the powers of ten between ``low`` and ``high``: readable
-    round numbers, where a log axis by default labels only the powers or every digit."""
-    decades = range(int(np.floor(np.log10(low))), int(np.ceil(np.log10(high))) + 1)
-    ticks = [m * 10.0**d for d in decades for m in (1, 2, 5)]
-    return [t for t in ticks if low <= t <= high]
+def _year_tick(value: float, _position: float) -> str:
+    return f"{value:.0f}"
 
 
 # --- forces -----------------------------------------------------------------------------
 
 _FORCES = ("state", "stockpile", "low", "high")
+_FORCES_AXIS = "Warheads"
 
 
 def forces_chart(forces: pd.DataFrame, *, title: str = "Estimated nuclear warheads") -> Chart:
     """Horizontal bars of warhead stockpiles, largest on top, with the sources' range.
 
-    The axis is logarithmic when the estimates span more than an order of magnitude, as the
-    United States or Russia (thousands) against the United Kingdom (hundreds) do, so that
-    every state stays readable; the axis label says so.
+    The axis is linear and starts at zero, so that bars compare as the stockpiles do: a
+    stockpile 19 times another has a bar 19 times as long (on a logarithmic axis it would
+    look a few times as long). Each bar carries its number, so that short ones stay legible.
     """
     data = _table(forces, _FORCES, "forces_chart")
     data = data.sort_values("stockpile", ascending=False, kind="stable").reset_index(drop=True)
-    log = bool((data["low"] > 0).all() and data["high"].max() / data["low"].min() > 10)
-    label = "Warheads" + (" (log scale)" if log else "")
+    right = float(data[["high", "stockpile"]].to_numpy().max())
+    labels = [_count(v) for v in data["stockpile"]]
 
+    rows = np.arange(len(data))
     fig = go.Figure(
         go.Bar(
             x=data["stockpile"],
-            y=data["state"],
+            y=rows + 0.22,
+            width=0.36,
             orientation="h",
             marker={"color": POSITIVE},
             error_x={
@@ -330,64 +599,81 @@ def forces_chart(forces: pd.DataFrame, *, title: str = "Estimated nuclear warhea
                 "thickness": 1.2,
                 "width": 4,
             },
-            customdata=data[["low", "high", "stockpile"]].to_numpy(),
-            hovertemplate="<b>%{y}</b><br>%{customdata[2]:,.0f} warheads"
+            customdata=data[["low", "high", "stockpile", "state"]].to_numpy(),
+            hovertemplate="<b>%{customdata[3]}</b><br>%{customdata[2]:,.0f} warheads"
             "<br>range %{customdata[0]:,.0f} to %{customdata[1]:,.0f}<extra></extra>",
             name="Estimated warheads",
         )
     )
-    _style(fig, title, _bar_height(len(data)), top=70)
-    fig.update_layout(showlegend=False)
-    # Plotly's autorange clips horizontal bars on a log axis: give the range (in log10).
-    left = 10 ** np.floor(np.log10(float(data["low"].min()))) if log else 0.0
-    right = float(data["high"].max()) * 1.6
+    _style(fig, title, 60 + ROW_PITCH * len(data) + 60)
+    # Numbers beyond the whiskers, not on the bars: a short bar has no room for one.
+    fig.update_layout(
+        showlegend=False,
+        annotations=[
+            {
+                "x": max(top, value),
+                "y": row + 0.22,
+                "xref": "x",
+                "yref": "y",
+                "text": label,
+                "showarrow": False,
+                "xanchor": "left",
+                "xshift": 6,
+                "font": {"size": 12, "color": INK},
+            }
+            for row, value, top, label in zip(
+                rows, data["stockpile"], data["high"], labels, strict=True
+            )
+        ],
+    )
+    _labels_above(fig, [str(state) for state in data["state"]])
     fig.update_xaxes(
-        title_text=label,
-        type="log" if log else "linear",
-        tickvals=_log_ticks(left, right) if log else None,
-        range=[np.log10(left), np.log10(right)] if log else None,
+        title_text=_FORCES_AXIS,
+        type="linear",
+        range=[0, right * 1.15],
         tickformat=",",
         showgrid=True,
+        zeroline=False,
     )
-    if log:
-        fig.update_traces(base=left, x=data["stockpile"] - left)
-    fig.update_yaxes(autorange="reversed", title_text=None)
 
     def paint(png: Figure) -> None:
         _png_height(png, len(data))
         ax = png.add_subplot()
-        rows = np.arange(len(data))
-        low, high = data["low"].to_numpy(float), data["high"].to_numpy(float)
-        # Bars on a log axis need an explicit left end: zero does not exist there.
-        left = 10 ** np.floor(np.log10(low.min())) if log else 0.0
         ax.barh(
             rows,
-            data["stockpile"] - left,
-            left=left,
+            data["stockpile"],
             height=0.6,
             color=POSITIVE,
             xerr=[_below(data["stockpile"], data["low"]), _above(data["stockpile"], data["high"])],
             error_kw={"ecolor": INK, "elinewidth": 1.0, "capsize": 3},
         )
         # No hover in a PNG, so the estimate is written next to its bar.
-        for row, (value, top) in enumerate(zip(data["stockpile"], high, strict=True)):
-            x = top * 1.12 if log else top + 0.015 * high.max()
-            ax.text(x, row, f"{value:,.0f}", va="center", fontsize=9, color=INK)
-        if log:
-            ax.set_xscale("log")
-            ax.set_xlim(left, high.max() * 3)
-            ax.set_xticks(_log_ticks(left, high.max() * 3))
-            ax.xaxis.set_minor_formatter(NullFormatter())
-        else:
-            ax.set_xlim(0, high.max() * 1.15)
+        for row, (value, top, label) in enumerate(
+            zip(data["stockpile"], data["high"], labels, strict=True)
+        ):
+            x = max(top, value) + 0.015 * right
+            ax.text(x, row, label, va="center", fontsize=9, color=INK)
+        ax.set_xscale("linear")
+        ax.set_xlim(0, right * 1.15)
         ax.xaxis.set_major_formatter(FuncFormatter(_thousands))
         ax.set_yticks(rows, data["state"])
         ax.invert_yaxis()
-        ax.set_xlabel(label)
+        ax.set_xlabel(_FORCES_AXIS)
         ax.grid(axis="x")
         _png_title(png, title)
 
-    return Chart("forces", title, data, fig, paint)
+    ranges = [
+        f"{state} {_count(v)}"
+        + (f" (sources range {_count(low)} to {_count(high)})" if high > low else "")
+        for state, v, low, high in zip(
+            data["state"], data["stockpile"], data["low"], data["high"], strict=True
+        )
+    ]
+    alt = (
+        f"Bar chart on a linear scale from zero: {title.lower()} by state, largest first: "
+        f"{'; '.join(ranges)}."
+    )
+    return Chart("forces", title, data, fig, paint, alt)
 
 
 # --- trust ------------------------------------------------------------------------------
@@ -499,7 +785,7 @@ def trust_chart(
                 x=part["month"],
                 y=part["mean"],
                 mode="lines",
-                name=f"{g}, {_view_text(v)}",
+                name=_lines(f"{g}, {_view_text(v)}"),
                 legendgroup=str(g),
                 line={
                     "color": colour[g],
@@ -533,7 +819,7 @@ def trust_chart(
             for date, major in zip(timeline["date"], timeline["major"], strict=True)
         ]
     )
-    _style(fig, title, 540, top=120)
+    _style(fig, title, 560)
     fig.update_yaxes(title_text="Perceived reliability (0-1)", range=[0, 1.08], tickformat=".1f")
     fig.update_xaxes(title_text="Month")
 
@@ -584,17 +870,38 @@ def trust_chart(
         png.legend(handles=handles, loc="outside lower center", ncol=columns)
         _png_title(png, title)
 
-    return Chart("trust", title, data, fig, paint)
+    latest = []
+    for g in guarantors:
+        ends = [
+            f"{_plain(float(part['mean'].iloc[-1]))} {_view_text(v)}"
+            for h, v, part in lines()
+            if h == g
+        ]
+        latest.append(f"{g} {_listing(ends)}")
+    others = [_view_text(v) for v in views if v != _BANDED_VIEW]
+    styles = f"solid lines {_view_text(_BANDED_VIEW)}, with a band for the range" + (
+        f", dashed lines {_listing(others)}" if others else ""
+    )
+    alt = (
+        f"Line chart, 0 to 1: perceived reliability of {_listing([str(g) for g in guarantors])}"
+        f" month by month from {first:%B %Y} to {data['month'].max():%B %Y}; {styles}; "
+        f"{len(timeline)} events of the timeline marked as vertical lines. In the last month: "
+        f"{'; '.join(latest)}."
+    )
+    return Chart("trust", title, data, fig, paint, alt)
 
 
 # --- Ukraine ----------------------------------------------------------------------------
 
 _UKRAINE = ("year", "option", "total", "low", "high")
-_UKRAINE_AXIS = "Support to Ukraine, EUR bn per year"
+_UKRAINE_AXIS = "EUR bn per year"
 
 
 def ukraine_chart(support: pd.DataFrame, *, title: str = "Support to Ukraine by option") -> Chart:
-    """One line per option of yearly support to Ukraine, with a light band for its range."""
+    """One line per option of yearly support to Ukraine, with a light band for its range.
+
+    Years print as years ("2026", never "2,026"), on the axis and on hover.
+    """
     data = _table(support, _UKRAINE, "ukraine_chart")
     options = _distinct(data["option"])
     data = data.sort_values(["option", "year"], kind="stable").reset_index(drop=True)
@@ -624,23 +931,26 @@ def ukraine_chart(support: pd.DataFrame, *, title: str = "Support to Ukraine by 
                 x=part["year"],
                 y=part["total"],
                 mode="lines+markers",
-                name=str(option),
+                name=_lines(str(option)),
                 legendgroup=str(option),
                 line={"color": colour[option], "width": 2.5},
                 marker={"size": 6},
                 customdata=part[["low", "high"]].to_numpy(),
-                hovertemplate=f"<b>{option}</b><br>%{{x}}: EUR %{{y:,.1f}} bn"
+                hovertemplate=f"<b>{escape(str(option))}</b><br>%{{x:d}}: EUR %{{y:,.1f}} bn"
                 "<br>range EUR %{customdata[0]:,.1f} to %{customdata[1]:,.1f} bn<extra></extra>",
             )
         )
-    _style(fig, title, 480)
+    _style(fig, title, 600)
     fig.update_xaxes(
-        title_text="Year", tickformat="d", dtick=1 if data["year"].nunique() <= 12 else None
+        title_text="Year",
+        tickformat="d",
+        hoverformat="d",
+        dtick=1 if data["year"].nunique() <= 12 else None,
     )
     fig.update_yaxes(title_text=_UKRAINE_AXIS, rangemode="tozero", showgrid=True)
 
     def paint(png: Figure) -> None:
-        png.set_size_inches(PNG_WIDTH_IN, 5.0)
+        png.set_size_inches(PNG_WIDTH_IN, 5.4)
         ax = png.add_subplot()
         for option, part in parts:
             ax.fill_between(
@@ -657,13 +967,27 @@ def ukraine_chart(support: pd.DataFrame, *, title: str = "Support to Ukraine by 
             )
         ax.set_ylim(bottom=0)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.xaxis.set_major_formatter(FuncFormatter(_year_tick))
         ax.set_xlabel("Year")
-        ax.set_ylabel(_UKRAINE_AXIS)
+        ax.set_ylabel(f"Support to Ukraine, {_UKRAINE_AXIS}")
         ax.grid(axis="y")
-        png.legend(loc="outside lower center", ncol=min(len(options), 3))
+        _png_legend(png, min(len(options), 3))
         _png_title(png, title)
 
-    return Chart("ukraine", title, data, fig, paint)
+    first, last = data["year"].min(), data["year"].max()
+    final = data[data["year"] == last].sort_values("total", ascending=False, kind="stable")
+    levels = [
+        f"{option} {_plain(total, 1)} (range {_plain(low, 1)} to {_plain(high, 1)})"
+        for option, total, low, high in zip(
+            final["option"], final["total"], final["low"], final["high"], strict=True
+        )
+    ]
+    alt = (
+        f"Line chart: support to Ukraine under each of {len(options)} options, EUR bn a year, "
+        f"{_year(first)} to {_year(last)}, with the 10th to 90th percentile range as a band. "
+        f"In {_year(last)}, highest first: {'; '.join(levels)}."
+    )
+    return Chart("ukraine", title, data, fig, paint, alt)
 
 
 # --- options ----------------------------------------------------------------------------
@@ -687,7 +1011,8 @@ def options_chart(
     fig = go.Figure(
         go.Bar(
             x=data["change"],
-            y=data["option"],
+            y=np.arange(len(data)) + 0.22,
+            width=0.36,
             orientation="h",
             marker={"color": colours},
             error_x={
@@ -698,17 +1023,17 @@ def options_chart(
                 "thickness": 1.2,
                 "width": 4,
             },
-            customdata=data[["low", "high"]].to_numpy(),
-            hovertemplate="<b>%{y}</b><br>%{x:+.1f} pp"
+            customdata=data[["low", "high", "option"]].to_numpy(),
+            hovertemplate="<b>%{customdata[2]}</b><br>%{x:+.1f} pp"
             "<br>10th-90th percentile %{customdata[0]:+.1f} to %{customdata[1]:+.1f} pp"
             "<extra></extra>",
             name="Change",
         )
     )
-    _style(fig, title, _bar_height(len(data)), top=70)
+    _style(fig, title, 60 + ROW_PITCH * len(data) + 60)
     fig.update_layout(showlegend=False, shapes=[_vertical_line(0, INK, width=1.2)])
+    _labels_above(fig, [str(o) for o in data["option"]])
     fig.update_xaxes(title_text=_OPTIONS_AXIS, showgrid=True, zeroline=False)
-    fig.update_yaxes(autorange="reversed", title_text=None)
 
     def paint(png: Figure) -> None:
         _png_height(png, len(data))
@@ -740,13 +1065,25 @@ def options_chart(
         ax.grid(axis="x")
         _png_title(png, title)
 
-    return Chart("options", title, data, fig, paint)
+    changes = [
+        f"{option} {_signed(change)} ({_signed(low)} to {_signed(high)})"
+        for option, change, low, high in zip(
+            data["option"], data["change"], data["low"], data["high"], strict=True
+        )
+    ]
+    alt = (
+        "Bar chart: change in the probability that deterrence holds against the status quo, "
+        "percentage points, with the 10th to 90th percentile range, best first: "
+        f"{'; '.join(changes)}."
+    )
+    return Chart("options", title, data, fig, paint, alt)
 
 
 # --- map --------------------------------------------------------------------------------
 
-_MAP = ("iso3", "name", "panel", "value")
-_MAP_SCALE = "Probability that deterrence holds"
+_MAP = ("iso3", "name", "option", "year", "value")
+_MAP_LEVEL = "Probability that deterrence holds"
+_MAP_CHANGE = "Change from the status quo, percentage points"
 
 
 def _grid_size() -> tuple[int, int]:
@@ -756,11 +1093,17 @@ def _grid_size() -> tuple[int, int]:
 
 
 def _scale(values: pd.Series) -> tuple[float, float]:
-    """One colour range for both panels, so that a colour means the same in each."""
+    """The colour range of a level: the values' own, at least a few points wide."""
     low, high = float(values.min()), float(values.max())
     if high - low < 0.02:
         low, high = max(0.0, low - 0.05), min(1.0, high + 0.05)
     return low, high
+
+
+def _symmetric(values: pd.Series, least: float = 0.5) -> float:
+    """The half-width of a change's colour range, centred on zero so that white means no
+    change, and the same for every option so that a colour means the same in each."""
+    return max(float(values.abs().max()), least)
 
 
 def _ink_on(rgba: tuple[float, float, float, float]) -> str:
@@ -769,124 +1112,259 @@ def _ink_on(rgba: tuple[float, float, float, float]) -> str:
     return "black" if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.45 else "white"
 
 
-def map_chart(
-    tiles: pd.DataFrame, *, title: str = "Probability that deterrence holds, by country"
-) -> Chart:
-    """Two tile-grid maps of Europe side by side, one square per country on one colour scale.
+def _grid(codes: Sequence[str], values: Sequence[Any], columns: int, rows: int) -> list[list[Any]]:
+    """``values`` laid out on the tile grid by country code; empty cells are None, not NaN."""
+    cells: list[list[Any]] = [[None] * columns for _ in range(rows)]
+    for iso3, value in zip(codes, values, strict=True):
+        col, row = TILE_POSITIONS[iso3]
+        cells[row][col] = value.item() if isinstance(value, np.generic) else value
+    return cells
+
+
+def _change_title(option: str, year: str) -> str:
+    return f"{option} vs status quo, {year}"
+
+
+def map_chart(tiles: pd.DataFrame, *, focus: str | None = None, title: str | None = None) -> Chart:
+    """Tile-grid maps of Europe in one year: the status quo, and each option's change from it.
+
+    ``tiles`` has one row per country and option, all in the same year (options compare
+    like with like); the first option listed is the status quo. The upper map shows the
+    status quo's probability that deterrence holds (cividis); the lower one, the change
+    under one option in percentage points, on a red-blue scale centred on zero and the same
+    for every option. The page's selector switches between options; ``focus`` (by default
+    the first after the status quo) is shown first and is the one in the PNG, beside the
+    status quo.
 
     A tile grid rather than a geographic map: it needs no shapes or map tiles from the
     network, and small states (Luxembourg, Malta, the Baltics) are as visible as large ones.
     Countries without a place in :data:`TILE_POSITIONS` are left out of the chart and its data.
     """
     data = _table(tiles, _MAP, "map_chart")
-    panels = _distinct(data["panel"])
-    if len(panels) != 2:
-        raise ValueError(f"map_chart: expected exactly two panels, got {len(panels)}: {panels}")
-    data = data[data["iso3"].isin(TILE_POSITIONS)]
-    data = data.drop_duplicates(["panel", "iso3"]).reset_index(drop=True)
+    years = _distinct(data["year"])
+    if len(years) != 1:
+        raise ValueError(
+            f"map_chart: compare every option in the same year, got {', '.join(map(_year, years))}"
+        )
+    year = _year(years[0])
+    options = [str(o) for o in _distinct(data["option"])]
+    if len(options) < 2:
+        raise ValueError(f"map_chart: needs the status quo and at least one option, got {options}")
+    baseline, others = options[0], options[1:]
+    focus = others[0] if focus is None else focus
+    if focus not in others:
+        raise ValueError(f"map_chart: focus {focus!r} is not one of the options {others}")
+    title = title or f"Probability that deterrence holds, by country, {year}"
+    data = data.assign(option=data["option"].astype(str))
+    data = data[data["iso3"].isin(TILE_POSITIONS)].drop_duplicates(["option", "iso3"])
+    base = data[data["option"] == baseline].set_index("iso3")["value"]
+    data = data[data["iso3"].isin(base.index)].reset_index(drop=True)
     if data.empty:
         raise ValueError("map_chart: no country with a tile position")
+    data["change"] = 100.0 * (data["value"] - data["iso3"].map(base))
     columns, rows = _grid_size()
-    low, high = _scale(data["value"])
-    parts = [(p, data[data["panel"] == p]) for p in panels]
+    level = data[data["option"] == baseline]
+    low, high = _scale(level["value"])
+    reach = _symmetric(data.loc[data["option"] != baseline, "change"])
+    level_title = f"Status quo, {year}"
 
+    def change_part(option: str) -> pd.DataFrame:
+        return data[data["option"] == option]
+
+    def change_cells(option: str) -> tuple[list[list[Any]], list[list[Any]]]:
+        part = change_part(option)
+        codes = list(part["iso3"])
+        hover = [[n, float(v), option] for n, v in zip(part["name"], part["value"], strict=True)]
+        return _grid(codes, list(part["change"]), columns, rows), _grid(codes, hover, columns, rows)
+
+    codes = list(level["iso3"])
+    text = _grid(codes, codes, columns, rows)
+    text = [[cell or "" for cell in row] for row in text]
     fig = make_subplots(
-        rows=1, cols=2, subplot_titles=[str(p) for p in panels], horizontal_spacing=0.03
+        rows=2,
+        cols=1,
+        subplot_titles=[level_title, _lines(_change_title(focus, year), 44)],
+        vertical_spacing=0.15,
     )
-    for i, (panel, part) in enumerate(parts, start=1):
+    z, hover = change_cells(focus)
+    panels = (
+        (
+            _grid(codes, list(level["value"]), columns, rows),
+            _grid(codes, list(level["name"]), columns, rows),
+        ),
+        (z, hover),
+    )
+    templates = (
+        f"<b>%{{customdata}}</b><br>{level_title}: %{{z:.0%}}<extra></extra>",
+        f"<b>%{{customdata[0]}}</b><br>%{{customdata[2]}}, {year}: %{{customdata[1]:.0%}}"
+        "<br>%{z:+.1f} points from the status quo<extra></extra>",
+    )
+    for i, ((cells, custom), template) in enumerate(zip(panels, templates, strict=True), 1):
         # A heatmap on the grid keeps the squares square and aligned at any page width,
-        # which markers sized in pixels would not; empty cells stay blank (None, not NaN).
-        z: list[list[float | None]] = [[None] * columns for _ in range(rows)]
-        text = [[""] * columns for _ in range(rows)]
-        names = [[""] * columns for _ in range(rows)]
-        for iso3, name, value in zip(part["iso3"], part["name"], part["value"], strict=True):
-            col, row = TILE_POSITIONS[iso3]
-            z[row][col], text[row][col], names[row][col] = float(value), iso3, str(name)
+        # which markers sized in pixels would not.
         fig.add_trace(
             go.Heatmap(
-                z=z,
+                z=cells,
                 x=list(range(columns)),
                 y=list(range(rows)),
                 text=text,
-                customdata=names,
+                customdata=custom,
                 texttemplate="%{text}",
-                textfont={"size": 11},
-                coloraxis="coloraxis",
-                xgap=3,
-                ygap=3,
+                textfont={"size": 10},
+                coloraxis="coloraxis" if i == 1 else "coloraxis2",
+                xgap=2,
+                ygap=2,
                 hoverongaps=False,
-                hovertemplate="<b>%{customdata}</b><br>" + _MAP_SCALE + ": %{z:.0%}<extra></extra>",
-                name=str(panel),
+                hovertemplate=template,
+                name=level_title if i == 1 else "Change",
             ),
-            row=1,
-            col=i,
+            row=i,
+            col=1,
         )
         fig.update_xaxes(
-            visible=False, range=[-0.5, columns - 0.5], constrain="domain", row=1, col=i
+            visible=False, range=[-0.5, columns - 0.5], constrain="domain", row=i, col=1
         )
+        # Where the screen is narrow, the map is shorter than its share of the figure: it
+        # keeps to the foot of that share, next to its colour bar, below its title.
         fig.update_yaxes(
             visible=False,
             range=[rows - 0.5, -0.5],
             scaleanchor="x" if i == 1 else "x2",
             constrain="domain",
-            row=1,
-            col=i,
+            constraintoward="bottom",
+            row=i,
+            col=1,
         )
-    _style(fig, title, 560, top=90, bottom=90)
+    _style(fig, title, 880, top=36, bottom=50)
+
+    def colorbar(domain: Sequence[float], **ticks: Any) -> dict[str, Any]:
+        # Below its map rather than beside it: beside, it takes width a narrow screen lacks.
+        return {
+            "orientation": "h",
+            "x": 0.5,
+            "xanchor": "center",
+            "y": domain[0] - 0.01,
+            "yanchor": "top",
+            "len": 0.7,
+            "thickness": 10,
+            "outlinewidth": 0,
+            "nticks": 6,
+            **ticks,
+        }
+
     fig.update_layout(
         coloraxis={
-            "colorscale": COLORSCALE,
+            "colorscale": colorscale(SEQUENTIAL),
             "cmin": low,
             "cmax": high,
-            "colorbar": {
-                "title": {"text": _MAP_SCALE, "side": "top"},
-                "tickformat": ".0%",
-                "orientation": "h",
-                "x": 0.5,
-                "xanchor": "center",
-                "y": -0.04,
-                "yanchor": "top",
-                "len": 0.6,
-                "thickness": 14,
-            },
-        }
+            "colorbar": colorbar(fig.layout.yaxis.domain, tickformat=".0%"),
+        },
+        coloraxis2={
+            "colorscale": colorscale(DIVERGING),
+            "cmin": -reach,
+            "cmid": 0.0,
+            "cmax": reach,
+            "colorbar": colorbar(
+                fig.layout.yaxis2.domain,
+                tickformat="+.1f" if reach < 3 else "+.0f",
+                title={"text": "points", "side": "right"},
+            ),
+        },
+    )
+    updates = []
+    for option in others:
+        z, hover = change_cells(option)
+        updates.append(
+            (
+                {"z": [z], "customdata": [hover]},
+                {"annotations[1].text": _lines(_change_title(option, year), 44)},
+            )
+        )
+    selector = Selector(
+        label="Option in the lower map:",
+        choices=tuple(others),
+        selected=others.index(focus),
+        traces=(1,),
+        updates=tuple(updates),
     )
 
     def paint(png: Figure) -> None:
-        png.set_size_inches(PNG_WIDTH_IN, 5.4)
-        cmap = matplotlib.colormaps["cividis"]
-        norm = Normalize(low, high)
+        png.set_size_inches(PNG_WIDTH_IN, 5.2)
         axes = png.subplots(1, 2)
-        for ax, (panel, part) in zip(axes, parts, strict=True):
-            for iso3, value in zip(part["iso3"], part["value"], strict=True):
+        scales = (
+            (level, "value", colormap(SEQUENTIAL), Normalize(low, high)),
+            (change_part(focus), "change", colormap(DIVERGING), Normalize(-reach, reach)),
+        )
+        names = (level_title, textwrap.fill(_change_title(focus, year), 48))
+        for ax, (part, column, cmap, norm), name in zip(axes, scales, names, strict=True):
+            for iso3, value in zip(part["iso3"], part[column], strict=True):
                 col, row = TILE_POSITIONS[iso3]
                 fill = cmap(norm(value))
                 ax.add_patch(Rectangle((col - 0.45, row - 0.45), 0.9, 0.9, facecolor=fill, lw=0))
-                ax.text(col, row, iso3, ha="center", va="center", fontsize=6.5, color=_ink_on(fill))
+                ax.text(col, row, iso3, ha="center", va="center", fontsize=6, color=_ink_on(fill))
             ax.set_xlim(-0.5, columns - 0.5)
             ax.set_ylim(rows - 0.5, -0.5)
             ax.set_aspect("equal")
             ax.set_axis_off()
-            ax.set_title(str(panel), fontsize=11, color=INK)
-        bar = png.colorbar(
-            ScalarMappable(norm=norm, cmap=cmap),
-            ax=axes,
-            orientation="horizontal",
-            shrink=0.6,
-            aspect=40,
-            format=PercentFormatter(1.0, decimals=0),
-        )
-        bar.set_label(_MAP_SCALE)
-        bar.outline.set_visible(False)
+            ax.set_title(name, fontsize=10, color=INK)
+            bar = png.colorbar(
+                ScalarMappable(norm=norm, cmap=cmap),
+                ax=ax,
+                orientation="horizontal",
+                shrink=0.8,
+                aspect=30,
+                format=PercentFormatter(1.0, decimals=0)
+                if column == "value"
+                else FuncFormatter(lambda v, _: _signed(v, 1 if reach < 3 else 0)),
+            )
+            bar.set_label(_MAP_LEVEL if column == "value" else _MAP_CHANGE, fontsize=9)
+            bar.outline.set_visible(False)
         _png_title(png, title)
 
-    return Chart("map", title, data, fig, paint)
+    def extreme(part: pd.DataFrame, column: str, best: bool) -> pd.Series:
+        values = part[column].to_numpy()
+        return part.iloc[int(np.argmax(values) if best else np.argmin(values))]
+
+    weak, strong = extreme(level, "value", False), extreme(level, "value", True)
+    part = change_part(focus)
+    loss, gain = extreme(part, "change", False), extreme(part, "change", True)
+    alt = (
+        f"Tile maps of {len(level)} European states, one square each, in {year}. Under the "
+        f"status quo the probability that deterrence holds ranges from "
+        f"{weak['value']:.0%} ({weak['name']}) to {strong['value']:.0%} ({strong['name']}). "
+        f"Under {focus} it changes by {_signed(loss['change'])} points ({loss['name']}) to "
+        f"{_signed(gain['change'])} points ({gain['name']}); the selector above the chart "
+        f"shows each of the {len(others)} options."
+    )
+    # Stacked maps gain nothing from more width than this, only empty space beside them.
+    return Chart("map", title, data, fig, paint, alt, selector, max_width=640)
 
 
 # --- Sobol indices ----------------------------------------------------------------------
 
 _SOBOL = ("uncertainty", "label", "S1", "S1_conf", "ST", "ST_conf")
-_SOBOL_AXIS = "Sobol index (share of the variance of the result)"
+_SOBOL_AXIS = "Sobol index (share of variance)"
+#: Pixels per uncertainty on the page: its label above its two bars.
+SOBOL_PITCH = 84
+#: Where the two bars of a row sit, as a share of the row below its centre, and how thick.
+_SOBOL_BARS = (0.1, 0.32)
+_SOBOL_BAR = 0.2
+
+
+def _interval(
+    estimate: pd.Series, conf: pd.Series
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """The index as drawn and the distances to its confidence bounds, all within 0-1.
+
+    A Sobol index is a share of variance, between 0 and 1; an estimate outside is sampling
+    noise around the bound (a first-order index near 0 often comes out below it). It is
+    drawn at the bound, and its interval is cut there.
+    """
+    value = np.asarray(estimate, dtype=np.float64)
+    half = np.abs(np.asarray(conf, dtype=np.float64))
+    shown = np.clip(value, 0.0, 1.0)
+    low, high = np.clip(value - half, 0.0, 1.0), np.clip(value + half, 0.0, 1.0)
+    return shown, shown - low, high - shown
 
 
 def sobol_chart(
@@ -895,13 +1373,19 @@ def sobol_chart(
     *,
     title: str = "Which uncertainties drive the result",
 ) -> Chart:
-    """Grouped bars of the first-order (alone) and total (with interactions) Sobol indices of
-    the ``top`` uncertainties with the largest total index, largest on top."""
+    """Bars of the first-order (alone) and total (with interactions) Sobol indices of the
+    ``top`` uncertainties with the largest total index, largest on top, with their 95%
+    confidence intervals. An estimate below zero is drawn at zero (see :func:`_interval`);
+    the table and the hover keep the estimate.
+
+    On the page each uncertainty's label sits above its bars, across the chart's width:
+    labels beside the bars would leave the bars no room on a narrow screen.
+    """
     if top < 1:
         raise ValueError(f"sobol_chart: top must be at least 1, got {top}")
     data = _table(indices, _SOBOL, "sobol_chart")
     data = data.sort_values("ST", ascending=False, kind="stable").head(top).reset_index(drop=True)
-    # Bars are placed by label: two uncertainties sharing one would be drawn as one.
+    # Bars are told apart by label: two uncertainties sharing one would read as one.
     labels = data["label"].astype(str)
     if labels.duplicated().any():
         labels = labels + " (" + data["uncertainty"].astype(str) + ")"
@@ -911,54 +1395,86 @@ def sobol_chart(
         ("S1", "First order (alone)", PALETTE[3]),
         ("ST", "Total (with interactions)", PALETTE[0]),
     )
+    rows = np.arange(len(data))
+    drawn = {index: _interval(data[index], data[f"{index}_conf"]) for index, _, _ in series}
+    right = max(float(np.max(shown + plus)) for shown, _, plus in drawn.values())
+    right = min(1.0, max(right, 0.05) * 1.08)
+
+    def hover(index: str, name: str) -> list[str]:
+        shown, minus, plus = drawn[index]
+        lines = []
+        for i, estimate in enumerate(data[index]):
+            text = f"<b>{escape(textwrap.fill(labels[i], 60)).replace(chr(10), '<br>')}</b>"
+            text += f"<br>{name}: {_plain(shown[i])}"
+            if estimate < 0:
+                text += f" (estimate {_plain(estimate)}: sampling noise around 0)"
+            text += (
+                f"<br>95% confidence interval {_plain(shown[i] - minus[i])} to "
+                f"{_plain(shown[i] + plus[i])}"
+            )
+            lines.append(text)
+        return lines
 
     fig = go.Figure(
         [
             go.Bar(
-                x=data[index],
-                y=[text.replace("\n", "<br>") for text in wrapped],
+                x=drawn[index][0],
+                y=rows + offset,
+                width=_SOBOL_BAR,
                 orientation="h",
                 name=name,
                 marker={"color": colour},
                 error_x={
                     "type": "data",
-                    "array": data[f"{index}_conf"].abs(),
+                    "array": drawn[index][2],
+                    "arrayminus": drawn[index][1],
                     "color": INK,
                     "thickness": 1.2,
                     "width": 3,
                 },
-                customdata=data[[f"{index}_conf", "uncertainty"]].to_numpy(),
-                hovertemplate=f"<b>%{{y}}</b> (%{{customdata[1]}})<br>{name}: "
-                "%{x:.2f} ± %{customdata[0]:.2f} (share of variance)<extra></extra>",
+                hovertext=hover(index, name),
+                hovertemplate="%{hovertext}<extra></extra>",
             )
-            for index, name, colour in series
+            for (index, name, colour), offset in zip(series, _SOBOL_BARS, strict=True)
         ]
     )
-    _style(fig, title, _bar_height(len(data), per_row=44))
-    fig.update_layout(barmode="group", bargap=0.25, bargroupgap=0.05)
-    fig.update_xaxes(title_text=_SOBOL_AXIS, showgrid=True)
-    fig.update_yaxes(autorange="reversed", title_text=None)
+    # The legend wraps to two lines on a narrow screen: room for it below the axis title.
+    _style(fig, title, 60 + SOBOL_PITCH * len(data) + 110, bottom=110)
+    fig.update_layout(barmode="overlay")
+    _labels_above(fig, list(labels))
+    fig.update_xaxes(title_text=_SOBOL_AXIS, range=[0, right], showgrid=True, zeroline=False)
 
     def paint(png: Figure) -> None:
         _png_height(png, len(data), per_row=0.62)
         ax = png.add_subplot()
-        rows = np.arange(len(data))
         for offset, (index, name, colour) in zip((-0.2, 0.2), series, strict=True):
+            shown, minus, plus = drawn[index]
             ax.barh(
                 rows + offset,
-                data[index],
+                shown,
                 height=0.38,
                 color=colour,
                 label=name,
-                xerr=data[f"{index}_conf"].abs(),
+                xerr=[minus, plus],
                 error_kw={"ecolor": INK, "elinewidth": 0.9, "capsize": 2},
             )
         ax.set_yticks(rows, wrapped, fontsize=8)
         ax.invert_yaxis()
-        ax.set_xlim(left=min(0.0, float((data["S1"] - data["S1_conf"].abs()).min())))
+        ax.set_xlim(0, right)
         ax.set_xlabel(_SOBOL_AXIS)
         ax.grid(axis="x")
-        png.legend(loc="outside lower center", ncol=2)
+        _png_legend(png, 2)
         _png_title(png, title)
 
-    return Chart("drivers", title, data, fig, paint)
+    named = [
+        f"{_short(labels[i], 90)} (total {_plain(drawn['ST'][0][i])}, first order "
+        f"{_plain(drawn['S1'][0][i])})"
+        for i in range(min(3, len(data)))
+    ]
+    alt = (
+        f"Bar chart: Sobol indices of the {len(data)} uncertainties with the largest total "
+        "index, largest first, each with its first-order index (alone) and total index (with "
+        "interactions) and 95% confidence intervals; estimates below zero are drawn at zero. "
+        f"The largest: {'; '.join(named)}."
+    )
+    return Chart("drivers", title, data, fig, paint, alt)

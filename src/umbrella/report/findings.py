@@ -10,6 +10,7 @@ the run id.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib.metadata import version
@@ -26,7 +27,7 @@ from umbrella.explore.stress import stress_tests
 from umbrella.model.central import labelled
 from umbrella.trust import trajectories
 
-__all__ = ["FAIL_BELOW", "SECONDARY_MARK", "Findings", "findings", "spread"]
+__all__ = ["FAIL_BELOW", "NEAR_WINDOW", "SECONDARY_MARK", "Findings", "findings", "spread"]
 
 FAIL_BELOW = SATISFICING
 """An option fails in a future where the probability that deterrence holds through the
@@ -76,6 +77,10 @@ class Findings:
     prim: dict[str, Any]
     stresses: pd.DataFrame  # per stress tested (and as assumed) and option: the headline
     assumptions: pd.DataFrame
+    pivot: dict[str, Any]  # the assumption that decides most which of the top two leads
+    by_year: pd.DataFrame  # option x year: Europe's holds through each year, detail futures
+    value: pd.DataFrame  # per option but the status quo: change per EUR bn, with ranges
+    sharing: pd.DataFrame  # weapons kept on other states' territory (deployments)
     cited: list[str] = field(default_factory=list)  # source ids, in order of first use
 
     def cite(self, *source_ids: str) -> str:
@@ -114,8 +119,17 @@ def spread(row: dict[str, Any], short: str) -> tuple[float, float, float]:
     return float(row[f"{short}_mean"]), float(row[f"{short}_low"]), float(row[f"{short}_high"])
 
 
-def findings(run: Run, *, sobol_base: int = 256, detail_futures: int = DETAIL_FUTURES) -> Findings:
-    """Gather the brief's tables from ``run``."""
+def findings(
+    run: Run,
+    *,
+    sobol_base: int = 256,
+    detail_futures: int = DETAIL_FUTURES,
+    phase: Callable[[str], None] | None = None,
+) -> Findings:
+    """Gather the brief's tables from ``run``; ``phase`` is called with the name of each
+    phase as it starts (those of :data:`umbrella.report.build.PHASES` after the run)."""
+    announce = phase or (lambda name: None)
+    announce("robustness and scenario discovery")
     scenario = run.scenario
     futures, outcomes = run.data()
     # Futures x options of the headline outcome: what the lead and PRIM read.
@@ -130,12 +144,19 @@ def findings(run: Run, *, sobol_base: int = 256, detail_futures: int = DETAIL_FU
     leading, runner_up = str(ranked.index[0]), str(ranked.index[1])
     lead_share = float(np.mean(europe[leading] > europe[runner_up]))
     discovered = _prim(run, leading, europe)
+    value = _value_for_money(outcomes, ids, table)
+    pivot = _pivot(scenario, futures, europe, leading, runner_up)
     chosen = futures.sort_values("future").head(detail_futures).copy()  # not a view
     # Everything else that reads the run's futures is done: free them before the model runs
     # again (the detail futures, Sobol's design, the stress tests) and the brief is drawn.
     del futures, outcomes, europe
     run.forget_data()
+    announce("detail futures by year and country")
     detail = _detail(run, chosen)
+    announce("sensitivity (Sobol)")
+    sobol = _sobol(run, leading, sobol_base)
+    announce("stress tests")
+    stresses = _stresses(run, figures, detail)
     return Findings(
         run=run,
         run_id=run.run_id or "unstored",
@@ -153,10 +174,14 @@ def findings(run: Run, *, sobol_base: int = 256, detail_futures: int = DETAIL_FU
         quotes=_quotes(scenario),
         ukraine=_ukraine(detail, table),
         tiles=_tiles(scenario, detail, leading, table),
-        sobol=_sobol(run, leading, sobol_base),
+        sobol=sobol,
         prim=discovered,
-        stresses=_stresses(run, figures, detail),
+        stresses=stresses,
         assumptions=_assumptions(scenario),
+        pivot=pivot,
+        by_year=_by_year(detail, table),
+        value=value,
+        sharing=_sharing(scenario),
     )
 
 
@@ -257,25 +282,144 @@ def _ukraine(detail: Any, table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _tiles(scenario: Any, detail: Any, leading: str, table: pd.DataFrame) -> pd.DataFrame:
-    first, last = int(detail.year.values[0]), int(detail.year.values[-1])
-    status_quo = str(detail.option.values[0])
-    panels = (
-        (f"Status quo, {first}", status_quo, first),
-        (f"{table['name'].to_dict()[leading]}, {last}", leading, last),
-    )
+NEAR_WINDOW = (2026, 2030)
+"""The years the seed article is about: highlighted in the brief's tables by year."""
+
+
+def _by_year(detail: Any, table: pd.DataFrame) -> pd.DataFrame:
+    """Per option and year: the probability that deterrence holds in every crisis from the
+    start year through that year, Europe-wide by population, mean and 10th-90th percentile
+    over the detail futures (the run keeps only the horizon's value for every future)."""
+    weight = detail["population_weight"]
+    europe = (detail["holds"] * weight).sum("protege") / weight.sum()  # (sample, option, year)
     rows = []
-    for label, option, year in panels:
-        values = detail["holds"].sel(option=option, year=year).mean("sample")
+    for option in detail.option.values:
+        for year in detail.year.values:
+            values = europe.sel(option=option, year=year).values
+            rows.append(
+                {
+                    "option": str(option),
+                    "name": table.loc[str(option), "name"],
+                    "year": int(year),
+                    "holds_mean": float(np.mean(values)),
+                    "holds_low": float(np.quantile(values, 0.1)),
+                    "holds_high": float(np.quantile(values, 0.9)),
+                    "futures": len(values),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def _pivot(
+    scenario: Any, futures: pd.DataFrame, europe: pd.DataFrame, leading: str, runner_up: str
+) -> dict[str, Any]:
+    """The assumption that decides most which of the two leading options comes first: the
+    one whose value is most strongly rank-correlated (Spearman) with the leader's margin over
+    the runner-up across the run's futures, with the leader's share of wins in the fifth of
+    futures where it is lowest and where it is highest."""
+    margin = (europe[leading] - europe[runner_up]).sort_index()
+    drawn = futures.set_index("future").sort_index().loc[margin.index]
+    ranked_margin = margin.rank().to_numpy()
+    best: dict[str, Any] = {}
+    for assumption in uncertainties(scenario.registry.values()):
+        values = drawn[assumption.name]
+        if values.nunique() < 5:
+            continue
+        rho = float(np.corrcoef(values.rank().to_numpy(), ranked_margin)[0, 1])
+        if not best or abs(rho) > abs(best["rho"]):
+            low, high = values.quantile([0.2, 0.8])
+            wins = margin.to_numpy() > 0
+            best = {
+                "name": assumption.name,
+                "label": assumption.meaning,
+                "rho": rho,
+                "lead_low": float(np.mean(wins[(values <= low).to_numpy()])),
+                "lead_high": float(np.mean(wins[(values >= high).to_numpy()])),
+            }
+    return best
+
+
+def _value_for_money(outcomes: pd.DataFrame, ids: list[str], table: pd.DataFrame) -> pd.DataFrame:
+    """Per option but the status quo: what it buys for its cost.
+
+    ``points_per_eur_bn`` is the mean change in the probability that deterrence holds through
+    the horizon (percentage points, against the status quo in the same future) over the mean
+    present-value cost (EUR bn): a ratio of means, as cost-effectiveness ratios are reported.
+    Its range is the 10th-90th percentile of the same ratio future by future.
+    """
+    holds = outcomes.pivot(index="future", columns="option", values="holds_europe")
+    cost = outcomes.pivot(index="future", columns="option", values="npv_eur_bn")
+    status_quo = ids[0]
+    change_mean = dict(zip(table.index, table["change_mean"].to_numpy(float), strict=True))
+    npv_mean = dict(zip(table.index, table["npv_mean"].to_numpy(float), strict=True))
+    rows = []
+    for option in ids[1:]:
+        change = 100.0 * (holds[option] - holds[status_quo]).to_numpy()
+        extra = (cost[option] - cost[status_quo]).to_numpy()
+        costly = extra > 0
+        ratio = change[costly] / extra[costly]
+        # The means are the options table's (the headline's), so that the change and the
+        # cost printed here are the same figures as everywhere else in the brief.
+        mean_change = 100.0 * float(change_mean[option])
+        mean_cost = float(npv_mean[option]) - float(npv_mean[status_quo])
+        rows.append(
+            {
+                "option": option,
+                "name": table.loc[option, "name"],
+                "change_points": mean_change,
+                "cost_eur_bn": mean_cost,
+                "points_per_eur_bn": mean_change / mean_cost if mean_cost > 0 else float("nan"),
+                "points_per_eur_bn_low": float(np.quantile(ratio, 0.1)) if len(ratio) else np.nan,
+                "points_per_eur_bn_high": float(np.quantile(ratio, 0.9)) if len(ratio) else np.nan,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _sharing(scenario: Any) -> pd.DataFrame:
+    """Nuclear weapons one state keeps on other states' territory, as the dataset records."""
+    world = scenario.world
+    rows = []
+    for record in world.records["deployments"].values():
+        weapons = getattr(record, "weapons", None)
+        rows.append(
+            {
+                "id": record.id,
+                "owner": world.actor(record.owner).name,
+                "hosts": [world.actor(h).name for h in record.hosts],
+                "weapons": None if weapons is None else weapons.value,
+                "weapons_low": None if weapons is None else weapons.low,
+                "weapons_high": None if weapons is None else weapons.high,
+                "weapons_sources": [] if weapons is None else list(weapons.sources),
+                "status": record.status,
+                "summary": record.summary,
+                "sources": list(record.sources),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _tiles(scenario: Any, detail: Any, leading: str, table: pd.DataFrame) -> pd.DataFrame:
+    """Per protege and option: the probability that deterrence holds through the horizon,
+    mean over the detail futures. Every option in the same year, so that the map compares
+    like with like; the status quo first, then the leading option, then the others."""
+    last = int(detail.year.values[-1])
+    options = [str(o) for o in detail.option.values]
+    status_quo = options[0]
+    ordered = [status_quo, leading, *(o for o in options if o not in (status_quo, leading))]
+    names = {str(k): str(v) for k, v in table["name"].to_dict().items()}
+    values = detail["holds"].sel(year=last).mean("sample")
+    rows = []
+    for option in ordered:
         for protege in detail.protege.values:
             rows.append(
                 {
                     "iso3": str(protege),
                     "name": scenario.world.actor(str(protege)).name,
-                    "panel": label,
                     "option": option,
-                    "year": year,
-                    "value": float(values.sel(protege=protege)),
+                    "option_name": names[option],
+                    "year": last,
+                    "value": float(values.sel(option=option, protege=protege)),
                 }
             )
     return pd.DataFrame(rows)
@@ -371,12 +515,14 @@ def _events(scenario: Any) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _quotes(scenario: Any, since: dt.date = dt.date(2025, 1, 1), most: int = 10) -> pd.DataFrame:
-    """The latest dated quotes since the crisis began, at most two per event."""
+def _quotes(scenario: Any, since: dt.date = dt.date(2025, 1, 1), most: int = 12) -> pd.DataFrame:
+    """The latest dated statements since the crisis began, one per event: what governments,
+    officials and alliances said, not what the press reported of them."""
     quotes: pd.DataFrame = scenario.world.quotes
     dates = pd.to_datetime(quotes["date"])
     recent = quotes[(dates >= pd.Timestamp(since)) & (dates <= pd.Timestamp(scenario.as_of))]
-    varied = recent.sort_values("date", kind="stable").groupby("event", sort=False).head(2)
+    said = recent[~recent["speaker"].str.contains("report", case=False)]
+    varied = said.sort_values("date", kind="stable").groupby("event", sort=False).head(1)
     return varied.sort_values("date", kind="stable").tail(most).reset_index(drop=True)
 
 
@@ -442,7 +588,9 @@ def _provenance(run: Run) -> dict[str, str]:
     scenario = run.scenario
     facts = {
         "run id": run.run_id or "unstored",
-        "scenario": f"{scenario.name} ({scenario.path})",
+        "scenario": f"{scenario.name} ({_shown_path(scenario.path)})"
+        if scenario.path is not None
+        else scenario.name,
         "evidence as of": scenario.as_of.isoformat(),
         "futures": f"{run.n_samples:,}",
         "seed": str(run.seed),
@@ -458,9 +606,40 @@ def _provenance(run: Run) -> dict[str, str]:
             "finished": record.finished_at.isoformat(timespec="seconds")
             if record.finished_at
             else "",
-            "store": str(getattr(run.store, "path", "")),
+            "store": _shown_path(getattr(run.store, "path", "")),
         }
     return facts
+
+
+def _shown_path(path: Any) -> str:
+    """A file or folder as the provenance table names it, never where something is
+    installed on one machine: a scenario that ships with umbrella by its file name and the
+    version of umbrella, one under the working folder relative to it, and any other by its
+    name alone.
+
+    >>> from pathlib import Path
+    >>> import umbrella
+    >>> _shown_path(Path(umbrella.__file__).parent / "scenarios" / "europe-2026.yaml")
+    ... # doctest: +ELLIPSIS
+    'europe-2026.yaml, shipped with umbrella ...'
+    >>> _shown_path(Path.cwd() / "scenarios" / "mine.yaml")
+    'scenarios/mine.yaml'
+    >>> _shown_path("/home/someone/runs/mine.yaml")
+    'mine.yaml'
+    >>> _shown_path("")
+    ''
+    """
+    from pathlib import Path
+
+    if not str(path):
+        return ""
+    file = Path(path).resolve()
+    package = Path(__file__).resolve().parents[1]
+    if file.is_relative_to(package):
+        return f"{file.name}, shipped with umbrella {version('umbrella')}"
+    if file.is_relative_to(Path.cwd().resolve()):
+        return file.relative_to(Path.cwd().resolve()).as_posix()
+    return file.name
 
 
 def _short(text: str, words: int = 7) -> str:
