@@ -8,7 +8,7 @@ from typing import Any
 import typer
 
 from umbrella import __version__
-from umbrella.cli import assess, backtest, brief, calibrate, data, explore, game, runs, trust
+from umbrella.cli import assess, backtest, brief, calibrate, data, explore, game, runs, serve, trust
 
 app = typer.Typer(
     name="umbrella",
@@ -28,6 +28,7 @@ app.command("explore")(explore.explore_command)
 app.add_typer(runs.app, name="runs")
 app.add_typer(calibrate.app, name="calibrate")
 app.command("backtest")(backtest.backtest_command)
+app.command("serve")(serve.serve_command)
 
 
 def _print_version(value: bool) -> None:

@@ -1,0 +1,281 @@
+"""The work behind the API: shipped scenarios, what-if assessments, posted scenario checks.
+
+An assessment is computed by the same functions as ``umbrella assess --json``
+(:func:`umbrella.explore.assessment.assess`, :func:`umbrella.cli.headline.headline_payload`),
+so the same scenario, assumptions, stresses, futures and seed give the same numbers, bit for
+bit. An override fixes an assumption in every future: it is written into the scenario's
+``assumptions:`` as ``{default: v, low: v, high: v}``, exactly what a scenario file would
+say, and the scenario is read again with every check of the loader.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import replace
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from umbrella.errors import ScenarioError, UsageError
+
+if TYPE_CHECKING:
+    from umbrella.model.scenario import Scenario
+
+__all__ = [
+    "SLIDERS",
+    "AssessCache",
+    "assess_payload",
+    "check_posted",
+    "scenario_names",
+    "shipped",
+    "what_if",
+]
+
+SLIDERS = (
+    "crisis.rate_nato",
+    "crisis.rate_other",
+    "trust.future_evidence_usa",
+    "trust.prior_mean_usa",
+    "challenger.resolve_nato",
+    "challenger.resolve_other",
+    "option.uk-france-coordination.coordination",
+    "ukraine.denial_elasticity",
+)
+"""The assumptions the web app shows as sliders, those the headline moves most with: how
+often crises arise, how reliable the United States looks and will look, how resolved the
+challenger is, how closely the UK-French pair coordinates, and how much support to Ukraine
+deters. A name a scenario lacks is left out of its sliders."""
+
+
+def scenario_names() -> list[str]:
+    """The scenarios shipped with umbrella, by name (their file names)."""
+    folder = resources.files("umbrella") / "scenarios"
+    return sorted(p.name[: -len(".yaml")] for p in folder.iterdir() if p.name.endswith(".yaml"))
+
+
+@lru_cache(maxsize=8)
+def shipped(name: str) -> Scenario:
+    """The shipped scenario ``name``, read once (a UsageError if there is none)."""
+    from umbrella.model.scenario import load_scenario
+
+    if name not in scenario_names():
+        known = ", ".join(scenario_names())
+        raise UsageError(f"unknown scenario '{name}'; shipped scenarios: {known}")
+    path = Path(str(resources.files("umbrella") / "scenarios" / f"{name}.yaml"))
+    return load_scenario(path)
+
+
+def what_if(name: str, overrides: Mapping[str, float], stress: Mapping[str, int]) -> Scenario:
+    """Shipped scenario ``name`` with each override fixed in every future and each stress
+    fixed at its year; errors name the request field (``overrides.<name>``, ``stress``)."""
+    from umbrella.model.scenario import with_stresses
+
+    scenario = shipped(name)
+    if overrides:
+        for key in overrides:
+            if key not in scenario.registry:
+                raise _field_error(
+                    f"overrides.{key}",
+                    f"unknown assumption '{key}'; see GET /api/assumptions?scenario={name}",
+                )
+        raw = dict(_raw(name))
+        changes = dict(raw.get("assumptions") or {})
+        for key, value in overrides.items():
+            changes[key] = {"default": value, "low": value, "high": value}
+        raw["assumptions"] = changes
+        text = yaml.dump(raw, Dumper=_DUMPER, sort_keys=False, allow_unicode=True)
+        assert scenario.path is not None
+        try:
+            changed = _parsed(text, scenario.path)
+        except ScenarioError as error:
+            raise _field_error(_override_field(error, overrides), error.reason) from None
+        # Kept as read from the shipped file: a run of it finds any folder beside it.
+        scenario = replace(changed, path=scenario.path)
+    if stress:
+        try:
+            scenario = with_stresses(scenario, stress)
+        except UsageError as error:
+            raise _field_error("stress", str(error).replace("--stress ", "", 1)) from None
+        except ScenarioError as error:
+            raise _field_error("stress", error.reason) from None
+    return scenario
+
+
+# libyaml where PyYAML has it: writing the what-if's file is then a few milliseconds.
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@lru_cache(maxsize=8)
+def _raw(name: str) -> dict[str, Any]:
+    """The shipped scenario's file as data (trusted and small), read once; callers copy the
+    levels they change."""
+    text = shipped(name).text
+    assert text is not None  # read from its file
+    raw: dict[str, Any] = yaml.load(text, Loader=_LOADER)
+    return raw
+
+
+def _parsed(text: str, path: Path) -> Scenario:
+    """Scenario ``text`` read as if from ``path``, through the ensemble's own cache of parsed
+    scenarios: the ensemble parses the same text under the same label, so a what-if is read
+    once, not twice (a third of the time of a small assessment)."""
+    from umbrella.explore.ensemble import _prepared
+
+    scenario: Scenario = _prepared(text, str(path), None)[0]
+    return scenario
+
+
+def _override_field(error: ScenarioError, overrides: Mapping[str, float]) -> str:
+    field = error.field or ""
+    for key in overrides:
+        if field.endswith(key) or key in error.reason:
+            return f"overrides.{key}"
+    return "overrides"
+
+
+def _field_error(field: str, message: str) -> ScenarioError:
+    """A problem with a request field, reported like a scenario's (no file, no line)."""
+    return ScenarioError("", message, None, field)
+
+
+def assess_payload(
+    scenario: Scenario,
+    *,
+    samples: int,
+    seed: int,
+) -> dict[str, Any]:
+    """``umbrella assess --json``'s payload for ``scenario``, with the central future."""
+    from umbrella.cli.headline import headline_payload
+    from umbrella.explore.assessment import assess
+    from umbrella.explore.ensemble import _prepared, scenario_text
+    from umbrella.model.evaluate import summary_outcomes
+
+    assessment = assess(scenario, samples=samples, seed=seed)
+    # The layout the ensemble built for this very text (cached there), not built again.
+    grid = _prepared(scenario_text(scenario), str(scenario.path), None)[1]
+    table = assessment.headline()
+    ds = assessment.dataset
+    years = [int(y) for y in ds.year.values]
+    payload = headline_payload(
+        table,
+        scenario=assessment.scenario.name,
+        reports=summary_outcomes(grid),
+        samples=samples,
+        seed=seed,
+        first=years[0],
+        last=years[-1],
+        n_proteges=int(ds.sizes["protege"]),
+    )
+    options = [str(o) for o in ds.option.values]
+    payload["options"] = [{k: _plain(v) for k, v in row.items()} for row in payload["options"]]
+    payload["central"] = {
+        "years": years,
+        **{
+            name: {
+                option: [_plain(v) for v in ds[name].sel(option=option).to_numpy().tolist()]
+                for option in options
+            }
+            for name in ("holds_europe", "fails_europe", "effect_share")
+        },
+    }
+    return payload
+
+
+def _plain(value: Any) -> Any:
+    """A value as ``umbrella assess --json`` writes it: numbers as they are, a missing one as
+    None, anything else as text."""
+    if hasattr(value, "item") and not isinstance(value, str):
+        value = value.item()  # a NumPy scalar: its Python value
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        return None if math.isnan(value) else value
+    return str(value)
+
+
+class AssessCache:
+    """The last assessments by their inputs: a slider moved back answers at once."""
+
+    def __init__(self, entries: int) -> None:
+        self._entries = entries
+        self._items: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[Any, ...]) -> dict[str, Any] | None:
+        with self._lock:
+            if key not in self._items:
+                return None
+            self._items.move_to_end(key)
+            return self._items[key]
+
+    def put(self, key: tuple[Any, ...], value: dict[str, Any]) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self._entries:
+                self._items.popitem(last=False)
+
+
+def compute(
+    name: str,
+    overrides: Mapping[str, float],
+    stress: Mapping[str, int],
+    samples: int,
+    seed: int,
+) -> dict[str, Any]:
+    """One what-if assessment, timed (run in a worker thread, never on the event loop)."""
+    started = time.perf_counter()
+    payload = assess_payload(what_if(name, overrides, stress), samples=samples, seed=seed)
+    payload["elapsed_ms"] = round((time.perf_counter() - started) * 1000, 1)
+    return payload
+
+
+def check_posted(text: str, label: str) -> Scenario:
+    """A posted scenario, checked as ``umbrella assess FILE`` checks a file.
+
+    A posted scenario may not name a ``data`` folder: the server reads no file a request
+    names. Everything else is the loader's, with its limits on size and nesting.
+    """
+    from umbrella.data.safeyaml import SCENARIO_LIMITS, YamlLimitError, check_text
+    from umbrella.model.scenario import parse_scenario
+
+    try:
+        check_text(text, SCENARIO_LIMITS)
+    except YamlLimitError as error:
+        raise ScenarioError(label, str(error), error.line or 1, "-") from None
+    line = _data_line(text)
+    if line is not None:
+        raise ScenarioError(
+            label,
+            "a scenario sent to the server cannot name a data folder (the server reads no "
+            "file a request names); run it with `umbrella assess FILE` instead",
+            line,
+            "data",
+        )
+    # An empty base: nothing is looked for beside a posted scenario.
+    return parse_scenario(text, label, base_dir="/nonexistent-umbrella-posted")
+
+
+def _data_line(text: str) -> int | None:
+    """The line of a top-level ``data`` key with a value other than null, if any."""
+    from umbrella.data.safeyaml import SCENARIO_LIMITS, YamlLimitError, limited_loader
+
+    try:
+        node = yaml.compose(text, Loader=limited_loader(SCENARIO_LIMITS))
+    except (yaml.YAMLError, YamlLimitError):
+        return None  # the loader reports the syntax error itself, located
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    for key, value in node.value:
+        if isinstance(key, yaml.ScalarNode) and key.value == "data":
+            empty = isinstance(value, yaml.ScalarNode) and value.tag.endswith(":null")
+            return None if empty else key.start_mark.line + 1
+    return None

@@ -1,0 +1,188 @@
+"""The request and response bodies of the HTTP API, as pydantic models.
+
+Every field a request carries is bounded here (types, patterns, lengths, ranges), so a bad
+request is refused with a 422 naming the field before any work starts. Bounds that depend
+on the server's :class:`~umbrella.web.limits.Limits` are checked by the routes.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from umbrella.settings import DEFAULT_SEED, MAX_KEPT, MAX_SEED
+
+__all__ = [
+    "AssessRequest",
+    "AssessResponse",
+    "AssumptionOut",
+    "CentralFuture",
+    "ErrorBody",
+    "RunProgress",
+    "RunRequest",
+    "RunStarted",
+    "ScenarioDetail",
+    "ScenarioSummary",
+    "ValidationResult",
+]
+
+SLUG = r"^[a-z0-9][a-z0-9-]{0,63}$"
+"""Scenario names, option and stress ids (docs/scenarios.md: slugs)."""
+ASSUMPTION = r"^[a-z][a-z0-9_]*(\.[a-z0-9][a-z0-9_-]*){0,3}$"
+"""Assumption names: dotted words (``crisis.rate_nato``, ``option.<id>.coordination``)."""
+
+Slug = Annotated[str, StringConstraints(pattern=SLUG)]
+AssumptionName = Annotated[str, StringConstraints(pattern=ASSUMPTION, max_length=128)]
+
+
+def _finite(value: float) -> float:
+    if not math.isfinite(value):
+        raise ValueError("must be a finite number")
+    return value
+
+
+Finite = Annotated[float, AfterValidator(_finite)]
+Year = Annotated[int, Field(ge=1900, le=2200)]
+
+
+class _Strict(BaseModel):
+    # An unknown field is a typing error, refused, as in scenario files.
+    model_config = ConfigDict(extra="forbid")
+
+
+class ErrorBody(BaseModel):
+    """Every error the API answers: where (file, line, field, where known) and one line."""
+
+    file: str | None = None
+    line: int | None = None
+    field: str | None = None
+    message: str
+
+
+class AssessRequest(_Strict):
+    """An assessment: a shipped scenario with assumptions fixed, stresses set, options shown."""
+
+    scenario: Slug = Field("europe-2026", description="A shipped scenario (GET /api/scenarios).")
+    overrides: dict[AssumptionName, Finite] = Field(
+        default_factory=dict,
+        max_length=200,
+        description="Assumptions fixed at a value in every future (default, low and high all "
+        "set to it), as `assumptions: {name: {default: v, low: v, high: v}}` in a scenario "
+        "file does.",
+    )
+    options: list[Slug] | None = Field(
+        None,
+        max_length=64,
+        description="The options whose rows to return (default: all). Every option is "
+        "assessed, so each figure, and the change against the status quo, is the same "
+        "whichever are shown.",
+    )
+    stress: dict[Slug, Year] = Field(
+        default_factory=dict,
+        max_length=16,
+        description="Stresses fixed at a year, as `umbrella assess --stress ID:YEAR`.",
+    )
+    samples: Annotated[int, Field(ge=100, le=MAX_KEPT)] | None = Field(
+        None, description="Futures in the ensemble (default: the server's interactive size)."
+    )
+    seed: Annotated[int, Field(ge=0, le=MAX_SEED)] = DEFAULT_SEED
+
+
+class CentralFuture(BaseModel):
+    """The central future (every assumption at its default), per option and year."""
+
+    years: list[int]
+    holds_europe: dict[str, list[float | None]]
+    fails_europe: dict[str, list[float | None]]
+    effect_share: dict[str, list[float | None]]
+
+
+class AssessResponse(BaseModel):
+    """The headline table as ``umbrella assess --json`` prints it, with the central future."""
+
+    scenario: str
+    samples: int
+    seed: int
+    first_year: int
+    last_year: int
+    definitions: dict[str, str]
+    options: list[dict[str, Any]]
+    central: CentralFuture
+    overrides: dict[str, float]
+    stress: dict[str, int]
+    elapsed_ms: float = Field(description="Time to compute (0 when served from the cache).")
+
+
+class AssumptionOut(BaseModel):
+    """One entry of the assumption registry."""
+
+    name: str
+    meaning: str
+    default: float
+    low: float
+    high: float
+    unit: str
+    basis: str
+    distribution: str
+
+
+class OptionOut(BaseModel):
+    id: str
+    name: str
+
+
+class StressOut(BaseModel):
+    id: str
+    label: str
+    description: str
+    test_year: int | None
+    years: tuple[int, int] = Field(description="The years the stress can be fixed at.")
+
+
+class ScenarioSummary(BaseModel):
+    name: str
+    title: str
+    description: str
+    as_of: str
+    start_year: int
+    horizon: int
+    options: list[OptionOut]
+    stresses: list[StressOut]
+
+
+class ScenarioDetail(ScenarioSummary):
+    sliders: list[AssumptionOut] = Field(
+        description="The assumptions the web app offers as sliders (docs/web.md)."
+    )
+    text: str = Field(description="The scenario file.")
+
+
+class ValidationResult(BaseModel):
+    valid: Literal[True] = True
+    name: str
+    title: str
+    options: list[str]
+    assumptions: int
+
+
+class RunRequest(_Strict):
+    """A background run kept in the server's store."""
+
+    scenario: Slug = "europe-2026"
+    samples: Annotated[int, Field(ge=100)] = 10_000
+    seed: Annotated[int, Field(ge=0, le=MAX_SEED)] = DEFAULT_SEED
+
+
+class RunProgress(BaseModel):
+    run_id: str
+    status: str
+    futures_done: int
+    n_samples: int
+    fraction: float
+    reason: str | None = None
+
+
+class RunStarted(RunProgress):
+    progress_url: str

@@ -1,0 +1,459 @@
+// The what-if page: controls -> POST api/assess (debounced) -> chart and table.
+// Every URL is relative, so the page works under a reverse proxy's prefix (--root-path).
+"use strict";
+
+const state = {
+  scenario: null, // the scenario's detail (GET api/scenarios/{name})
+  overrides: {}, // assumption -> fixed value
+  stress: {}, // stress id -> year
+  hidden: new Set(), // options not shown
+  samples: 500,
+  seed: 2026,
+};
+let pending = null; // the AbortController of the request in flight
+let timer = null;
+
+const $ = (id) => document.getElementById(id);
+const token = (() => {
+  // A token given as #token=... is kept for this tab only, and dropped from the address.
+  const match = location.hash.match(/token=([^&]+)/);
+  if (match) {
+    sessionStorage.setItem("umbrella-token", decodeURIComponent(match[1]));
+    history.replaceState(null, "", location.pathname + location.search);
+  }
+  return sessionStorage.getItem("umbrella-token");
+})();
+
+async function api(path, options = {}) {
+  const headers = Object.assign({ Accept: "application/json" }, options.headers || {});
+  if (token) headers.Authorization = "Bearer " + token;
+  const response = await fetch(path, Object.assign({}, options, { headers }));
+  const body = await response.json().catch(() => ({ message: response.statusText }));
+  if (!response.ok) {
+    const error = new Error((body.field ? body.field + ": " : "") + (body.message || response.status));
+    error.status = response.status;
+    error.retryAfter = Number(response.headers.get("Retry-After") || 0);
+    throw error;
+  }
+  return body;
+}
+
+function fmt(value, digits) {
+  if (value === null || value === undefined) return "–";
+  const text = Number(value).toFixed(digits);
+  return text === "-" + (0).toFixed(digits) ? (0).toFixed(digits) : text;
+}
+
+function stepOf(a) {
+  const span = a.high - a.low;
+  if (span <= 0) return 1;
+  const raw = span / 100;
+  return Number(raw.toPrecision(1));
+}
+
+// --- the address: every what-if is a URL ----------------------------------------------
+
+function readQuery() {
+  const query = new URLSearchParams(location.search);
+  const wanted = {
+    scenario: query.get("scenario"),
+    overrides: {},
+    stress: {},
+    hidden: new Set((query.get("hide") || "").split(",").filter(Boolean)),
+    samples: Number(query.get("samples")) || 500,
+    seed: query.has("seed") ? Number(query.get("seed")) : 2026,
+  };
+  for (const [key, value] of query) {
+    if (key.startsWith("set.") && value !== "" && Number.isFinite(Number(value))) {
+      wanted.overrides[key.slice(4)] = Number(value);
+    } else if (key.startsWith("stress.") && /^\d{4}$/.test(value)) {
+      wanted.stress[key.slice(7)] = Number(value);
+    }
+  }
+  return wanted;
+}
+
+function writeQuery() {
+  const query = new URLSearchParams();
+  query.set("scenario", state.scenario.name);
+  for (const [name, value] of Object.entries(state.overrides)) query.set("set." + name, String(value));
+  for (const [id, year] of Object.entries(state.stress)) query.set("stress." + id, String(year));
+  if (state.hidden.size) query.set("hide", [...state.hidden].join(","));
+  if (state.samples !== 500) query.set("samples", String(state.samples));
+  if (state.seed !== 2026) query.set("seed", String(state.seed));
+  const url = location.pathname + "?" + query.toString();
+  history.replaceState(null, "", url);
+  $("permalink").href = url;
+}
+
+// --- the controls ---------------------------------------------------------------------
+
+function buildSliders() {
+  const box = $("sliders");
+  box.replaceChildren();
+  for (const a of state.scenario.sliders) {
+    const id = "set-" + a.name.replace(/[^a-z0-9]+/gi, "-");
+    const wrap = document.createElement("div");
+    wrap.className = "slider";
+    const label = document.createElement("label");
+    label.htmlFor = id;
+    label.innerHTML = "";
+    const strong = document.createElement("span");
+    strong.className = "meaning";
+    strong.textContent = a.meaning;
+    const name = document.createElement("code");
+    name.textContent = a.name;
+    label.append(strong, " ", name);
+    const input = document.createElement("input");
+    input.type = "range";
+    input.id = id;
+    input.min = String(a.low);
+    input.max = String(a.high);
+    input.step = String(stepOf(a));
+    input.dataset.assumption = a.name;
+    const fixed = a.name in state.overrides;
+    input.value = String(fixed ? state.overrides[a.name] : a.default);
+    const out = document.createElement("output");
+    out.htmlFor = id;
+    out.id = id + "-value";
+    input.setAttribute("aria-describedby", out.id);
+    const reset = document.createElement("button");
+    reset.type = "button";
+    reset.textContent = "Sample";
+    reset.setAttribute("aria-label", "Sample " + a.name + " over its range again");
+    const show = () => {
+      const on = a.name in state.overrides;
+      out.textContent = on
+        ? "fixed at " + state.overrides[a.name] + " " + a.unit
+        : "sampled " + a.low + "–" + a.high + " " + a.unit + " (default " + a.default + ")";
+      wrap.classList.toggle("fixed", on);
+      reset.disabled = !on;
+    };
+    input.addEventListener("input", () => {
+      state.overrides[a.name] = Number(input.value);
+      show();
+      schedule();
+    });
+    reset.addEventListener("click", () => {
+      delete state.overrides[a.name];
+      input.value = String(a.default);
+      show();
+      schedule();
+    });
+    show();
+    wrap.append(label, input, out, reset);
+    box.append(wrap);
+  }
+}
+
+function buildStresses() {
+  const box = $("stresses");
+  box.replaceChildren();
+  for (const s of state.scenario.stresses) {
+    const id = "stress-" + s.id;
+    const wrap = document.createElement("div");
+    wrap.className = "check";
+    const check = document.createElement("input");
+    check.type = "checkbox";
+    check.id = id;
+    check.dataset.stress = s.id;
+    check.checked = s.id in state.stress;
+    const label = document.createElement("label");
+    label.htmlFor = id;
+    label.textContent = s.label + ": " + s.description;
+    const yearLabel = document.createElement("label");
+    yearLabel.htmlFor = id + "-year";
+    yearLabel.className = "year";
+    yearLabel.textContent = "from";
+    const year = document.createElement("input");
+    year.type = "number";
+    year.id = id + "-year";
+    year.min = String(s.years[0]);
+    year.max = String(s.years[1]);
+    year.value = String(state.stress[s.id] || s.test_year || s.years[0]);
+    year.disabled = !check.checked;
+    const update = () => {
+      year.disabled = !check.checked;
+      const y = Number(year.value);
+      if (check.checked && y >= s.years[0] && y <= s.years[1]) state.stress[s.id] = y;
+      else delete state.stress[s.id];
+      schedule();
+    };
+    check.addEventListener("change", update);
+    year.addEventListener("change", update);
+    wrap.append(check, label, yearLabel, year);
+    box.append(wrap);
+  }
+}
+
+function buildOptions() {
+  const box = $("options");
+  box.replaceChildren();
+  for (const o of state.scenario.options) {
+    const id = "option-" + o.id;
+    const wrap = document.createElement("div");
+    wrap.className = "check";
+    const check = document.createElement("input");
+    check.type = "checkbox";
+    check.id = id;
+    check.dataset.option = o.id;
+    check.checked = !state.hidden.has(o.id);
+    const label = document.createElement("label");
+    label.htmlFor = id;
+    label.textContent = o.name;
+    check.addEventListener("change", () => {
+      if (check.checked) state.hidden.delete(o.id);
+      else state.hidden.add(o.id);
+      writeQuery();
+      if (lastResult) render(lastResult);
+    });
+    wrap.append(check, label);
+    box.append(wrap);
+  }
+}
+
+async function loadScenario(name, wanted) {
+  state.scenario = await api("api/scenarios/" + encodeURIComponent(name));
+  const known = new Set(state.scenario.sliders.map((a) => a.name));
+  const ranges = Object.fromEntries(state.scenario.sliders.map((a) => [a.name, a]));
+  state.overrides = {};
+  for (const [key, value] of Object.entries((wanted && wanted.overrides) || {})) {
+    if (known.has(key) && value >= ranges[key].low && value <= ranges[key].high) state.overrides[key] = value;
+  }
+  const stresses = new Set(state.scenario.stresses.map((s) => s.id));
+  state.stress = {};
+  for (const [key, value] of Object.entries((wanted && wanted.stress) || {})) {
+    if (stresses.has(key)) state.stress[key] = value;
+  }
+  state.hidden = new Set(wanted ? [...wanted.hidden] : []);
+  $("scenario-title").textContent = state.scenario.title + " (evidence as of " + state.scenario.as_of + ")";
+  buildSliders();
+  buildStresses();
+  buildOptions();
+}
+
+// --- asking and showing ---------------------------------------------------------------
+
+function schedule() {
+  writeQuery();
+  clearTimeout(timer);
+  timer = setTimeout(assess, 250);
+}
+
+let lastResult = null;
+
+async function assess() {
+  if (pending) pending.abort();
+  const controller = new AbortController();
+  pending = controller;
+  const body = {
+    scenario: state.scenario.name,
+    overrides: state.overrides,
+    stress: state.stress,
+    samples: state.samples,
+    seed: state.seed,
+  };
+  $("status").textContent = "Computing over " + state.samples.toLocaleString("en") + " futures…";
+  document.body.classList.add("busy");
+  try {
+    const result = await api("api/assess", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+      signal: controller.signal,
+    });
+    if (pending !== controller) return;
+    lastResult = result;
+    render(result);
+    const took = result.elapsed_ms ? " in " + Math.round(result.elapsed_ms) + " ms" : " (cached)";
+    $("status").textContent =
+      result.samples.toLocaleString("en") + " futures, seed " + result.seed + took + ".";
+  } catch (error) {
+    if (error.name === "AbortError") return;
+    if (error.status === 503) {
+      $("status").textContent = "The server is busy; trying again…";
+      timer = setTimeout(assess, 1000 * (error.retryAfter || 2));
+      return;
+    }
+    $("status").textContent = "Error: " + error.message;
+  } finally {
+    if (pending === controller) {
+      pending = null;
+      document.body.classList.remove("busy");
+    }
+  }
+}
+
+const COLUMNS = [
+  // [field, heading, unit, digits, signed]
+  ["holds_europe_first", (r) => "Holds " + r.first_year, "probability", 3, false],
+  ["holds_europe", (r) => "Holds " + r.first_year + "–" + r.last_year, "probability", 3, false],
+  ["change_vs_status_quo", () => "Change vs status quo", "probability", 3, true],
+  ["fails_europe", (r) => "Fails per crisis " + r.last_year, "share", 3, false],
+  ["holds_ukraine", (r) => "Ukraine: holds to " + r.last_year, "probability", 3, false],
+  ["npv_eur_bn", () => "Net present cost", "EUR bn", 0, false],
+  ["proliferation", () => "Proliferation risk", "index 0–1", 2, false],
+];
+
+function shownRows(result) {
+  return result.options.filter((row) => !state.hidden.has(row.option));
+}
+
+function render(result) {
+  const rows = shownRows(result);
+  const head = document.createElement("tr");
+  const first = document.createElement("th");
+  first.scope = "col";
+  first.textContent = "Option";
+  head.append(first);
+  for (const [field, heading, unit] of COLUMNS) {
+    const th = document.createElement("th");
+    th.scope = "col";
+    th.innerHTML = "";
+    const title = document.createElement("span");
+    title.textContent = heading(result);
+    const small = document.createElement("small");
+    small.textContent = unit;
+    th.append(title, document.createElement("br"), small);
+    const definition = result.definitions[field];
+    if (definition) th.title = definition;
+    head.append(th);
+  }
+  $("headline").tHead.replaceChildren(head);
+  const body = [];
+  for (const row of rows) {
+    const tr = document.createElement("tr");
+    const th = document.createElement("th");
+    th.scope = "row";
+    th.textContent = row.name || row.option;
+    tr.append(th);
+    for (const [field, , , digits, signed] of COLUMNS) {
+      const td = document.createElement("td");
+      td.dataset.option = row.option;
+      td.dataset.field = field;
+      td.dataset.value = String(row[field]);
+      const sign = (v) => (signed && v > 0 ? "+" : "");
+      const main = document.createElement("span");
+      main.textContent = sign(row[field]) + fmt(row[field], digits);
+      const spread = document.createElement("small");
+      spread.textContent =
+        sign(row[field + "_p10"]) + fmt(row[field + "_p10"], digits) + " to " +
+        sign(row[field + "_p90"]) + fmt(row[field + "_p90"], digits);
+      td.append(main, document.createElement("br"), spread);
+      tr.append(td);
+    }
+    body.push(tr);
+  }
+  $("headline").tBodies[0].replaceChildren(...body);
+  const dl = $("definitions");
+  dl.replaceChildren();
+  for (const [term, text] of Object.entries(result.definitions)) {
+    const dt = document.createElement("dt");
+    dt.textContent = term;
+    const dd = document.createElement("dd");
+    dd.textContent = text;
+    dl.append(dt, dd);
+  }
+  drawCharts(result, rows);
+}
+
+function drawCharts(result, rows) {
+  if (!window.Plotly) return;
+  const names = rows.map((r) => r.name || r.option);
+  const mean = rows.map((r) => r.holds_europe);
+  const config = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["sendDataToCloud"] };
+  const font = { family: "system-ui, sans-serif", size: 13 };
+  window.Plotly.react(
+    "chart",
+    [
+      {
+        type: "bar",
+        orientation: "h",
+        y: names,
+        x: mean,
+        marker: { color: "#2f5d8a" },
+        error_x: {
+          type: "data",
+          symmetric: false,
+          array: rows.map((r) => r.holds_europe_p90 - r.holds_europe),
+          arrayminus: rows.map((r) => r.holds_europe - r.holds_europe_p10),
+          color: "#111",
+        },
+        hovertemplate: "%{y}: %{x:.3f}<extra></extra>",
+      },
+    ],
+    {
+      font,
+      margin: { l: 10, r: 10, t: 10, b: 40 },
+      xaxis: { range: [0, 1], title: { text: "holds " + result.first_year + "–" + result.last_year + " (10th–90th percentile)" } },
+      yaxis: { automargin: true, autorange: "reversed" },
+      height: 60 + 44 * rows.length,
+    },
+    config,
+  );
+  const central = result.central;
+  window.Plotly.react(
+    "central",
+    rows.map((r) => ({
+      type: "scatter",
+      mode: "lines",
+      name: r.name || r.option,
+      x: central.years,
+      y: central.holds_europe[r.option],
+    })),
+    {
+      font,
+      margin: { l: 50, r: 10, t: 10, b: 40 },
+      yaxis: { range: [0, 1], title: { text: "holds through the year" } },
+      legend: { orientation: "h", y: -0.25 },
+      height: 360,
+    },
+    config,
+  );
+}
+
+// --- start ----------------------------------------------------------------------------
+
+async function start() {
+  const wanted = readQuery();
+  state.samples = [500, 2000, 10000].includes(wanted.samples) ? wanted.samples : 500;
+  state.seed = Number.isInteger(wanted.seed) && wanted.seed >= 0 ? wanted.seed : 2026;
+  $("samples").value = String(state.samples);
+  $("seed").value = String(state.seed);
+  const list = await api("api/scenarios");
+  const select = $("scenario");
+  for (const s of list) {
+    const option = document.createElement("option");
+    option.value = s.name;
+    option.textContent = s.title;
+    select.append(option);
+  }
+  const name = list.some((s) => s.name === wanted.scenario) ? wanted.scenario : list[0].name;
+  select.value = name;
+  await loadScenario(name, wanted);
+  select.addEventListener("change", async () => {
+    await loadScenario(select.value, null);
+    schedule();
+  });
+  $("samples").addEventListener("change", () => {
+    state.samples = Number($("samples").value);
+    schedule();
+  });
+  $("seed").addEventListener("change", () => {
+    const seed = Number($("seed").value);
+    if (Number.isInteger(seed) && seed >= 0) {
+      state.seed = seed;
+      schedule();
+    }
+  });
+  $("reset").addEventListener("click", async () => {
+    await loadScenario(state.scenario.name, null);
+    schedule();
+  });
+  writeQuery();
+  await assess();
+}
+
+start().catch((error) => {
+  $("status").textContent = "Error: " + error.message;
+});

@@ -1,0 +1,150 @@
+"""``umbrella serve`` for real: the command starts a server that answers on loopback, and the
+page in Chromium follows a slider with the numbers of ``POST /api/assess``, all on loopback.
+
+The browser part needs Chromium (Debian: ``apt-get install chromium``) and the ``playwright``
+package; where either is missing it is skipped, unless ``UMBRELLA_REQUIRE_BROWSER=1``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def _get(url: str) -> Any:
+    with urllib.request.urlopen(url, timeout=30) as response:
+        return json.loads(response.read())
+
+
+def _post(url: str, body: dict[str, Any]) -> Any:
+    request = urllib.request.Request(
+        url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return json.loads(response.read())
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    port = _free_port()
+    store = tmp_path_factory.mktemp("serve") / "runs"
+    env = {k: v for k, v in os.environ.items() if k != "UMBRELLA_TOKEN"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "umbrella", "serve", "--port", str(port), "--store", str(store)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                _get(url + "api/scenarios")
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        out, _ = process.communicate(timeout=20)
+        assert f"http://localhost:{port}/" in out  # the address to open, printed
+
+
+def test_the_command_serves_on_loopback(server: str) -> None:
+    names = [s["name"] for s in _get(server + "api/scenarios")]
+    assert names == ["europe-2026"]
+
+
+def test_the_command_refuses_bad_options() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "umbrella", "serve", "--port", "0"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert done.stderr.startswith("error: --port 0")
+
+
+def _chromium() -> str:
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        found = None
+    if found is None:
+        if os.environ.get("UMBRELLA_REQUIRE_BROWSER") == "1":
+            pytest.fail("Chromium and playwright are required here (UMBRELLA_REQUIRE_BROWSER=1)")
+        pytest.skip("needs Chromium and the playwright package")
+    return found
+
+
+def test_the_page_follows_a_slider(server: str) -> None:
+    chromium = _chromium()
+    from playwright.sync_api import sync_playwright
+
+    hosts: set[str] = set()
+    errors: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=chromium,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+        )
+        try:
+            page = browser.new_page(viewport={"width": 360, "height": 800})
+            page.on("request", lambda request: hosts.add(urlsplit(request.url).hostname or ""))
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.goto(server)
+            cell = page.locator('td[data-option="status-quo"][data-field="holds_europe"]')
+            cell.wait_for(timeout=60_000)
+            before = cell.get_attribute("data-value")
+            slider = page.locator('input[data-assumption="crisis.rate_nato"]')
+            slider.focus()
+            for _ in range(10):
+                page.keyboard.press("ArrowRight")
+            page.wait_for_function(
+                "(before) => { const c = document.querySelector("
+                '\'td[data-option="status-quo"][data-field="holds_europe"]\');'
+                " return c && c.dataset.value !== before && "
+                "!document.body.classList.contains('busy'); }",
+                arg=before,
+                timeout=60_000,
+            )
+            after = float(cell.get_attribute("data-value") or "nan")
+            value = float(slider.input_value())
+            assert f"set.crisis.rate_nato={value:g}" in page.url  # the what-if is its address
+            # The page has no horizontal scroll at a phone's width.
+            assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        finally:
+            browser.close()
+    expected = _post(
+        server + "api/assess", {"overrides": {"crisis.rate_nato": value}, "samples": 500}
+    )
+    assert after == expected["options"][0]["holds_europe"]
+    assert after != float(before or "nan")
+    assert hosts <= {"127.0.0.1", "localhost"}, hosts
+    assert not errors, errors
