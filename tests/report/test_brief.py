@@ -29,7 +29,16 @@ def test_the_brief_writes_html_markdown_charts_and_data(brief: Brief) -> None:
     html = (folder / "brief.html").read_text(encoding="utf-8")
     markdown = (folder / "brief.md").read_text(encoding="utf-8")
     charts = sorted(p.stem for p in (folder / "charts").glob("*.png"))
-    assert charts == ["drivers", "forces", "map", "options", "trust", "ukraine"]
+    assert charts == [
+        "drivers",
+        "forces",
+        "holds-by-year",
+        "map",
+        "options",
+        "trust",
+        "ukraine",
+        "value-per-eur",
+    ]
     for chart in charts:
         assert (folder / "data" / f"{chart}.csv").stat().st_size > 0
         assert f"](charts/{chart}.png)" in markdown

@@ -29,7 +29,16 @@ from umbrella.report.build import SECTIONS
 
 ARTIFACTS = Path(__file__).parents[2] / "test-artifacts"
 AXE = Path(__file__).parent / "assets" / "axe.min.js"
-CHARTS = ("forces", "trust", "ukraine", "options", "map", "drivers")
+CHARTS = (
+    "forces",
+    "trust",
+    "ukraine",
+    "options",
+    "map",
+    "holds-by-year",
+    "value-per-eur",
+    "drivers",
+)
 #: (width, height) of the viewports: a small phone, a laptop, a desktop.
 SCREENS = ((360, 800), (1280, 800), (1920, 1080))
 BLOCKING = ("serious", "critical")

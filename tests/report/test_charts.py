@@ -1,6 +1,7 @@
 """The charts of the brief: shape, offline HTML, PNG, CSV, and known answers for what a
 reader sees: bars proportional to values, years without separators, one palette, a text
-alternative for every chart, a map that compares options in the same year."""
+alternative for every chart, a map that compares options in the same year, and every word
+of a chart in the brief's language."""
 
 from __future__ import annotations
 
@@ -15,12 +16,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
 from umbrella.report import charts as ch
 from umbrella.report.charts import Chart
+from umbrella.report.locale import Language, language
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -156,6 +159,31 @@ def indices(n: int = 15) -> pd.DataFrame:
     )
 
 
+def value() -> pd.DataFrame:
+    """Points per EUR bn of three options, listed worst first."""
+    return pd.DataFrame(
+        {
+            "option": ["European pillar", "Nuclear sharing", "Coordination"],
+            "change_points": [1.5, 4.2, 2.4],
+            "cost_eur_bn": [30.0, 21.0, 4.8],
+            "points_per_eur_bn": [0.05, 0.2, 0.5],
+            "low": [0.01, 0.05, 0.1],
+            "high": [0.12, 0.45, 1.3],
+        }
+    )
+
+
+def by_year() -> pd.DataFrame:
+    """Three options from 2026 to 2040, the status quo first; the others gain 0.2 and 0.4
+    points a year on it."""
+    rows = []
+    for o, option in enumerate(("Status quo", "European pillar", "Nuclear sharing")):
+        for year in range(2026, 2041):
+            mean = 0.95 - 0.015 * (year - 2026) + 0.002 * o * (year - 2026)
+            rows.append((year, option, mean, mean - 0.05, mean + 0.05))
+    return pd.DataFrame(rows, columns=["year", "option", "holds_mean", "holds_low", "holds_high"])
+
+
 def build_forces() -> Chart:
     return ch.forces_chart(forces())
 
@@ -180,6 +208,14 @@ def build_drivers() -> Chart:
     return ch.sobol_chart(indices())
 
 
+def build_value() -> Chart:
+    return ch.value_chart(value())
+
+
+def build_holds() -> Chart:
+    return ch.holds_chart(by_year(), near=(2026, 2030))
+
+
 # id, builder, columns of data, trace types in order
 CASES: list[tuple[str, Callable[[], Chart], list[str], list[str]]] = [
     ("forces", build_forces, ["state", "stockpile", "low", "high"], ["bar"]),
@@ -198,6 +234,18 @@ CASES: list[tuple[str, Callable[[], Chart], list[str], list[str]]] = [
         ["uncertainty", "label", "S1", "S1_conf", "ST", "ST_conf"],
         ["bar", "bar"],
     ),
+    (
+        "value-per-eur",
+        build_value,
+        ["option", "change_points", "cost_eur_bn", "points_per_eur_bn", "low", "high"],
+        ["bar", "scatter"],  # the bars, then every whisker in one trace
+    ),
+    (
+        "holds-by-year",
+        build_holds,
+        ["year", "option", "holds_mean", "holds_low", "holds_high"],
+        ["scatter"] * 3,
+    ),
 ]
 IDS = [case[0] for case in CASES]
 
@@ -215,6 +263,8 @@ INPUTS: dict[str, tuple[Callable[[pd.DataFrame], Chart], Callable[[], pd.DataFra
     "options": (ch.options_chart, options, "high"),
     "map": (ch.map_chart, tiles, "value"),
     "drivers": (ch.sobol_chart, indices, "ST_conf"),
+    "value-per-eur": (ch.value_chart, value, "high"),
+    "holds-by-year": (ch.holds_chart, by_year, "holds_high"),
 }
 NEUTRAL = {ch.INK, ch.MUTED, ch.FAINT}
 #: A year printed with a thousands separator, as "2,026".
@@ -603,13 +653,14 @@ def _row_layout(chart: Chart) -> tuple[float, list[tuple[float, float]], list[tu
         assert lines <= ch.ROW_LABEL_LINES
         spans.append((a.y, a.y + lines * ch.ROW_LABEL_LINE / pitch))
     bars = []
+    traces = [t for t in web.data if t.type == "bar"]
     for row in range(rows):
-        ends = [(float(t.y[row]) - t.width / 2, float(t.y[row]) + t.width / 2) for t in web.data]
+        ends = [(float(t.y[row]) - t.width / 2, float(t.y[row]) + t.width / 2) for t in traces]
         bars.append((min(e[0] for e in ends), max(e[1] for e in ends)))
     return pitch, spans, bars
 
 
-@pytest.mark.parametrize("name", ["forces", "options", "drivers"])
+@pytest.mark.parametrize("name", ["forces", "options", "drivers", "value-per-eur"])
 def test_row_labels_stay_clear_of_bars(built: dict[str, Chart], name: str) -> None:
     """Each label sits above its own bars, below the bars of the row above: none overlap."""
     pitch, labels, bars = _row_layout(built[name])
@@ -763,6 +814,224 @@ def test_sobol_png_labels_do_not_overlap() -> None:
     assert len(boxes) == 12
     for upper, lower in itertools.pairwise(sorted(boxes, key=lambda b: -b.y1)):
         assert lower.y1 <= upper.y0 + 0.5
+
+
+# --- value for money --------------------------------------------------------------------
+
+
+def _whiskers(chart: Chart) -> list[tuple[float, float]]:
+    """Each row's whisker on the page, as (from, to), top row first."""
+    trace = next(t for t in chart.figure.data if t.type == "scatter")
+    x, y = list(trace.x), list(trace.y)
+    assert x[2::3] == [None] * len(chart.data)  # one segment a row, apart from the next
+    assert y[0::3] == y[1::3]  # level
+    return list(zip(x[0::3], x[1::3], strict=True))
+
+
+def test_value_best_first_on_a_linear_axis_from_zero(built: dict[str, Chart]) -> None:
+    chart = built["value-per-eur"]
+    assert list(chart.data["option"]) == ["Coordination", "Nuclear sharing", "European pillar"]
+    bar = chart.figure.data[0]
+    assert bar.base is None
+    np.testing.assert_allclose(bar.x, [0.5, 0.2, 0.05])
+    axis = chart.figure.layout.xaxis
+    assert axis.type == "linear"
+    assert axis.range[0] == 0
+    assert axis.range[1] > 1.3  # the longest whisker, and room for its number
+    assert "per EUR bn" in axis.title.text
+    labels = [a.text for a in chart.figure.layout.annotations]
+    assert labels[:3] == ["0.50", "0.20", "0.05"]  # beside each bar
+    assert labels[3:] == list(chart.data["option"])  # above each row
+    # The whiskers are the range as given, the 10th-90th percentile of the ratio.
+    assert _whiskers(chart) == [(0.1, 1.3), (0.05, 0.45), (0.01, 0.12)]
+    assert "Coordination 0.50 (0.10 to 1.30)" in chart.alt
+    assert "ratio of the means" in chart.alt
+    assert "0.50 points per EUR bn" in bar.hovertext[0]
+    assert "+2.4 points for EUR 4.8 bn" in bar.hovertext[0]
+
+
+def test_value_bar_lengths_are_proportional(built: dict[str, Chart]) -> None:
+    """0.5 and 0.05 points per EUR bn: the bar is ten times as long, on the PNG too."""
+    ax = built["value-per-eur"].draw_png().axes[0]
+    assert ax.get_xscale() == "linear"
+    assert ax.get_xlim()[0] == 0
+    bars = [p for p in ax.patches if isinstance(p, Rectangle)]
+    assert [b.get_x() for b in bars] == [0.0, 0.0, 0.0]
+    widths = [b.get_window_extent().width for b in bars]
+    assert widths[0] / widths[2] == pytest.approx(10.0, rel=0.01)
+    assert widths[0] / widths[1] == pytest.approx(2.5, rel=0.01)
+    (whiskers,) = [c for c in ax.collections if isinstance(c, LineCollection)]
+    ends = [tuple(float(x) for x in segment[:, 0]) for segment in whiskers.get_segments()]
+    assert ends == [(0.1, 1.3), (0.05, 0.45), (0.01, 0.12)]
+    texts = {t.get_text() for t in ax.texts}
+    assert {"0.50", "0.20", "0.05"} <= texts
+
+
+def test_value_range_apart_from_the_ratio_and_below_zero() -> None:
+    """A ratio of means outside its future-by-future range keeps the range as given; an
+    option that loses deterrence for its money draws below zero, and the axis spans it."""
+    frame = value()
+    frame.loc[2, ["points_per_eur_bn", "low", "high"]] = [0.5, 0.6, 1.3]
+    frame.loc[0, ["change_points", "points_per_eur_bn", "low", "high"]] = [-1.5, -0.05, -0.2, 0.1]
+    chart = ch.value_chart(frame)
+    assert list(chart.data["option"]) == ["Coordination", "Nuclear sharing", "European pillar"]
+    assert _whiskers(chart) == [(0.6, 1.3), (0.05, 0.45), (-0.2, 0.1)]
+    bar = chart.figure.data[0]
+    assert list(bar.marker.color) == [ch.POSITIVE, ch.POSITIVE, ch.NEGATIVE]
+    axis = chart.figure.layout.xaxis
+    assert axis.range[0] < -0.2  # the negative bar, its whisker and its number
+    (zero,) = chart.figure.layout.shapes
+    assert zero.x0 == zero.x1 == 0
+    number = chart.figure.layout.annotations[2]
+    assert (number.text, number.xanchor, number.x) == ("−0.05", "right", -0.2)
+    assert "European pillar −0.05 (−0.20 to 0.10)" in chart.alt
+    ax = chart.draw_png().axes[0]
+    assert ax.get_xlim()[0] < -0.2
+    bars = [p for p in ax.patches if isinstance(p, Rectangle)]
+    assert bars[2].get_width() == pytest.approx(-0.05)
+
+
+def test_value_options_without_a_ratio_are_left_out() -> None:
+    frame = value()
+    frame.loc[1, "points_per_eur_bn"] = np.nan  # costs no more than the status quo
+    chart = ch.value_chart(frame)
+    assert list(chart.data["option"]) == ["Coordination", "European pillar"]
+    assert "NaN" not in chart.figure.to_json()
+
+
+# --- deterrence by year -----------------------------------------------------------------
+
+
+def test_holds_years_print_without_separator(built: dict[str, Chart]) -> None:
+    chart = built["holds-by-year"]
+    fig = chart.figure
+    assert fig.layout.xaxis.tickformat == "d"
+    assert fig.layout.xaxis.hoverformat == "d"
+    assert all("%{x:d}" in t.hovertemplate for t in fig.data)
+    assert fig.layout.yaxis.tickformat == ".0%"
+    ticks = [t.get_text() for t in chart.draw_png().axes[0].get_xticklabels() if t.get_text()]
+    assert ticks
+    assert all(re.fullmatch(r"20\d\d", t) for t in ticks), ticks
+    assert "from 2026 through each year to 2040" in chart.alt
+
+
+def test_holds_near_window_is_shaded_and_labelled(built: dict[str, Chart]) -> None:
+    chart = built["holds-by-year"]
+    (window,) = chart.figure.layout.shapes
+    assert window.type == "rect"
+    assert (window.x0, window.x1) == (2026, 2030)
+    assert (window.yref, window.y0, window.y1) == ("paper", 0, 1)
+    assert window.layer == "below"
+    (label,) = chart.figure.layout.annotations
+    assert label.text == "Near window 2026–2030"
+    assert label.x == 2026
+    assert "The near window, 2026–2030, is shaded." in chart.alt
+    ax = chart.draw_png().axes[0]
+    (shade,) = [p for p in ax.patches if isinstance(p, Rectangle)]
+    assert (shade.get_x(), shade.get_x() + shade.get_width()) == (2026, 2030)
+    assert "Near window 2026–2030" in [t.get_text() for t in ax.texts]
+
+
+def test_holds_window_outside_the_years_is_cut_or_left_out() -> None:
+    late = ch.holds_chart(by_year(), near=(2038, 2045))
+    (window,) = late.figure.layout.shapes
+    assert (window.x0, window.x1) == (2038, 2040)
+    assert not ch.holds_chart(by_year(), near=(2041, 2045)).figure.layout.shapes
+    assert not ch.holds_chart(by_year()).figure.layout.shapes
+
+
+def test_holds_status_quo_first_and_drawn_on_top(built: dict[str, Chart]) -> None:
+    chart = built["holds-by-year"]
+    traces = list(chart.figure.data)
+    legend = sorted(traces, key=lambda t: t.legendrank)
+    assert [t.name for t in legend] == ["Status quo", "European pillar", "Nuclear sharing"]
+    status_quo = legend[0]
+    assert traces[-1] is status_quo  # drawn last, over an option that changes nothing
+    assert status_quo.line.color == ch.INK
+    assert status_quo.line.dash == "dash"
+    assert [t.line.color for t in legend[1:]] == list(ch.PALETTE[:2])
+    np.testing.assert_allclose(status_quo.y, by_year()["holds_mean"][:15])
+    figure = chart.draw_png()
+    (legend_png,) = figure.legends
+    assert legend_png.get_texts()[0].get_text() == "Status quo"
+    assert "In 2026 the status quo stands at 95%" in chart.alt
+    assert "in 2040, highest first: Nuclear sharing 80%; European pillar 77%; Status quo 74%" in (
+        chart.alt
+    )
+
+
+# --- language ---------------------------------------------------------------------------
+
+
+def _in(lang: Language) -> dict[str, Callable[[], Chart]]:
+    """The builders of :data:`CASES`, in ``lang``."""
+    return {
+        "forces": lambda: ch.forces_chart(forces(), lang=lang),
+        "trust": lambda: ch.trust_chart(trust(), events(), lang=lang),
+        "ukraine": lambda: ch.ukraine_chart(support(), lang=lang),
+        "options": lambda: ch.options_chart(options(), lang=lang),
+        "map": lambda: ch.map_chart(tiles(), lang=lang),
+        "drivers": lambda: ch.sobol_chart(indices(), lang=lang),
+        "value-per-eur": lambda: ch.value_chart(value(), lang=lang),
+        "holds-by-year": lambda: ch.holds_chart(by_year(), near=(2026, 2030), lang=lang),
+    }
+
+
+def test_english_is_the_default_language(built: dict[str, Chart]) -> None:
+    for name, build in _in(language("en")).items():
+        chart = build()
+        assert (chart.title, chart.alt) == (built[name].title, built[name].alt)
+        assert chart.html() == built[name].html()
+        assert '"locale"' not in chart.html()
+
+
+@pytest.mark.parametrize("name", IDS)
+def test_charts_speak_the_brief_s_language(built: dict[str, Chart], name: str) -> None:
+    """In Ukrainian a chart's title, axes and text alternative are Ukrainian, its numbers
+    take a decimal comma, and its table is the English one's."""
+    english = built[name]
+    uk = language("uk")
+    chart = _in(uk)[name]()
+    assert chart.lang is uk
+    assert chart.title != english.title
+    assert re.search("[\u0400-\u04ff]", chart.title)
+    assert re.search("[\u0400-\u04ff]", chart.alt)
+    assert chart.alt != english.alt
+    pd.testing.assert_frame_equal(chart.data, english.data)
+    html = chart.html()
+    assert '"locale": "uk"' in html
+    assert '"decimal": ","' in html
+    layout = chart.figure.layout
+    for axis in (layout.xaxis, layout.yaxis):
+        if axis.title.text:
+            assert re.search("[\u0400-\u04ff]", axis.title.text), axis.title.text
+    # The English numbers of the PNG's axes ("0.2") take the language's comma ("0,2").
+    figure = chart.draw_png()
+    ticks = " ".join(t.get_text() for ax in figure.axes for t in ax.get_xticklabels())
+    ticks += " ".join(t.get_text() for ax in figure.axes for t in ax.get_yticklabels())
+    assert not re.search(r"\d\.\d", ticks), ticks
+    assert not re.search(r"\d\.\d", chart.alt), chart.alt
+
+
+def test_ukrainian_numbers_and_names_in_charts() -> None:
+    uk = language("uk")
+    chart = ch.options_chart(options(), lang=uk)
+    assert "−6,0 (від −9,5 до −2,0)" in chart.alt
+    names = {"Russia": "Росія", "United States": "Сполучені Штати"}
+    forces_uk = ch.forces_chart(forces(), lang=uk, names=names)
+    assert "Росія 5\u00a0580 (за джерелами від 4\u00a0300 до 5\u00a0900)" in forces_uk.alt
+    assert [a.text for a in forces_uk.figure.layout.annotations][4] == "Росія"
+    assert forces_uk.data["state"].iloc[0] == "Russia"  # the table stays as given
+    value_uk = ch.value_chart(value(), lang=uk)
+    assert [a.text for a in value_uk.figure.layout.annotations][:3] == ["0,50", "0,20", "0,05"]
+    assert "+2,4 в. п. за 4,8 млрд євро" in value_uk.figure.data[0].hovertext[0]
+    holds_uk = ch.holds_chart(by_year(), near=(2026, 2030), lang=uk)
+    assert holds_uk.figure.layout.annotations[0].text == "Найближче вікно 2026–2030"
+    map_uk = ch.map_chart(tiles(), lang=uk)
+    assert map_uk.selector is not None
+    assert map_uk.selector.label == "Варіант на нижній мапі:"
+    # The month the trust chart ends in, as Ukrainian names it.
+    assert "грудень 2024" in ch.trust_chart(trust(), events(), lang=uk).alt
 
 
 def test_chart_without_painter(tmp_path: Path) -> None:

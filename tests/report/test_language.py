@@ -103,6 +103,46 @@ def test_the_ukrainian_brief_is_in_ukrainian(briefs: dict[str, Brief]) -> None:
     assert "вірогідність стримування" in briefs["uk"].conclusion[0]
 
 
+def test_the_charts_are_in_ukrainian(briefs: dict[str, Brief]) -> None:
+    """Every chart's title, text alternative and caption, and the words around the charts
+    on the page, are Ukrainian: none of the English brief's is left."""
+    english = {kind: _text(briefs["en"], kind) for kind in ("md", "html")}
+    ukrainian = {kind: _text(briefs["uk"], kind) for kind in ("md", "html")}
+    everything = ukrainian["md"] + ukrainian["html"]
+    titles = {
+        code: _chart_titles(text["html"]) for code, text in (("en", english), ("uk", ukrainian))
+    }
+    assert len(titles["en"]) == len(titles["uk"]) >= 8
+    for title in titles["en"]:
+        assert title not in everything, title
+    assert all(re.search("[\u0400-\u04ff]", title) for title in titles["uk"]), titles["uk"]
+    charts = {code: _charts(text["md"]) for code, text in (("en", english), ("uk", ukrainian))}
+    assert len(charts["en"]) == len(charts["uk"]) == len(titles["en"])
+    for (alt, caption), (uk_alt, uk_caption) in zip(charts["en"], charts["uk"], strict=True):
+        assert alt not in everything, alt
+        assert caption not in everything, caption
+        assert re.search("[\u0400-\u04ff]{4}", uk_alt), uk_alt
+        assert re.search("[\u0400-\u04ff]{4}", uk_caption), uk_caption
+    # The words the page puts around the charts and tables.
+    html = ukrainian["html"]
+    assert " Data: <a" not in html  # plotly.js has "Data:" of its own
+    assert f'{language("uk").gettext("Data:")} <a href="data/' in html
+    assert "Option in the lower map" not in html
+    assert 'aria-label="Table; scrolls' not in html
+    # The interactive charts write their numbers and months the Ukrainian way.
+    assert html.count('"locale": "uk"') == len(titles["uk"])
+    assert '"showSendToCloud": false, "locale"' not in english["html"]
+
+
+def _chart_titles(html: str) -> list[str]:
+    return re.findall(r'<h3 class="chart-title" id="title-[^"]+">([^<]+)</h3>', html)
+
+
+def _charts(markdown: str) -> list[tuple[str, str]]:
+    """Each chart's text alternative and caption, as the Markdown brief prints them."""
+    return re.findall(r"^!\[(.+)\]\(charts/[^)]+\)\n\n\*(.+)\* \S+ \[data/", markdown, re.M)
+
+
 def test_ukrainian_numbers_dates_and_plurals(briefs: dict[str, Brief]) -> None:
     markdown = _text(briefs["uk"], "md")
     nbsp = "\u00a0"
@@ -282,20 +322,15 @@ def _from_code(message: Message) -> bool:
 
 
 def _prose(markdown: str) -> str:
-    """The brief's own words: without the chart titles and captions (still in English), the
-    quotations, the bibliography and the references, which keep their original language."""
+    """The brief's own words, its charts' text alternatives and captions among them: without
+    the quotations, the bibliography and the references, which keep their original
+    language."""
     lines = []
-    caption = False
     for line in markdown.splitlines():
         if line.startswith("!["):
-            caption = True
-            continue
-        if caption and line.startswith("*"):
-            caption = False
-            continue
-        if line.startswith(("> ", "- [", "[")):
-            continue
-        lines.append(line)
+            lines.append(line[2 : line.rindex("](charts/")])  # without the image's address
+        elif not line.startswith(("> ", "- [", "[")):
+            lines.append(line)
     return "\n".join(lines)
 
 

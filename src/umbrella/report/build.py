@@ -34,7 +34,7 @@ from umbrella.explore.sampling import uncertainties
 from umbrella.model.scenario import Scenario, load_scenario
 from umbrella.report import DEFAULT_SAMPLES, DEFAULT_SEED, FORMATS, reader
 from umbrella.report import charts as ch
-from umbrella.report.findings import Findings, findings, spread
+from umbrella.report.findings import NEAR_WINDOW, Findings, findings, spread
 from umbrella.report.locale import ENGLISH, FINDINGS_TEXTS, N_, Language, language
 from umbrella.report.narrative import bottom_line, conclusion
 from umbrella.report.numbers import dollars, estimate, money, number, percent, points
@@ -179,7 +179,7 @@ def _write(
     lang: Language = ENGLISH,
 ) -> dict[str, Path]:
     (folder / "data").mkdir()
-    charts = _charts(found)
+    charts = {key: draw(lang) for key, draw in _charts(found).items()}
     sections = _sections(found, words, charts, lang)
     files: dict[str, Path] = {}
     for chart in charts.values():
@@ -217,9 +217,14 @@ def _write(
     return files
 
 
-def _charts(found: Findings) -> dict[str, Any]:
+def _charts(found: Findings) -> dict[str, Callable[[Language], ch.Chart]]:
+    """The brief's charts by id, each as the function that draws it in a language: the
+    tables behind them are gathered here, the same in every language."""
     o = found.options
     forces = found.forces.rename(columns={"stockpile_low": "low", "stockpile_high": "high"})
+    forces = forces[["state", "stockpile", "low", "high"]]
+    trust = found.trust[["month", "guarantor", "view", "mean", "low", "high"]]
+    events = found.events[["date", "label", "major"]]
     options = pd.DataFrame(
         {
             "option": o["name"],
@@ -232,21 +237,46 @@ def _charts(found: Findings) -> dict[str, Any]:
         ["year", "option", "total", "low", "high"]
     ]
     tiles = found.tiles.assign(option=found.tiles["option_name"])
-    return {
-        "forces": ch.forces_chart(forces[["state", "stockpile", "low", "high"]]),
-        "trust": ch.trust_chart(
-            found.trust[["month", "guarantor", "view", "mean", "low", "high"]],
-            found.events[["date", "label", "major"]],
-        ),
-        "ukraine": ch.ukraine_chart(ukraine),
-        "options": ch.options_chart(options),
-        "map": ch.map_chart(
-            tiles[["iso3", "name", "option", "year", "value"]], focus=found.name(found.leading)
-        ),
-        "drivers": ch.sobol_chart(
-            found.sobol[["uncertainty", "label", "S1", "S1_conf", "ST", "ST_conf"]]
-        ),
+    tiles = tiles[["iso3", "name", "option", "year", "value"]]
+    v = found.value
+    value = pd.DataFrame(
+        {
+            "option": v["name"],
+            "change_points": v["change_points"],
+            "cost_eur_bn": v["cost_eur_bn"],
+            "points_per_eur_bn": v["points_per_eur_bn"],
+            "low": v["points_per_eur_bn_low"],
+            "high": v["points_per_eur_bn_high"],
+        }
+    )
+    by_year = found.by_year.assign(option=found.by_year["name"])[
+        ["year", "option", "holds_mean", "holds_low", "holds_high"]
+    ]
+    sobol = found.sobol[["uncertainty", "label", "S1", "S1_conf", "ST", "ST_conf"]]
+    leading = found.name(found.leading)
+
+    def states(lang: Language) -> dict[str, str]:
+        """The states by the names the tables hold, as ``lang`` names them."""
+        return {
+            str(name): lang.country(str(code), str(name))
+            for table, column in ((found.forces, "state"), (found.trust, "guarantor"))
+            for code, name in zip(table["iso3"], table[column], strict=True)
+        }
+
+    charts: dict[str, Callable[[Language], ch.Chart]] = {
+        "forces": lambda lang: ch.forces_chart(forces, lang=lang, names=states(lang)),
+        "trust": lambda lang: ch.trust_chart(trust, events, lang=lang, names=states(lang)),
+        "ukraine": lambda lang: ch.ukraine_chart(ukraine, lang=lang),
+        "options": lambda lang: ch.options_chart(options, lang=lang),
+        "holds-by-year": lambda lang: ch.holds_chart(by_year, near=NEAR_WINDOW, lang=lang),
+        "map": lambda lang: ch.map_chart(tiles, focus=leading, lang=lang),
+        "drivers": lambda lang: ch.sobol_chart(sobol, lang=lang),
     }
+    # An option that costs no more than the status quo has no ratio: where none has one,
+    # there is nothing to draw.
+    if not value.dropna().empty:
+        charts["value-per-eur"] = lambda lang: ch.value_chart(value, lang=lang)
+    return charts
 
 
 def _protected(
@@ -371,33 +401,74 @@ def _label(group: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _captions(found: Findings) -> dict[str, str]:
+def _captions(found: Findings, lang: Language = ENGLISH) -> dict[str, str]:
+    _ = lang.gettext
     run = found.run_mark
     forces = found.cite(*[s for sources in found.forces["sources"] for s in sources][:4])
     scenario = found.run.scenario
     start, horizon = scenario.start_year, scenario.horizon
-    leading = found.name(found.leading)
+    leading = lang.text(found.name(found.leading))
+    futures = int(found.by_year["futures"].iloc[0]) if len(found.by_year) else 0
+    # The levels are placeholders, not in the messages: gettext would read "90% c" as a
+    # C format.
     return {
-        "forces": "Estimated warhead stockpiles on a linear scale from zero, so that bars "
-        f"compare as the stockpiles do, with the range where sources differ {forces}.",
-        "trust": "Perceived reliability of each guarantor, month by month, seen from European "
-        "capitals (solid, with its 90% credible band) and from Kyiv (dashed), at the central "
-        f"assumptions; vertical lines mark the events of the timeline {run}.",
-        "ukraine": "Support to Ukraine under each option, EUR bn a year: mean and 10th–90th "
-        f"percentile over the detailed futures {run}.",
-        "options": "Change in the probability that deterrence holds Europe-wide from the "
-        "first year through the horizon, against the status quo, percentage points, mean and "
-        f"10th–90th percentile {run}.",
-        "map": f"Probability that deterrence holds for each state from {start} through "
-        f"{horizon}, mean over the detailed futures: under the status quo, and the change "
-        f"from it under {leading} in the same year, in percentage points (blue a gain, red "
-        "a loss, white none); on the web page the list above the map shows any option "
-        f"{run}.",
-        "drivers": "Sobol indices of the probability that deterrence holds Europe-wide "
-        "through the horizon under the leading option: first order (alone) and total (with "
-        "interactions), with 95% confidence intervals. An index is a share of variance, "
-        "from 0 to 1: an estimate below 0 is sampling noise around 0, drawn at 0 with its "
-        f"interval cut there (the data file keeps the estimate) {run}.",
+        "forces": _(
+            "Estimated warhead stockpiles on a linear scale from zero, so that bars compare as "
+            "the stockpiles do, with the range where sources differ {cite}."
+        ).format(cite=forces),
+        # Translators: {level} is "90%", the level of the credible band.
+        "trust": _(
+            "Perceived reliability of each guarantor, month by month, seen from European "
+            "capitals (solid, with its {level} credible band) and from Kyiv (dashed), at the "
+            "central assumptions; vertical lines mark the events of the timeline {mark}."
+        ).format(level=percent(0.9, lang=lang), mark=run),
+        "ukraine": _(
+            "Support to Ukraine under each option, EUR bn a year: mean and 10th–90th "
+            "percentile over the detailed futures {mark}."
+        ).format(mark=run),
+        "options": _(
+            "Change in the probability that deterrence holds Europe-wide from the first year "
+            "through the horizon, against the status quo, percentage points, mean and "
+            "10th–90th percentile {mark}."
+        ).format(mark=run),
+        "holds-by-year": lang.ngettext(
+            "Probability that deterrence holds Europe-wide, by population, in every crisis from "
+            "{start} through each year, under each option: mean over {n} future of the run, on "
+            "which the full model is evaluated year by year. The shaded years {first}–{last} "
+            "are the near window, where decisions taken now can act {mark}.",
+            "Probability that deterrence holds Europe-wide, by population, in every crisis from "
+            "{start} through each year, under each option: mean over {n} futures of the run, on "
+            "which the full model is evaluated year by year. The shaded years {first}–{last} "
+            "are the near window, where decisions taken now can act {mark}.",
+            futures,
+        ).format(
+            start=start,
+            n=number(futures, 0, lang),
+            first=NEAR_WINDOW[0],
+            last=NEAR_WINDOW[1],
+            mark=run,
+        ),
+        "value-per-eur": _(
+            "What each option buys for its cost: the change in the probability that deterrence "
+            "holds through {horizon} against the status quo, in percentage points, per EUR bn "
+            "of present-value cost over the status quo, as the ratio of the means over the "
+            "futures; the whiskers span the 10th–90th percentile of the same ratio future by "
+            "future {mark}."
+        ).format(horizon=horizon, mark=run),
+        "map": _(
+            "Probability that deterrence holds for each state from {start} through {horizon}, "
+            "mean over the detailed futures: under the status quo, and the change from it "
+            "under {option} in the same year, in percentage points (blue a gain, red a loss, "
+            "white none); on the web page the list above the map shows any option {mark}."
+        ).format(start=start, horizon=horizon, option=leading, mark=run),
+        # Translators: {level} is "95%", the confidence level.
+        "drivers": _(
+            "Sobol indices of the probability that deterrence holds Europe-wide through the "
+            "horizon under the leading option: first order (alone) and total (with "
+            "interactions), with {level} confidence intervals. An index is a share of "
+            "variance, from 0 to 1: an estimate below 0 is sampling noise around 0, drawn at 0 "
+            "with its interval cut there (the data file keeps the estimate) {mark}."
+        ).format(level=percent(0.95, lang=lang), mark=run),
     }
 
 
@@ -405,7 +476,7 @@ _CHARTS_OF = {
     "center": ("forces",),
     "why-now": ("trust",),
     "ukraine": ("ukraine",),
-    "options": ("options", "map"),
+    "options": ("options", "map", "holds-by-year", "value-per-eur"),
     "drivers": ("drivers",),
 }
 
@@ -415,7 +486,7 @@ def _sections(
 ) -> list[dict[str, Any]]:
     env = _environment(lang.code)
     context = _context(found, words, lang)
-    captions = _captions(found)
+    captions = _captions(found, lang)
     sections: list[dict[str, Any]] = []
     for section_id, title in SECTIONS:
         markdown = env.get_template(f"{section_id}.md.j2").render(**context)
@@ -433,6 +504,7 @@ def _sections(
                         "html": charts[c].html(),
                     }
                     for c in _CHARTS_OF.get(section_id, ())
+                    if c in charts
                 ],
             }
         )

@@ -9,6 +9,11 @@ categories (:data:`PALETTE`), cividis for a level (:data:`SEQUENTIAL`) and a red
 centred on zero for a change (:data:`DIVERGING`). Bars start at zero on a linear axis, so
 that their lengths compare as the values do, and nothing in a chart loads from the network.
 
+Every builder takes the brief's :class:`~umbrella.report.locale.Language`: titles, axes,
+legends, hover labels and the text alternative come from its catalogue, and numbers are
+written as it writes them (:mod:`umbrella.report.numbers`). The table behind a chart stays as
+the findings hold it, the same in every language.
+
 >>> import pandas as pd
 >>> table = pd.DataFrame({"option": ["A", "B"], "change": [2.0, -1.0], "low": [0.5, -3.0],
 ...                       "high": [4.0, 0.5]})
@@ -25,7 +30,7 @@ from __future__ import annotations
 
 import json
 import textwrap
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
@@ -36,18 +41,24 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 import plotly.graph_objects as go
+from babel.dates import format_skeleton
+from babel.numbers import get_decimal_symbol, get_group_symbol
 from cycler import cycler
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.cm import ScalarMappable
 from matplotlib.colors import Colormap, LinearSegmentedColormap, Normalize
+from matplotlib.dates import num2date
 from matplotlib.figure import Figure
 from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.patheffects import withStroke
-from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
+from matplotlib.ticker import Formatter, FuncFormatter, MaxNLocator, ScalarFormatter
 from matplotlib.transforms import blended_transform_factory
 from plotly.subplots import make_subplots
+
+from umbrella.report.locale import ENGLISH, N_, Language
+from umbrella.report.numbers import money, number, percent, points
 
 if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
@@ -62,11 +73,13 @@ __all__ = [
     "colormap",
     "colorscale",
     "forces_chart",
+    "holds_chart",
     "map_chart",
     "options_chart",
     "sobol_chart",
     "trust_chart",
     "ukraine_chart",
+    "value_chart",
 ]
 
 Painter = Callable[[Figure], None]
@@ -277,7 +290,8 @@ class Chart:
     matplotlib figure; the builders supply it, and ``alt``, the text alternative that
     describes the chart to a reader who cannot see it. ``selector``, where there is one,
     switches what the interactive figure shows; ``max_width`` caps its width on the page (px)
-    where a wider figure would only add empty space.
+    where a wider figure would only add empty space. ``lang`` is the language its words are
+    in, which also writes the numbers and months of the figure's axes and hover labels.
     """
 
     id: str
@@ -288,6 +302,7 @@ class Chart:
     alt: str = ""
     selector: Selector | None = None
     max_width: int | None = None
+    lang: Language = field(default=ENGLISH, repr=False)
 
     def web_figure(self) -> Any:
         """The plotly figure as the page shows it: without its title, which the page
@@ -308,12 +323,22 @@ class Chart:
         The description sits next to the figure rather than on it as ``role="img"``: the
         figure holds the buttons of plotly's toolbar, and an image may hold no control.
         """
+        # No "share" button: it would upload the chart to a server.
+        config: dict[str, Any] = {
+            "displaylogo": False,
+            "responsive": True,
+            "showSendToCloud": False,
+        }
+        if self.lang is not ENGLISH:
+            # The locale travels with the figure, not registered on the page: plotly writes
+            # the axes' and hover labels' numbers and months with it.
+            code = self.lang.code
+            config |= {"locale": code, "locales": {code: {"format": _plotly_format(self.lang)}}}
         plot: str = self.web_figure().to_html(
             full_html=False,
             include_plotlyjs=False,
             div_id=f"plot-{self.id}",
-            # No "share" button: it would upload the chart to a server.
-            config={"displaylogo": False, "responsive": True, "showSendToCloud": False},
+            config=config,
         )
         parts = [f'<h3 class="chart-title" id="title-{self.id}">{escape(self.title)}</h3>']
         if self.selector is not None:
@@ -352,7 +377,62 @@ class Chart:
         fig = Figure(figsize=(PNG_WIDTH_IN, 5.0), dpi=PNG_DPI, layout="constrained")
         FigureCanvasAgg(fig)
         self.paint(fig)
+        _localise_ticks(fig, self.lang)
         return fig
+
+
+def _plotly_format(lang: Language) -> dict[str, Any]:
+    """Plotly's locale format for ``lang``, from Babel's CLDR data: the numbers' decimal and
+    group symbols, and the names of months and days (d3 counts days from Sunday)."""
+    months, days = lang.locale.months["stand-alone"], lang.locale.days["stand-alone"]
+    sunday_first = [6, 0, 1, 2, 3, 4, 5]
+    return {
+        "decimal": get_decimal_symbol(lang.locale),
+        "thousands": get_group_symbol(lang.locale),
+        "months": [months["wide"][m] for m in range(1, 13)],
+        "shortMonths": [months["abbreviated"][m] for m in range(1, 13)],
+        "days": [days["wide"][d] for d in sunday_first],
+        "shortDays": [days["abbreviated"][d] for d in sunday_first],
+    }
+
+
+class _LocalTicks(Formatter):
+    """The tick labels of ``inner`` (written the English way) with the decimal and group
+    symbols of a language."""
+
+    def __init__(self, inner: Formatter, lang: Language) -> None:
+        self.inner = inner
+        symbols = {".": get_decimal_symbol(lang.locale), ",": get_group_symbol(lang.locale)}
+        self.symbols = str.maketrans(symbols)
+
+    def set_axis(self, axis: Any) -> None:
+        super().set_axis(axis)
+        self.inner.set_axis(axis)
+
+    def set_locs(self, locs: Any) -> None:
+        super().set_locs(locs)
+        self.inner.set_locs(locs)
+
+    def format_ticks(self, values: Any) -> list[str]:
+        return [str(t).translate(self.symbols) for t in self.inner.format_ticks(values)]
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return str(self.inner(x, pos)).translate(self.symbols)
+
+    def get_offset(self) -> str:
+        return str(self.inner.get_offset()).translate(self.symbols)
+
+
+def _localise_ticks(fig: Figure, lang: Language) -> None:
+    """Tick labels in ``lang``'s way of writing numbers. The builders give their own axes
+    formatters that know the language; this reaches the axes left to matplotlib's default."""
+    if lang is ENGLISH:
+        return
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            formatter = axis.get_major_formatter()
+            if isinstance(formatter, ScalarFormatter):
+                axis.set_major_formatter(_LocalTicks(formatter, lang))
 
 
 # --- tables -----------------------------------------------------------------------------
@@ -401,20 +481,21 @@ def _above(values: pd.Series, high: pd.Series) -> npt.NDArray[np.float64]:
 # --- words ------------------------------------------------------------------------------
 
 
-def _count(value: float) -> str:
-    return f"{value:,.0f}"
+def _count(value: float, lang: Language = ENGLISH) -> str:
+    return number(value, 0, lang)
 
 
-def _signed(value: float, digits: int = 1) -> str:
+def _signed(value: float, digits: int = 1, lang: Language = ENGLISH) -> str:
     """A change with its sign and a true minus: ``-1.25 -> '−1.2'``, never ``'-0.0'``."""
     shown = f"{value:+.{digits}f}"
     if float(shown) == 0.0:
-        return f"{0.0:.{digits}f}"
-    return shown.replace("-", "−")
+        return number(0.0, digits, lang)
+    # The digits are rounded as the sign is: the same figure, in the language's symbols.
+    return ("+" if shown.startswith("+") else "−") + number(abs(value), digits, lang)
 
 
-def _plain(value: float, digits: int = 2) -> str:
-    return _signed(value, digits).removeprefix("+")
+def _plain(value: float, digits: int = 2, lang: Language = ENGLISH) -> str:
+    return _signed(value, digits, lang).removeprefix("+")
 
 
 def _year(value: Any) -> str:
@@ -422,8 +503,22 @@ def _year(value: Any) -> str:
     return str(int(value))
 
 
-def _listing(items: Sequence[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+def _listing(items: Sequence[str], lang: Language = ENGLISH) -> str:
+    if len(items) == 1:
+        return items[0]
+    return lang.gettext("{items} and {last}").format(items=", ".join(items[:-1]), last=items[-1])
+
+
+def _span(low: str, high: str, lang: Language = ENGLISH) -> str:
+    """A range between two numbers that may carry a sign: ``'−0.5 to +4.1'``."""
+    return lang.gettext("{low} to {high}").format(low=low, high=high)
+
+
+def _namer(lang: Language, names: Mapping[str, str] | None = None) -> Callable[[Any], str]:
+    """How a name in a chart's table is printed: as ``names`` words it in the brief's language
+    (a state's name), else as the language's catalogue has it (an option's), else as given."""
+    given = dict(names or {})
+    return lambda name: given.get(str(name)) or lang.text(str(name))
 
 
 # --- plotly -----------------------------------------------------------------------------
@@ -487,9 +582,16 @@ ROW_LABEL_WIDTH = 46
 ROW_PITCH = 64
 
 
+def _fit(text: str, width: int) -> int:
+    """How many characters of ``text`` a line holds where it holds ``width`` of Latin:
+    Cyrillic and the other scripts set wider, so fewer of theirs fit."""
+    return width if text.isascii() else width * 4 // 5
+
+
 def _row_label(text: str) -> str:
     """A row's label wrapped for the page, in at most :data:`ROW_LABEL_LINES` lines."""
-    wrapped = textwrap.fill(text, ROW_LABEL_WIDTH, max_lines=ROW_LABEL_LINES, placeholder=" …")
+    width = _fit(text, ROW_LABEL_WIDTH)
+    wrapped = textwrap.fill(text, width, max_lines=ROW_LABEL_LINES, placeholder=" …")
     return escape(wrapped, quote=False).replace("\n", "<br>")
 
 
@@ -557,31 +659,43 @@ def _png_legend(fig: Figure, most: int, **options: Any) -> Legend:
     return fig.legend(loc="outside lower center", ncol=1, **options)
 
 
-def _thousands(value: float, _position: float) -> str:
-    return f"{value:,.0f}"
-
-
 def _year_tick(value: float, _position: float) -> str:
     return f"{value:.0f}"
+
+
+def _percent_tick(lang: Language) -> FuncFormatter:
+    """Ticks of a probability as percentages, ``0.5 -> '50%'``, as ``lang`` writes them."""
+    return FuncFormatter(lambda value, _position: percent(value, 0, lang))
 
 
 # --- forces -----------------------------------------------------------------------------
 
 _FORCES = ("state", "stockpile", "low", "high")
-_FORCES_AXIS = "Warheads"
+_FORCES_AXIS = N_("Warheads")
 
 
-def forces_chart(forces: pd.DataFrame, *, title: str = "Estimated nuclear warheads") -> Chart:
+def forces_chart(
+    forces: pd.DataFrame,
+    *,
+    title: str | None = None,
+    lang: Language = ENGLISH,
+    names: Mapping[str, str] | None = None,
+) -> Chart:
     """Horizontal bars of warhead stockpiles, largest on top, with the sources' range.
 
     The axis is linear and starts at zero, so that bars compare as the stockpiles do: a
     stockpile 19 times another has a bar 19 times as long (on a logarithmic axis it would
     look a few times as long). Each bar carries its number, so that short ones stay legible.
+    ``names`` gives the states' names in ``lang``, by the names in ``forces``.
     """
+    _ = lang.gettext
+    title = title or _("Estimated nuclear warheads")
+    name = _namer(lang, names)
     data = _table(forces, _FORCES, "forces_chart")
     data = data.sort_values("stockpile", ascending=False, kind="stable").reset_index(drop=True)
     right = float(data[["high", "stockpile"]].to_numpy().max())
-    labels = [_count(v) for v in data["stockpile"]]
+    labels = [_count(v, lang) for v in data["stockpile"]]
+    states = [name(state) for state in data["state"]]
 
     rows = np.arange(len(data))
     fig = go.Figure(
@@ -599,10 +713,16 @@ def forces_chart(forces: pd.DataFrame, *, title: str = "Estimated nuclear warhea
                 "thickness": 1.2,
                 "width": 4,
             },
-            customdata=data[["low", "high", "stockpile", "state"]].to_numpy(),
-            hovertemplate="<b>%{customdata[3]}</b><br>%{customdata[2]:,.0f} warheads"
-            "<br>range %{customdata[0]:,.0f} to %{customdata[1]:,.0f}<extra></extra>",
-            name="Estimated warheads",
+            customdata=data.assign(state=states)[["low", "high", "stockpile", "state"]].to_numpy(),
+            hovertemplate="<b>%{customdata[3]}</b><br>"
+            # Translators: {count} is a number of nuclear warheads.
+            + _("{count} warheads").format(count="%{customdata[2]:,.0f}")
+            + "<br>"
+            + _("range {low} to {high}").format(
+                low="%{customdata[0]:,.0f}", high="%{customdata[1]:,.0f}"
+            )
+            + "<extra></extra>",
+            name=_("Estimated warheads"),
         )
     )
     _style(fig, title, 60 + ROW_PITCH * len(data) + 60)
@@ -626,9 +746,9 @@ def forces_chart(forces: pd.DataFrame, *, title: str = "Estimated nuclear warhea
             )
         ],
     )
-    _labels_above(fig, [str(state) for state in data["state"]])
+    _labels_above(fig, states)
     fig.update_xaxes(
-        title_text=_FORCES_AXIS,
+        title_text=_(_FORCES_AXIS),
         type="linear",
         range=[0, right * 1.15],
         tickformat=",",
@@ -655,25 +775,27 @@ def forces_chart(forces: pd.DataFrame, *, title: str = "Estimated nuclear warhea
             ax.text(x, row, label, va="center", fontsize=9, color=INK)
         ax.set_xscale("linear")
         ax.set_xlim(0, right * 1.15)
-        ax.xaxis.set_major_formatter(FuncFormatter(_thousands))
-        ax.set_yticks(rows, data["state"])
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _position: _count(value, lang)))
+        ax.set_yticks(rows, states)
         ax.invert_yaxis()
-        ax.set_xlabel(_FORCES_AXIS)
+        ax.set_xlabel(_(_FORCES_AXIS))
         ax.grid(axis="x")
         _png_title(png, title)
 
     ranges = [
-        f"{state} {_count(v)}"
-        + (f" (sources range {_count(low)} to {_count(high)})" if high > low else "")
+        _("{state} {count} (sources range {low} to {high})").format(
+            state=state, count=_count(v, lang), low=_count(low, lang), high=_count(high, lang)
+        )
+        if high > low
+        else f"{state} {_count(v, lang)}"
         for state, v, low, high in zip(
-            data["state"], data["stockpile"], data["low"], data["high"], strict=True
+            states, data["stockpile"], data["low"], data["high"], strict=True
         )
     ]
-    alt = (
-        f"Bar chart on a linear scale from zero: {title.lower()} by state, largest first: "
-        f"{'; '.join(ranges)}."
-    )
-    return Chart("forces", title, data, fig, paint, alt)
+    # Translators: {chart} is the chart's title in lower case.
+    alt = _("Bar chart on a linear scale from zero: {chart} by state, largest first: {values}.")
+    alt = alt.format(chart=title.lower(), values="; ".join(ranges))
+    return Chart("forces", title, data, fig, paint, alt, lang=lang)
 
 
 # --- trust ------------------------------------------------------------------------------
@@ -683,8 +805,15 @@ _EVENTS = ("date", "label", "major")
 _BANDED_VIEW = "Europe"
 
 
-def _view_text(view: str) -> str:
-    return f"seen from {view}"
+#: The views the findings hold, each worded whole: a language may decline the place's name.
+_VIEWS = {"Europe": N_("seen from Europe"), "Ukraine": N_("seen from Ukraine")}
+
+
+def _view_text(view: str, lang: Language = ENGLISH) -> str:
+    known = _VIEWS.get(str(view))
+    if known is not None:
+        return lang.gettext(known)
+    return lang.gettext("seen from {view}").format(view=view)
 
 
 def _short(label: str, limit: int = 26) -> str:
@@ -704,22 +833,35 @@ def _spaced(dates: pd.Series, span: pd.Timedelta, share: float = 0.025) -> list[
 
 
 def _trust_legend(
-    guarantors: Sequence[Any], views: Sequence[Any], colour: dict[Any, str]
+    guarantors: Sequence[Any],
+    views: Sequence[Any],
+    colour: dict[Any, str],
+    name: Callable[[Any], str],
+    lang: Language = ENGLISH,
 ) -> tuple[list[Any], int]:
     """Legend handles in two rows, guarantors' colours above the views' line styles.
 
     The legend fills column by column, so the two rows are interleaved and the shorter one
     padded with invisible entries.
     """
-    colours: list[Any] = [Line2D([], [], color=colour[g], lw=2.5, label=g) for g in guarantors]
+    colours: list[Any] = [
+        Line2D([], [], color=colour[g], lw=2.5, label=name(g)) for g in guarantors
+    ]
     styles: list[Any] = [
         Line2D(
-            [], [], color=INK, lw=1.6, ls="-" if v == _BANDED_VIEW else "--", label=_view_text(v)
+            [],
+            [],
+            color=INK,
+            lw=1.6,
+            ls="-" if v == _BANDED_VIEW else "--",
+            label=_view_text(v, lang),
         )
         for v in views
     ]
     if _BANDED_VIEW in views:
-        styles.append(Patch(color=MUTED, alpha=0.3, label=f"range, {_view_text(_BANDED_VIEW)}"))
+        # Translators: {view} is where a guarantor is seen from, e.g. "seen from Europe".
+        band = lang.gettext("range, {view}").format(view=_view_text(_BANDED_VIEW, lang))
+        styles.append(Patch(color=MUTED, alpha=0.3, label=band))
     columns = max(len(colours), len(styles))
     blank = Line2D([], [], alpha=0, label=" ")
     colours += [blank] * (columns - len(colours))
@@ -731,14 +873,20 @@ def trust_chart(
     trust: pd.DataFrame,
     events: pd.DataFrame,
     *,
-    title: str = "How reliable do the guarantors look?",
+    title: str | None = None,
+    lang: Language = ENGLISH,
+    names: Mapping[str, str] | None = None,
 ) -> Chart:
     """Perceived reliability of each guarantor by month, seen from Europe and from Ukraine.
 
     Colour is the guarantor, a solid line the view from Europe (with its credible band), a
     dashed line the view from Ukraine. Events are thin vertical lines; the PNG names only the
-    major ones, the HTML names every one on hover.
+    major ones, the HTML names every one on hover. ``names`` gives the guarantors' names in
+    ``lang``; the events' labels are the dataset's, as written.
     """
+    _ = lang.gettext
+    title = title or _("How reliable do the guarantors look?")
+    name = _namer(lang, names)
     data = _table(trust, _TRUST, "trust_chart")
     data["month"] = pd.to_datetime(data["month"])
     guarantors = _distinct(data["guarantor"])
@@ -776,7 +924,8 @@ def trust_chart(
                     hoverinfo="skip",
                     showlegend=False,
                     legendgroup=str(g),
-                    name=f"{g}, range",
+                    # Translators: the band of a line's range, e.g. "France, range".
+                    name=_("{name}, range").format(name=name(g)),
                 )
             )
     for g, v, part in lines():
@@ -785,7 +934,7 @@ def trust_chart(
                 x=part["month"],
                 y=part["mean"],
                 mode="lines",
-                name=_lines(f"{g}, {_view_text(v)}"),
+                name=_lines(f"{name(g)}, {_view_text(v, lang)}"),
                 legendgroup=str(g),
                 line={
                     "color": colour[g],
@@ -793,8 +942,12 @@ def trust_chart(
                     "dash": "solid" if v == _BANDED_VIEW else "dash",
                 },
                 customdata=part[["low", "high"]].to_numpy(),
-                hovertemplate=f"<b>{g}</b>, {_view_text(v)}<br>%{{x|%b %Y}}: %{{y:.2f}} (0-1)"
-                "<br>range %{customdata[0]:.2f} to %{customdata[1]:.2f}<extra></extra>",
+                hovertemplate=f"<b>{name(g)}</b>, {_view_text(v, lang)}<br>%{{x|%b %Y}}: "
+                "%{y:.2f} (0-1)<br>"
+                + _("range {low} to {high}").format(
+                    low="%{customdata[0]:.2f}", high="%{customdata[1]:.2f}"
+                )
+                + "<extra></extra>",
             )
         )
     if not timeline.empty:
@@ -807,7 +960,7 @@ def trust_chart(
                 marker={"symbol": "triangle-down", "size": 8, "color": MUTED},
                 text=timeline["label"],
                 hovertemplate="%{x|%d %b %Y}<br>%{text}<extra></extra>",
-                name="Event",
+                name=_("Event"),
                 showlegend=False,
             )
         )
@@ -820,8 +973,9 @@ def trust_chart(
         ]
     )
     _style(fig, title, 560)
-    fig.update_yaxes(title_text="Perceived reliability (0-1)", range=[0, 1.08], tickformat=".1f")
-    fig.update_xaxes(title_text="Month")
+    reliability = _("Perceived reliability (0-1)")
+    fig.update_yaxes(title_text=reliability, range=[0, 1.08], tickformat=".1f")
+    fig.update_xaxes(title_text=_("Month"))
 
     def paint(png: Figure) -> None:
         png.set_size_inches(PNG_WIDTH_IN, 5.6)
@@ -864,44 +1018,77 @@ def trust_chart(
             )
         ax.set_ylim(0, 1)
         ax.set_xlim(first, max(data["month"].max(), *timeline["date"]))
-        ax.set_ylabel("Perceived reliability (0-1)")
+        if lang is not ENGLISH:
+            ax.xaxis.set_major_formatter(FuncFormatter(_month_tick(lang)))
+        ax.set_ylabel(reliability)
         ax.grid(axis="y")
-        handles, columns = _trust_legend(guarantors, views, colour)
+        handles, columns = _trust_legend(guarantors, views, colour, name, lang)
         png.legend(handles=handles, loc="outside lower center", ncol=columns)
         _png_title(png, title)
 
     latest = []
     for g in guarantors:
         ends = [
-            f"{_plain(float(part['mean'].iloc[-1]))} {_view_text(v)}"
+            f"{_plain(float(part['mean'].iloc[-1]), lang=lang)} {_view_text(v, lang)}"
             for h, v, part in lines()
             if h == g
         ]
-        latest.append(f"{g} {_listing(ends)}")
-    others = [_view_text(v) for v in views if v != _BANDED_VIEW]
-    styles = f"solid lines {_view_text(_BANDED_VIEW)}, with a band for the range" + (
-        f", dashed lines {_listing(others)}" if others else ""
+        latest.append(f"{name(g)} {_listing(ends, lang)}")
+    others = [_view_text(v, lang) for v in views if v != _BANDED_VIEW]
+    # Translators: {view} is where the guarantors are seen from, e.g. "seen from Europe".
+    styles = _("solid lines {view}, with a band for the range").format(
+        view=_view_text(_BANDED_VIEW, lang)
     )
-    alt = (
-        f"Line chart, 0 to 1: perceived reliability of {_listing([str(g) for g in guarantors])}"
-        f" month by month from {first:%B %Y} to {data['month'].max():%B %Y}; {styles}; "
-        f"{len(timeline)} events of the timeline marked as vertical lines. In the last month: "
-        f"{'; '.join(latest)}."
+    if others:
+        styles += ", " + _("dashed lines {views}").format(views=_listing(others, lang))
+    marked = lang.ngettext(
+        "{n} event of the timeline marked as a vertical line",
+        "{n} events of the timeline marked as vertical lines",
+        len(timeline),
+    ).format(n=_count(len(timeline), lang))
+    alt = _(
+        "Line chart, 0 to 1: perceived reliability of {guarantors} month by month from "
+        "{first} to {last}; {styles}; {events}. In the last month: {latest}."
+    ).format(
+        guarantors=_listing([name(g) for g in guarantors], lang),
+        first=lang.month(first.date()),
+        last=lang.month(data["month"].max().date()),
+        styles=styles,
+        events=marked,
+        latest="; ".join(latest),
     )
-    return Chart("trust", title, data, fig, paint, alt)
+    return Chart("trust", title, data, fig, paint, alt, lang=lang)
+
+
+def _month_tick(lang: Language) -> Callable[[float, Any], str]:
+    """A date tick in ``lang``: the year alone at the turn of a year, else month and year
+    (matplotlib names months in English only)."""
+
+    def tick(value: float, _position: Any) -> str:
+        day = num2date(value)  # type: ignore[no-untyped-call]  # untyped in matplotlib
+        if (day.month, day.day) == (1, 1):
+            return str(day.year)
+        return format_skeleton("yMMM", day, locale=lang.locale)
+
+    return tick
 
 
 # --- Ukraine ----------------------------------------------------------------------------
 
 _UKRAINE = ("year", "option", "total", "low", "high")
-_UKRAINE_AXIS = "EUR bn per year"
+_UKRAINE_AXIS = N_("EUR bn per year")
 
 
-def ukraine_chart(support: pd.DataFrame, *, title: str = "Support to Ukraine by option") -> Chart:
+def ukraine_chart(
+    support: pd.DataFrame, *, title: str | None = None, lang: Language = ENGLISH
+) -> Chart:
     """One line per option of yearly support to Ukraine, with a light band for its range.
 
     Years print as years ("2026", never "2,026"), on the axis and on hover.
     """
+    _ = lang.gettext
+    title = title or _("Support to Ukraine by option")
+    name = _namer(lang)
     data = _table(support, _UKRAINE, "ukraine_chart")
     options = _distinct(data["option"])
     data = data.sort_values(["option", "year"], kind="stable").reset_index(drop=True)
@@ -922,7 +1109,7 @@ def ukraine_chart(support: pd.DataFrame, *, title: str = "Support to Ukraine by 
                 hoverinfo="skip",
                 showlegend=False,
                 legendgroup=str(option),
-                name=f"{option}, range",
+                name=_("{name}, range").format(name=name(option)),
             )
         )
     for option, part in parts:
@@ -931,23 +1118,29 @@ def ukraine_chart(support: pd.DataFrame, *, title: str = "Support to Ukraine by 
                 x=part["year"],
                 y=part["total"],
                 mode="lines+markers",
-                name=_lines(str(option)),
+                name=_lines(name(option)),
                 legendgroup=str(option),
                 line={"color": colour[option], "width": 2.5},
                 marker={"size": 6},
                 customdata=part[["low", "high"]].to_numpy(),
-                hovertemplate=f"<b>{escape(str(option))}</b><br>%{{x:d}}: EUR %{{y:,.1f}} bn"
-                "<br>range EUR %{customdata[0]:,.1f} to %{customdata[1]:,.1f} bn<extra></extra>",
+                hovertemplate=f"<b>{escape(name(option))}</b><br>%{{x:d}}: "
+                + _("EUR {amount} bn").format(amount="%{y:,.1f}")
+                + "<br>"
+                # Translators: a range of amounts in billions of euros.
+                + _("range EUR {low} to {high} bn").format(
+                    low="%{customdata[0]:,.1f}", high="%{customdata[1]:,.1f}"
+                )
+                + "<extra></extra>",
             )
         )
     _style(fig, title, 600)
     fig.update_xaxes(
-        title_text="Year",
+        title_text=_("Year"),
         tickformat="d",
         hoverformat="d",
         dtick=1 if data["year"].nunique() <= 12 else None,
     )
-    fig.update_yaxes(title_text=_UKRAINE_AXIS, rangemode="tozero", showgrid=True)
+    fig.update_yaxes(title_text=_(_UKRAINE_AXIS), rangemode="tozero", showgrid=True)
 
     def paint(png: Figure) -> None:
         png.set_size_inches(PNG_WIDTH_IN, 5.4)
@@ -963,13 +1156,14 @@ def ukraine_chart(support: pd.DataFrame, *, title: str = "Support to Ukraine by 
                 lw=2,
                 marker="o",
                 ms=4,
-                label=option,
+                label=name(option),
             )
         ax.set_ylim(bottom=0)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.xaxis.set_major_formatter(FuncFormatter(_year_tick))
-        ax.set_xlabel("Year")
-        ax.set_ylabel(f"Support to Ukraine, {_UKRAINE_AXIS}")
+        ax.set_xlabel(_("Year"))
+        # Translators: an axis title; {unit} is "EUR bn per year".
+        ax.set_ylabel(_("Support to Ukraine, {unit}").format(unit=_(_UKRAINE_AXIS)))
         ax.grid(axis="y")
         _png_legend(png, min(len(options), 3))
         _png_title(png, title)
@@ -977,36 +1171,48 @@ def ukraine_chart(support: pd.DataFrame, *, title: str = "Support to Ukraine by 
     first, last = data["year"].min(), data["year"].max()
     final = data[data["year"] == last].sort_values("total", ascending=False, kind="stable")
     levels = [
-        f"{option} {_plain(total, 1)} (range {_plain(low, 1)} to {_plain(high, 1)})"
+        _("{option} {value} (range {low} to {high})").format(
+            option=name(option),
+            value=_plain(total, 1, lang),
+            low=_plain(low, 1, lang),
+            high=_plain(high, 1, lang),
+        )
         for option, total, low, high in zip(
             final["option"], final["total"], final["low"], final["high"], strict=True
         )
     ]
-    alt = (
-        f"Line chart: support to Ukraine under each of {len(options)} options, EUR bn a year, "
-        f"{_year(first)} to {_year(last)}, with the 10th to 90th percentile range as a band. "
-        f"In {_year(last)}, highest first: {'; '.join(levels)}."
+    alt = lang.ngettext(
+        "Line chart: support to Ukraine under each of {n} option, EUR bn a year, {first} to "
+        "{last}, with the 10th to 90th percentile range as a band.",
+        "Line chart: support to Ukraine under each of {n} options, EUR bn a year, {first} to "
+        "{last}, with the 10th to 90th percentile range as a band.",
+        len(options),
+    ).format(n=_count(len(options), lang), first=_year(first), last=_year(last))
+    alt += " " + _("In {year}, highest first: {levels}.").format(
+        year=_year(last), levels="; ".join(levels)
     )
-    return Chart("ukraine", title, data, fig, paint, alt)
+    return Chart("ukraine", title, data, fig, paint, alt, lang=lang)
 
 
 # --- options ----------------------------------------------------------------------------
 
 _OPTIONS = ("option", "change", "low", "high")
-_OPTIONS_AXIS = "Change vs status quo, percentage points"
+_OPTIONS_AXIS = N_("Change vs status quo, percentage points")
 
 
 def options_chart(
-    options: pd.DataFrame,
-    *,
-    title: str = "How much each option changes the chance that deterrence holds",
+    options: pd.DataFrame, *, title: str | None = None, lang: Language = ENGLISH
 ) -> Chart:
     """Bars of each option's change against the status quo, best on top, with the 10th-90th
     percentile range; blue where deterrence gains, vermillion where it loses."""
+    _ = lang.gettext
+    title = title or _("How much each option changes the chance that deterrence holds")
+    name = _namer(lang)
     data = _table(options, _OPTIONS, "options_chart")
     data = data.sort_values("change", ascending=False, kind="stable").reset_index(drop=True)
     colours = [POSITIVE if c >= 0 else NEGATIVE for c in data["change"]]
     below, above = _below(data["change"], data["low"]), _above(data["change"], data["high"])
+    shown = [name(option) for option in data["option"]]
 
     fig = go.Figure(
         go.Bar(
@@ -1023,17 +1229,22 @@ def options_chart(
                 "thickness": 1.2,
                 "width": 4,
             },
-            customdata=data[["low", "high", "option"]].to_numpy(),
-            hovertemplate="<b>%{customdata[2]}</b><br>%{x:+.1f} pp"
-            "<br>10th-90th percentile %{customdata[0]:+.1f} to %{customdata[1]:+.1f} pp"
-            "<extra></extra>",
-            name="Change",
+            customdata=data.assign(option=shown)[["low", "high", "option"]].to_numpy(),
+            hovertemplate="<b>%{customdata[2]}</b><br>"
+            # Translators: {value} is a change in percentage points ("pp").
+            + _("{value} pp").format(value="%{x:+.1f}")
+            + "<br>"
+            + _("10th-90th percentile {low} to {high} pp").format(
+                low="%{customdata[0]:+.1f}", high="%{customdata[1]:+.1f}"
+            )
+            + "<extra></extra>",
+            name=_("Change"),
         )
     )
     _style(fig, title, 60 + ROW_PITCH * len(data) + 60)
     fig.update_layout(showlegend=False, shapes=[_vertical_line(0, INK, width=1.2)])
-    _labels_above(fig, [str(o) for o in data["option"]])
-    fig.update_xaxes(title_text=_OPTIONS_AXIS, showgrid=True, zeroline=False)
+    _labels_above(fig, shown)
+    fig.update_xaxes(title_text=_(_OPTIONS_AXIS), showgrid=True, zeroline=False)
 
     def paint(png: Figure) -> None:
         _png_height(png, len(data))
@@ -1057,33 +1268,363 @@ def options_chart(
                 if change >= 0
                 else (min(low, change) - pad, "right")
             )
-            ax.text(x, row, f"{change:+.1f}", va="center", ha=ha, fontsize=9, color=INK)
+            ax.text(x, row, _bar_label(change, lang), va="center", ha=ha, fontsize=9, color=INK)
         ax.margins(x=0.12)
-        ax.set_yticks(rows, data["option"])
+        ax.set_yticks(rows, shown)
         ax.invert_yaxis()
-        ax.set_xlabel(_OPTIONS_AXIS)
+        ax.set_xlabel(_(_OPTIONS_AXIS))
         ax.grid(axis="x")
         _png_title(png, title)
 
     changes = [
-        f"{option} {_signed(change)} ({_signed(low)} to {_signed(high)})"
+        f"{option} {_signed(change, lang=lang)} "
+        f"({_span(_signed(low, lang=lang), _signed(high, lang=lang), lang)})"
         for option, change, low, high in zip(
-            data["option"], data["change"], data["low"], data["high"], strict=True
+            shown, data["change"], data["low"], data["high"], strict=True
         )
     ]
-    alt = (
+    alt = _(
         "Bar chart: change in the probability that deterrence holds against the status quo, "
-        "percentage points, with the 10th to 90th percentile range, best first: "
-        f"{'; '.join(changes)}."
+        "percentage points, with the 10th to 90th percentile range, best first: {changes}."
+    ).format(changes="; ".join(changes))
+    return Chart("options", title, data, fig, paint, alt, lang=lang)
+
+
+def _bar_label(change: float, lang: Language) -> str:
+    """A change as the PNG prints it beside its bar: English with its sign as Python writes
+    it ("+0.0" where the change rounds to nothing), other languages with their symbols."""
+    return f"{change:+.1f}" if lang is ENGLISH else _signed(change, 1, lang)
+
+
+# --- value for money --------------------------------------------------------------------
+
+_VALUE = ("option", "change_points", "cost_eur_bn", "points_per_eur_bn", "low", "high")
+_VALUE_AXIS = N_("Percentage points per EUR bn")
+
+
+def value_chart(
+    value: pd.DataFrame, *, title: str | None = None, lang: Language = ENGLISH
+) -> Chart:
+    """Bars of what each option buys for its cost, best on top: percentage points of the
+    probability that deterrence holds (``change_points``, against the status quo) per EUR bn
+    of present-value cost over the status quo (``cost_eur_bn``), as ``points_per_eur_bn``,
+    a ratio of means; the whiskers span ``low`` to ``high``, the 10th-90th percentile of the
+    same ratio future by future, and each bar carries its value.
+
+    The whiskers are drawn from the bounds themselves, not as distances from the bar: a ratio
+    of means can lie outside the percentiles of the ratios, and a distance could not show it.
+    The axis is linear and starts at zero, or at the lowest value or bound where one is
+    negative, so that bars compare as the values do.
+    """
+    _ = lang.gettext
+    title = title or _("What each option buys per EUR bn")
+    name = _namer(lang)
+    data = _table(value, _VALUE, "value_chart")
+    data = data.sort_values("points_per_eur_bn", ascending=False, kind="stable")
+    data = data.reset_index(drop=True)
+    ratio = data["points_per_eur_bn"]
+    shown = [name(option) for option in data["option"]]
+    labels = [number(float(v), lang=lang) for v in ratio]
+    colours = [POSITIVE if v >= 0 else NEGATIVE for v in ratio]
+    lowest = min(0.0, float(data[["points_per_eur_bn", "low"]].to_numpy().min()))
+    highest = max(0.0, float(data[["points_per_eur_bn", "high"]].to_numpy().max()))
+    # Room for the numbers beside the bars, on the side where each bar points.
+    pad = 0.15 * ((highest - lowest) or 1.0)
+    left = lowest - pad if (ratio < 0).any() else lowest
+    right = highest + pad if (ratio >= 0).any() else highest
+    # Where each bar's number goes: past the bar and its whisker, on the side it points to.
+    ends = [
+        (max(high, v), "left") if v >= 0 else (min(low, v), "right")
+        for v, low, high in zip(ratio, data["low"], data["high"], strict=True)
+    ]
+
+    def hover(row: int) -> str:
+        r = data.iloc[row]
+        return "<br>".join(
+            (
+                f"<b>{escape(shown[row])}</b>",
+                _("{value} points per EUR bn").format(value=labels[row]),
+                _("10th–90th percentile {low} to {high}").format(
+                    low=number(float(r["low"]), lang=lang),
+                    high=number(float(r["high"]), lang=lang),
+                ),
+                # Translators: a change in percentage points and what it costs, e.g.
+                # "+2.4 points for EUR 4.9 bn".
+                _("{change} points for {cost}").format(
+                    change=points(float(r["change_points"]) / 100.0, lang=lang),
+                    cost=money(float(r["cost_eur_bn"]), lang=lang),
+                ),
+            )
+        )
+
+    rows = np.arange(len(data))
+    whiskers_x = [
+        x for low, high in zip(data["low"], data["high"], strict=True) for x in (low, high, None)
+    ]
+    whiskers_y = [y for row in rows for y in (row + 0.22, row + 0.22, None)]
+    fig = go.Figure(
+        [
+            go.Bar(
+                x=ratio,
+                y=rows + 0.22,
+                width=0.36,
+                orientation="h",
+                marker={"color": colours},
+                hovertext=[hover(row) for row in range(len(data))],
+                hovertemplate="%{hovertext}<extra></extra>",
+                name=_(_VALUE_AXIS),
+            ),
+            go.Scatter(
+                x=whiskers_x,
+                y=whiskers_y,
+                mode="lines+markers",
+                line={"color": INK, "width": 1.2},
+                # Caps at the ends of each whisker, as on the other bar charts.
+                marker={"symbol": "line-ns", "size": 8, "line": {"color": INK, "width": 1.2}},
+                hoverinfo="skip",
+                showlegend=False,
+                name=_("10th–90th percentile"),
+            ),
+        ]
     )
-    return Chart("options", title, data, fig, paint, alt)
+    _style(fig, title, 60 + ROW_PITCH * len(data) + 60)
+    fig.update_layout(
+        showlegend=False,
+        shapes=[_vertical_line(0, INK, width=1.2)],
+        annotations=[
+            {
+                "x": x,
+                "y": row + 0.22,
+                "xref": "x",
+                "yref": "y",
+                "text": label,
+                "showarrow": False,
+                "xanchor": side,
+                "xshift": 6 if side == "left" else -6,
+                "font": {"size": 12, "color": INK},
+            }
+            for row, ((x, side), label) in enumerate(zip(ends, labels, strict=True))
+        ],
+    )
+    _labels_above(fig, shown)
+    fig.update_xaxes(
+        title_text=_(_VALUE_AXIS),
+        type="linear",
+        range=[left, right],
+        showgrid=True,
+        zeroline=False,
+    )
+
+    def paint(png: Figure) -> None:
+        _png_height(png, len(data))
+        ax = png.add_subplot()
+        ax.barh(rows, ratio, height=0.6, color=colours)
+        ax.hlines(rows, data["low"], data["high"], color=INK, lw=1.0)
+        for bound in ("low", "high"):
+            ax.plot(data[bound], rows, ls="none", marker="|", ms=7, mew=1.0, color=INK)
+        ax.axvline(0, color=INK, lw=1)
+        gap = 0.015 * (right - left)
+        for row, ((x, side), label) in enumerate(zip(ends, labels, strict=True)):
+            x = x + gap if side == "left" else x - gap
+            ax.text(x, row, label, va="center", ha=side, fontsize=9, color=INK)
+        ax.set_xscale("linear")
+        ax.set_xlim(left, right)
+        ax.set_yticks(rows, shown)
+        ax.invert_yaxis()
+        ax.set_xlabel(_(_VALUE_AXIS))
+        ax.grid(axis="x")
+        _png_title(png, title)
+
+    values = [
+        f"{option} {label} "
+        f"({_span(number(float(low), lang=lang), number(float(high), lang=lang), lang)})"
+        for option, label, low, high in zip(shown, labels, data["low"], data["high"], strict=True)
+    ]
+    alt = _(
+        "Bar chart on a linear scale: percentage points of the probability that deterrence "
+        "holds that each option adds per EUR bn of present-value cost over the status quo (the "
+        "ratio of the means), with the 10th to 90th percentile of the ratio future by future, "
+        "best first: {values}."
+    ).format(values="; ".join(values))
+    return Chart("value-per-eur", title, data, fig, paint, alt, lang=lang)
+
+
+# --- deterrence by year -----------------------------------------------------------------
+
+_HOLDS = ("year", "option", "holds_mean", "holds_low", "holds_high")
+_HOLDS_AXIS = N_("Probability that deterrence holds")
+
+
+def holds_chart(
+    by_year: pd.DataFrame,
+    *,
+    near: tuple[int, int] | None = None,
+    title: str | None = None,
+    lang: Language = ENGLISH,
+) -> Chart:
+    """One line per option of the probability that deterrence holds from the start year
+    through each year (``holds_mean``; the range ``holds_low`` to ``holds_high`` on hover).
+
+    The first option listed is the status quo: dark and dashed, drawn over the others so that
+    an option that changes nothing shows beneath it, and first in the legend. ``near``, the
+    years where decisions taken now can act, is shaded and labelled. Years print as years.
+    """
+    _ = lang.gettext
+    title = title or _("Deterrence holds, year by year")
+    name = _namer(lang)
+    data = _table(by_year, _HOLDS, "holds_chart")
+    options = _distinct(data["option"])
+    data = data.sort_values(["option", "year"], kind="stable").reset_index(drop=True)
+    baseline = options[0]
+    # The palette's black is left to the status quo's dark ink, which it would resemble.
+    others = [c for c in PALETTE if c != "#000000"]
+    colour = {o: INK if i == 0 else others[(i - 1) % len(others)] for i, o in enumerate(options)}
+    parts = [(o, data[data["option"] == o]) for o in options]
+    first, last = int(data["year"].min()), int(data["year"].max())
+    window = None
+    if near is not None and near[0] <= last and near[1] >= first:
+        window = (max(near[0], first), min(near[1], last))
+    window_label = (
+        _("Near window {first}–{last}").format(first=_year(near[0]), last=_year(near[1]))
+        if near is not None
+        else ""
+    )
+
+    def style(option: Any) -> tuple[str, float]:
+        return ("dash", 2.5) if option == baseline else ("solid", 2.0)
+
+    fig = go.Figure()
+    # The status quo last, on top; legendrank keeps it first in the legend.
+    for rank, (option, part) in sorted(enumerate(parts), key=lambda p: p[1][0] == baseline):
+        dash, width = style(option)
+        fig.add_trace(
+            go.Scatter(
+                x=part["year"],
+                y=part["holds_mean"],
+                mode="lines",
+                name=_lines(name(option)),
+                legendrank=rank + 1,
+                line={"color": colour[option], "width": width, "dash": dash},
+                customdata=part[["holds_low", "holds_high"]].to_numpy(),
+                hovertemplate=f"<b>{escape(name(option))}</b><br>%{{x:d}}: %{{y:.0%}}<br>"
+                + _("10th–90th percentile {low} to {high}").format(
+                    low="%{customdata[0]:.0%}", high="%{customdata[1]:.0%}"
+                )
+                + "<extra></extra>",
+            )
+        )
+    # Room above the plot for the near window's label, where no line can cross it.
+    _style(fig, title, 600, top=30)
+    if window is not None:
+        fig.update_layout(
+            shapes=[
+                {
+                    "type": "rect",
+                    "xref": "x",
+                    "yref": "paper",
+                    "x0": window[0],
+                    "x1": window[1],
+                    "y0": 0,
+                    "y1": 1,
+                    "layer": "below",
+                    "line": {"width": 0},
+                    # Grey, not a colour of the palette, which would read as an option's.
+                    "fillcolor": FAINT,
+                    "opacity": 0.3,
+                }
+            ],
+            annotations=[
+                {
+                    "x": window[0],
+                    "xref": "x",
+                    "xanchor": "left",
+                    "y": 1,
+                    "yref": "paper",
+                    "yanchor": "bottom",
+                    "text": escape(window_label, quote=False),
+                    "showarrow": False,
+                    "font": {"size": 12, "color": MUTED},
+                }
+            ],
+        )
+    fig.update_xaxes(
+        title_text=_("Year"),
+        tickformat="d",
+        hoverformat="d",
+        dtick=1 if data["year"].nunique() <= 12 else None,
+    )
+    fig.update_yaxes(title_text=_(_HOLDS_AXIS), tickformat=".0%", showgrid=True)
+
+    def paint(png: Figure) -> None:
+        png.set_size_inches(PNG_WIDTH_IN, 5.4)
+        ax = png.add_subplot()
+        if window is not None:
+            ax.axvspan(*window, color=FAINT, alpha=0.3, lw=0, zorder=0)
+            top = blended_transform_factory(ax.transData, ax.transAxes)
+            ax.text(
+                window[0],
+                1.01,
+                window_label,
+                transform=top,
+                ha="left",
+                va="bottom",
+                fontsize=9,
+                color=MUTED,
+            )
+        handles = {}
+        for option, part in parts:
+            dash, width = style(option)
+            (handles[option],) = ax.plot(
+                part["year"],
+                part["holds_mean"],
+                color=colour[option],
+                lw=width * 0.8,
+                ls="--" if dash == "dash" else "-",
+                zorder=3 if option == baseline else 2,
+                label=name(option),
+            )
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.xaxis.set_major_formatter(FuncFormatter(_year_tick))
+        ax.yaxis.set_major_formatter(_percent_tick(lang))
+        ax.set_xlabel(_("Year"))
+        ax.set_ylabel(_(_HOLDS_AXIS))
+        ax.grid(axis="y")
+        _png_legend(png, min(len(options), 3), handles=[handles[o] for o in options])
+        _png_title(png, title)
+
+    futures = data[data["year"] == last].sort_values("holds_mean", ascending=False, kind="stable")
+    levels = [
+        f"{name(option)} {percent(float(v), 0, lang)}"
+        for option, v in zip(futures["option"], futures["holds_mean"], strict=True)
+    ]
+    alt = lang.ngettext(
+        "Line chart: the probability that deterrence holds from {first} through each year to "
+        "{last} under each of {n} option, the status quo dashed.",
+        "Line chart: the probability that deterrence holds from {first} through each year to "
+        "{last} under each of {n} options, the status quo dashed.",
+        len(options),
+    ).format(first=_year(first), last=_year(last), n=_count(len(options), lang))
+    if window is not None:
+        alt += " " + _("The near window, {first}–{last}, is shaded.").format(
+            first=_year(window[0]), last=_year(window[1])
+        )
+    start = data[data["option"] == baseline].iloc[0]
+    alt += " " + _(
+        "In {first} the status quo stands at {level}; in {last}, highest first: {levels}."
+    ).format(
+        first=_year(first),
+        level=percent(float(start["holds_mean"]), 0, lang),
+        last=_year(last),
+        levels="; ".join(levels),
+    )
+    return Chart("holds-by-year", title, data, fig, paint, alt, lang=lang)
 
 
 # --- map --------------------------------------------------------------------------------
 
 _MAP = ("iso3", "name", "option", "year", "value")
-_MAP_LEVEL = "Probability that deterrence holds"
-_MAP_CHANGE = "Change from the status quo, percentage points"
+_MAP_LEVEL = N_("Probability that deterrence holds")
+_MAP_CHANGE = N_("Change from the status quo, percentage points")
 
 
 def _grid_size() -> tuple[int, int]:
@@ -1121,11 +1662,17 @@ def _grid(codes: Sequence[str], values: Sequence[Any], columns: int, rows: int) 
     return cells
 
 
-def _change_title(option: str, year: str) -> str:
-    return f"{option} vs status quo, {year}"
+def _change_title(option: str, year: str, lang: Language = ENGLISH) -> str:
+    return lang.gettext("{option} vs status quo, {year}").format(option=option, year=year)
 
 
-def map_chart(tiles: pd.DataFrame, *, focus: str | None = None, title: str | None = None) -> Chart:
+def map_chart(
+    tiles: pd.DataFrame,
+    *,
+    focus: str | None = None,
+    title: str | None = None,
+    lang: Language = ENGLISH,
+) -> Chart:
     """Tile-grid maps of Europe in one year: the status quo, and each option's change from it.
 
     ``tiles`` has one row per country and option, all in the same year (options compare
@@ -1139,7 +1686,10 @@ def map_chart(tiles: pd.DataFrame, *, focus: str | None = None, title: str | Non
     A tile grid rather than a geographic map: it needs no shapes or map tiles from the
     network, and small states (Luxembourg, Malta, the Baltics) are as visible as large ones.
     Countries without a place in :data:`TILE_POSITIONS` are left out of the chart and its data.
+    ``focus`` names an option as ``tiles`` does; states and options are printed in ``lang``.
     """
+    _ = lang.gettext
+    name = _namer(lang)
     data = _table(tiles, _MAP, "map_chart")
     years = _distinct(data["year"])
     if len(years) != 1:
@@ -1154,7 +1704,7 @@ def map_chart(tiles: pd.DataFrame, *, focus: str | None = None, title: str | Non
     focus = others[0] if focus is None else focus
     if focus not in others:
         raise ValueError(f"map_chart: focus {focus!r} is not one of the options {others}")
-    title = title or f"Probability that deterrence holds, by country, {year}"
+    title = title or _("Probability that deterrence holds, by country, {year}").format(year=year)
     data = data.assign(option=data["option"].astype(str))
     data = data[data["iso3"].isin(TILE_POSITIONS)].drop_duplicates(["option", "iso3"])
     base = data[data["option"] == baseline].set_index("iso3")["value"]
@@ -1166,38 +1716,59 @@ def map_chart(tiles: pd.DataFrame, *, focus: str | None = None, title: str | Non
     level = data[data["option"] == baseline]
     low, high = _scale(level["value"])
     reach = _symmetric(data.loc[data["option"] != baseline, "change"])
-    level_title = f"Status quo, {year}"
+    level_title = _("Status quo, {year}").format(year=year)
 
     def change_part(option: str) -> pd.DataFrame:
         return data[data["option"] == option]
 
+    def state(code: str, written: Any) -> str:
+        return lang.country(str(code), str(written))
+
+    def heading(option: str) -> str:
+        """The lower map's title, in lines that fit a 320 px wide map."""
+        text = _change_title(name(option), year, lang)
+        return _lines(text, _fit(text, 44))
+
     def change_cells(option: str) -> tuple[list[list[Any]], list[list[Any]]]:
         part = change_part(option)
         codes = list(part["iso3"])
-        hover = [[n, float(v), option] for n, v in zip(part["name"], part["value"], strict=True)]
+        hover = [
+            [state(c, n), float(v), name(option)]
+            for c, n, v in zip(codes, part["name"], part["value"], strict=True)
+        ]
         return _grid(codes, list(part["change"]), columns, rows), _grid(codes, hover, columns, rows)
 
     codes = list(level["iso3"])
     text = _grid(codes, codes, columns, rows)
     text = [[cell or "" for cell in row] for row in text]
+    # A title of three lines or more takes room from the gap above it, where the upper map's
+    # colour bar is: the gap widens by a line for each line beyond two.
+    lines = max(heading(option).count("<br>") + 1 for option in others)
     fig = make_subplots(
         rows=2,
         cols=1,
-        subplot_titles=[level_title, _lines(_change_title(focus, year), 44)],
-        vertical_spacing=0.15,
+        subplot_titles=[level_title, heading(focus)],
+        vertical_spacing=0.15 + 0.03 * max(lines - 2, 0),
     )
     z, hover = change_cells(focus)
     panels = (
         (
             _grid(codes, list(level["value"]), columns, rows),
-            _grid(codes, list(level["name"]), columns, rows),
+            _grid(
+                codes,
+                [state(c, n) for c, n in zip(codes, level["name"], strict=True)],
+                columns,
+                rows,
+            ),
         ),
         (z, hover),
     )
     templates = (
         f"<b>%{{customdata}}</b><br>{level_title}: %{{z:.0%}}<extra></extra>",
-        f"<b>%{{customdata[0]}}</b><br>%{{customdata[2]}}, {year}: %{{customdata[1]:.0%}}"
-        "<br>%{z:+.1f} points from the status quo<extra></extra>",
+        f"<b>%{{customdata[0]}}</b><br>%{{customdata[2]}}, {year}: %{{customdata[1]:.0%}}<br>"
+        # Translators: {points} is a change in percentage points, with its sign.
+        + _("{points} points from the status quo").format(points="%{z:+.1f}")
+        + "<extra></extra>",
     )
     for i, ((cells, custom), template) in enumerate(zip(panels, templates, strict=True), 1):
         # A heatmap on the grid keeps the squares square and aligned at any page width,
@@ -1216,7 +1787,7 @@ def map_chart(tiles: pd.DataFrame, *, focus: str | None = None, title: str | Non
                 ygap=2,
                 hoverongaps=False,
                 hovertemplate=template,
-                name=level_title if i == 1 else "Change",
+                name=level_title if i == 1 else _("Change"),
             ),
             row=i,
             col=1,
@@ -1267,7 +1838,8 @@ def map_chart(tiles: pd.DataFrame, *, focus: str | None = None, title: str | Non
             "colorbar": colorbar(
                 fig.layout.yaxis2.domain,
                 tickformat="+.1f" if reach < 3 else "+.0f",
-                title={"text": "points", "side": "right"},
+                # Translators: the unit of a colour bar: percentage points.
+                title={"text": _("points"), "side": "right"},
             ),
         },
     )
@@ -1277,12 +1849,12 @@ def map_chart(tiles: pd.DataFrame, *, focus: str | None = None, title: str | Non
         updates.append(
             (
                 {"z": [z], "customdata": [hover]},
-                {"annotations[1].text": _lines(_change_title(option, year), 44)},
+                {"annotations[1].text": heading(option)},
             )
         )
     selector = Selector(
-        label="Option in the lower map:",
-        choices=tuple(others),
+        label=_("Option in the lower map:"),
+        choices=tuple(name(option) for option in others),
         selected=others.index(focus),
         traces=(1,),
         updates=tuple(updates),
@@ -1295,8 +1867,8 @@ def map_chart(tiles: pd.DataFrame, *, focus: str | None = None, title: str | Non
             (level, "value", colormap(SEQUENTIAL), Normalize(low, high)),
             (change_part(focus), "change", colormap(DIVERGING), Normalize(-reach, reach)),
         )
-        names = (level_title, textwrap.fill(_change_title(focus, year), 48))
-        for ax, (part, column, cmap, norm), name in zip(axes, scales, names, strict=True):
+        headings = (level_title, textwrap.fill(_change_title(name(focus), year, lang), 48))
+        for ax, (part, column, cmap, norm), heading in zip(axes, scales, headings, strict=True):
             for iso3, value in zip(part["iso3"], part[column], strict=True):
                 col, row = TILE_POSITIONS[iso3]
                 fill = cmap(norm(value))
@@ -1306,18 +1878,18 @@ def map_chart(tiles: pd.DataFrame, *, focus: str | None = None, title: str | Non
             ax.set_ylim(rows - 0.5, -0.5)
             ax.set_aspect("equal")
             ax.set_axis_off()
-            ax.set_title(name, fontsize=10, color=INK)
+            ax.set_title(heading, fontsize=10, color=INK)
             bar = png.colorbar(
                 ScalarMappable(norm=norm, cmap=cmap),
                 ax=ax,
                 orientation="horizontal",
                 shrink=0.8,
                 aspect=30,
-                format=PercentFormatter(1.0, decimals=0)
+                format=_percent_tick(lang)
                 if column == "value"
-                else FuncFormatter(lambda v, _: _signed(v, 1 if reach < 3 else 0)),
+                else FuncFormatter(lambda v, _position: _signed(v, 1 if reach < 3 else 0, lang)),
             )
-            bar.set_label(_MAP_LEVEL if column == "value" else _MAP_CHANGE, fontsize=9)
+            bar.set_label(_(_MAP_LEVEL) if column == "value" else _(_MAP_CHANGE), fontsize=9)
             bar.outline.set_visible(False)
         _png_title(png, title)
 
@@ -1328,22 +1900,46 @@ def map_chart(tiles: pd.DataFrame, *, focus: str | None = None, title: str | Non
     weak, strong = extreme(level, "value", False), extreme(level, "value", True)
     part = change_part(focus)
     loss, gain = extreme(part, "change", False), extreme(part, "change", True)
-    alt = (
-        f"Tile maps of {len(level)} European states, one square each, in {year}. Under the "
-        f"status quo the probability that deterrence holds ranges from "
-        f"{weak['value']:.0%} ({weak['name']}) to {strong['value']:.0%} ({strong['name']}). "
-        f"Under {focus} it changes by {_signed(loss['change'])} points ({loss['name']}) to "
-        f"{_signed(gain['change'])} points ({gain['name']}); the selector above the chart "
-        f"shows each of the {len(others)} options."
+    alt = " ".join(
+        (
+            lang.ngettext(
+                "Tile maps of {n} European state, one square each, in {year}.",
+                "Tile maps of {n} European states, one square each, in {year}.",
+                len(level),
+            ).format(n=_count(len(level), lang), year=year),
+            _(
+                "Under the status quo the probability that deterrence holds ranges from "
+                "{low} ({weakest}) to {high} ({strongest})."
+            ).format(
+                low=percent(float(weak["value"]), 0, lang),
+                weakest=state(weak["iso3"], weak["name"]),
+                high=percent(float(strong["value"]), 0, lang),
+                strongest=state(strong["iso3"], strong["name"]),
+            ),
+            lang.ngettext(
+                "Under {option} it changes by {loss} points ({losing}) to {gain} points "
+                "({gaining}); the selector above the chart shows each of the {n} option.",
+                "Under {option} it changes by {loss} points ({losing}) to {gain} points "
+                "({gaining}); the selector above the chart shows each of the {n} options.",
+                len(others),
+            ).format(
+                option=name(focus),
+                loss=_signed(loss["change"], lang=lang),
+                losing=state(loss["iso3"], loss["name"]),
+                gain=_signed(gain["change"], lang=lang),
+                gaining=state(gain["iso3"], gain["name"]),
+                n=_count(len(others), lang),
+            ),
+        )
     )
     # Stacked maps gain nothing from more width than this, only empty space beside them.
-    return Chart("map", title, data, fig, paint, alt, selector, max_width=640)
+    return Chart("map", title, data, fig, paint, alt, selector, max_width=640, lang=lang)
 
 
 # --- Sobol indices ----------------------------------------------------------------------
 
 _SOBOL = ("uncertainty", "label", "S1", "S1_conf", "ST", "ST_conf")
-_SOBOL_AXIS = "Sobol index (share of variance)"
+_SOBOL_AXIS = N_("Sobol index (share of variance)")
 #: Pixels per uncertainty on the page: its label above its two bars.
 SOBOL_PITCH = 84
 #: Where the two bars of a row sit, as a share of the row below its centre, and how thick.
@@ -1371,7 +1967,8 @@ def sobol_chart(
     indices: pd.DataFrame,
     top: int = 12,
     *,
-    title: str = "Which uncertainties drive the result",
+    title: str | None = None,
+    lang: Language = ENGLISH,
 ) -> Chart:
     """Bars of the first-order (alone) and total (with interactions) Sobol indices of the
     ``top`` uncertainties with the largest total index, largest on top, with their 95%
@@ -1379,8 +1976,11 @@ def sobol_chart(
     the table and the hover keep the estimate.
 
     On the page each uncertainty's label sits above its bars, across the chart's width:
-    labels beside the bars would leave the bars no room on a narrow screen.
+    labels beside the bars would leave the bars no room on a narrow screen. The labels are the
+    assumptions' meanings as the dataset words them, in every language.
     """
+    _ = lang.gettext
+    title = title or _("Which uncertainties drive the result")
     if top < 1:
         raise ValueError(f"sobol_chart: top must be at least 1, got {top}")
     data = _table(indices, _SOBOL, "sobol_chart")
@@ -1392,12 +1992,16 @@ def sobol_chart(
     # Assumption meanings run to a sentence: wrap them, or they squeeze the bars to nothing.
     wrapped = [textwrap.fill(text, 38, max_lines=3, placeholder=" …") for text in labels]
     series = (
-        ("S1", "First order (alone)", PALETTE[3]),
-        ("ST", "Total (with interactions)", PALETTE[0]),
+        ("S1", _("First order (alone)"), PALETTE[3]),
+        ("ST", _("Total (with interactions)"), PALETTE[0]),
     )
     rows = np.arange(len(data))
-    drawn = {index: _interval(data[index], data[f"{index}_conf"]) for index, _, _ in series}
-    right = max(float(np.max(shown + plus)) for shown, _, plus in drawn.values())
+    # A placeholder, not in the messages: "95% c..." would read to gettext as a C format.
+    confidence = percent(0.95, 0, lang)
+    drawn = {
+        index: _interval(data[index], data[f"{index}_conf"]) for index, _name, _colour in series
+    }
+    right = max(float(np.max(shown + plus)) for shown, _minus, plus in drawn.values())
     right = min(1.0, max(right, 0.05) * 1.08)
 
     def hover(index: str, name: str) -> list[str]:
@@ -1405,12 +2009,16 @@ def sobol_chart(
         lines = []
         for i, estimate in enumerate(data[index]):
             text = f"<b>{escape(textwrap.fill(labels[i], 60)).replace(chr(10), '<br>')}</b>"
-            text += f"<br>{name}: {_plain(shown[i])}"
+            text += f"<br>{name}: {_plain(shown[i], lang=lang)}"
             if estimate < 0:
-                text += f" (estimate {_plain(estimate)}: sampling noise around 0)"
-            text += (
-                f"<br>95% confidence interval {_plain(shown[i] - minus[i])} to "
-                f"{_plain(shown[i] + plus[i])}"
+                text += " " + _("(estimate {estimate}: sampling noise around 0)").format(
+                    estimate=_plain(estimate, lang=lang)
+                )
+            # Translators: {level} is "95%", the confidence level.
+            text += "<br>" + _("{level} confidence interval {low} to {high}").format(
+                level=confidence,
+                low=_plain(shown[i] - minus[i], lang=lang),
+                high=_plain(shown[i] + plus[i], lang=lang),
             )
             lines.append(text)
         return lines
@@ -1442,7 +2050,7 @@ def sobol_chart(
     _style(fig, title, 60 + SOBOL_PITCH * len(data) + 110, bottom=110)
     fig.update_layout(barmode="overlay")
     _labels_above(fig, list(labels))
-    fig.update_xaxes(title_text=_SOBOL_AXIS, range=[0, right], showgrid=True, zeroline=False)
+    fig.update_xaxes(title_text=_(_SOBOL_AXIS), range=[0, right], showgrid=True, zeroline=False)
 
     def paint(png: Figure) -> None:
         _png_height(png, len(data), per_row=0.62)
@@ -1461,20 +2069,28 @@ def sobol_chart(
         ax.set_yticks(rows, wrapped, fontsize=8)
         ax.invert_yaxis()
         ax.set_xlim(0, right)
-        ax.set_xlabel(_SOBOL_AXIS)
+        ax.set_xlabel(_(_SOBOL_AXIS))
         ax.grid(axis="x")
         _png_legend(png, 2)
         _png_title(png, title)
 
     named = [
-        f"{_short(labels[i], 90)} (total {_plain(drawn['ST'][0][i])}, first order "
-        f"{_plain(drawn['S1'][0][i])})"
+        _("{label} (total {total}, first order {first})").format(
+            label=_short(labels[i], 90),
+            total=_plain(drawn["ST"][0][i], lang=lang),
+            first=_plain(drawn["S1"][0][i], lang=lang),
+        )
         for i in range(min(3, len(data)))
     ]
-    alt = (
-        f"Bar chart: Sobol indices of the {len(data)} uncertainties with the largest total "
-        "index, largest first, each with its first-order index (alone) and total index (with "
-        "interactions) and 95% confidence intervals; estimates below zero are drawn at zero. "
-        f"The largest: {'; '.join(named)}."
-    )
-    return Chart("drivers", title, data, fig, paint, alt)
+    # Translators: {level} is "95%", the confidence level.
+    alt = lang.ngettext(
+        "Bar chart: Sobol indices of the {n} uncertainty with the largest total index, largest "
+        "first, each with its first-order index (alone) and total index (with interactions) "
+        "and {level} confidence intervals; estimates below zero are drawn at zero.",
+        "Bar chart: Sobol indices of the {n} uncertainties with the largest total index, "
+        "largest first, each with its first-order index (alone) and total index (with "
+        "interactions) and {level} confidence intervals; estimates below zero are drawn at zero.",
+        len(data),
+    ).format(n=_count(len(data), lang), level=confidence)
+    alt += " " + _("The largest: {named}.").format(named="; ".join(named))
+    return Chart("drivers", title, data, fig, paint, alt, lang=lang)
