@@ -104,16 +104,34 @@ def _table(
     column: Callable[[str, str], npt.NDArray[np.float64]],
 ) -> pd.DataFrame:
     """The headline rows from ``column(outcome, option)``: that option's values, one per future."""
-    rows = []
+    rows: list[dict[str, float]] = [{} for _ in options]
     baseline = column("holds_europe", options[0])
-    for option in options:
-        row: dict[str, float] = {}
-        for name in names:
-            row |= _spread(name, column(name, option))
+    for name in names:
+        for row, spread in zip(
+            rows, _spreads(name, [column(name, o) for o in options]), strict=True
+        ):
+            row |= spread
+    for row, option in zip(rows, options, strict=True):
         change = column("holds_europe", option) - baseline
         row |= _spread("change_vs_status_quo", change)
-        rows.append(row)
     return pd.DataFrame(rows, index=pd.Index(list(options), name="option"))
+
+
+def _spreads(name: str, per_option: Sequence[np.ndarray]) -> list[dict[str, float]]:
+    """:func:`_spread` of each option's values, the percentiles of all options in one call
+    where every value is finite (the same numbers: the same algorithm along an axis)."""
+    stacked = np.stack(per_option, axis=1)  # (future, option)
+    if not stacked.shape[0] or not np.isfinite(stacked).all():
+        return [_spread(name, values) for values in per_option]
+    low, high = np.quantile(stacked, LEVELS, axis=0)
+    return [
+        {
+            name: float(values.mean()),
+            f"{name}_p10": float(low[k]),
+            f"{name}_p90": float(high[k]),
+        }
+        for k, values in enumerate(per_option)
+    ]
 
 
 def _spread(name: str, values: np.ndarray) -> dict[str, float]:
