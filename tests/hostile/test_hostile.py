@@ -101,6 +101,7 @@ def _folder(path: Path) -> None:
 
 SCENARIOS = [
     Case("nul-byte", ("assess", "s.yaml"), {"s.yaml": "name: x\x00\n"}, "NUL"),
+    Case("control-char", ("assess", "s.yaml"), {"s.yaml": "name: x\n\x1b\n"}, "U+001B"),
     Case("dev-zero", ("assess", "/dev/zero"), {}, "larger than"),
     Case("huge-file", ("assess", "s.yaml"), {"s.yaml": "# " + "x" * 1_200_000 + "\n"}, "larger"),
     Case("invalid-utf8", ("assess", "s.yaml"), {"s.yaml": b"name: \xff\xfe\n"}, "UTF-8"),
@@ -226,6 +227,7 @@ _TABLES: list[tuple[str, str, str | bytes, str]] = [
     ),
     ("submarines-5000", "forces", FORCE.replace("value: 4,", "value: 5000,"), "submarines"),
     ("nul-byte", "actors", ACTOR + "\x00", "NUL"),
+    ("control-char", "actors", ACTOR + "\x1b\n", "special characters"),
     ("invalid-utf8", "actors", ACTOR.encode() + b"\xff\n", "UTF-8"),
     ("deep-nesting", "actors", "- " + "[" * 50_000 + "]" * 50_000 + "\n", "nested"),
     (

@@ -113,6 +113,10 @@ def test_validate_a_posted_scenario(client: TestClient) -> None:
     _refused(client.post("/api/scenarios/validate", content=b"a: [1,"), 422)
     _refused(client.post("/api/scenarios/validate", content=b"\xff\xfe"), 422, "body")
     _refused(client.post("/api/scenarios/validate", content=b""), 422, "body")
+    # A control character: YAML refuses it before parsing; still a located 422, not a 500.
+    body = _refused(client.post("/api/scenarios/validate", content=b"name: x\n\x1b"), 422, "-")
+    assert (body["file"], body["line"]) == ("scenario.yaml", 2)
+    assert "U+001B" in body["message"]
 
 
 @pytest.mark.parametrize("folder", ["../../etc", "/etc", "data"])
@@ -211,6 +215,14 @@ def test_trust(client: TestClient) -> None:
     _refused(client.get("/api/trust", params={"guarantor": "XYZ"}), 422, "query.guarantor")
     _refused(client.get("/api/trust", params={"view": "XYZW"}), 422, "query.view")
     _refused(client.get("/api/trust", params={"start": "2025-13"}), 422, "query.start")
+    # Each month is a step of the model: a far year would be minutes of work and gigabytes.
+    _refused(client.get("/api/trust", params={"end": "8000-01"}), 422, "query.end")
+    _refused(client.get("/api/trust", params={"start": "0001-01"}), 422, "query.start")
+    far = {"start": "1950-01", "end": "2100-01"}
+    assert (
+        "1,200 months"
+        in _refused(client.get("/api/trust", params=far), 422, "query.end")["message"]
+    )
 
 
 def test_unknown_routes_and_methods(client: TestClient) -> None:

@@ -1,8 +1,10 @@
 """``umbrella serve`` for real: the command starts a server that answers on loopback, and the
 page in Chromium follows a slider with the numbers of ``POST /api/assess``, all on loopback.
 
-The browser part needs Chromium (Debian: ``apt-get install chromium``) and the ``playwright``
-package; where either is missing it is skipped, unless ``UMBRELLA_REQUIRE_BROWSER=1``.
+At 360 and 1280 px the page has no serious or critical axe-core violation (screenshots in
+``test-artifacts/``). The browser part needs Chromium (Debian: ``apt-get install chromium``)
+and the ``playwright`` package; where either is missing it is skipped, unless
+``UMBRELLA_REQUIRE_BROWSER=1``.
 """
 
 from __future__ import annotations
@@ -16,10 +18,28 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+
+AXE = Path(__file__).parents[1] / "report" / "assets" / "axe.min.js"
+"""axe-core, shipped with the tests (MPL-2.0, its licences beside it)."""
+ARTIFACTS = Path(__file__).parents[2] / "test-artifacts"
+
+#: Runs axe-core over the page and returns its violations, each with a few of its elements.
+AXE_RUN = """async () => {
+  const result = await axe.run(document, {resultTypes: ["violations"]});
+  return result.violations.map((v) => ({id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.length, where: v.nodes.slice(0, 3).map((n) => n.target.join(" "))}));
+}"""
+
+#: The page has answered and drawn: a headline cell, and no request in flight.
+_SETTLED = (
+    "() => !document.body.classList.contains('busy') && "
+    "document.querySelector('td[data-field=\"holds_europe\"]') !== null"
+)
 
 
 def _free_port() -> int:
@@ -106,6 +126,8 @@ def test_the_page_follows_a_slider(server: str) -> None:
     chromium = _chromium()
     from playwright.sync_api import sync_playwright
 
+    ARTIFACTS.mkdir(exist_ok=True)
+
     hosts: set[str] = set()
     errors: list[str] = []
     with sync_playwright() as p:
@@ -115,6 +137,9 @@ def test_the_page_follows_a_slider(server: str) -> None:
         )
         try:
             page = browser.new_page(viewport={"width": 360, "height": 800})
+            # axe-core as a script of every document the page opens: the page's own
+            # Content-Security-Policy (scripts from this server only) stays in force.
+            page.add_init_script(path=str(AXE))
             page.on("request", lambda request: hosts.add(urlsplit(request.url).hostname or ""))
             page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
             page.on("pageerror", lambda error: errors.append(str(error)))
@@ -139,6 +164,13 @@ def test_the_page_follows_a_slider(server: str) -> None:
             assert f"set.crisis.rate_nato={value:g}" in page.url  # the what-if is its address
             # The page has no horizontal scroll at a phone's width.
             assert page.evaluate("document.documentElement.scrollWidth") <= 360
+            for width in (360, 1280):
+                page.set_viewport_size({"width": width, "height": 800})
+                page.wait_for_function(_SETTLED, timeout=30_000)
+                page.screenshot(path=str(ARTIFACTS / f"web-{width}.png"), full_page=True)
+                violations = page.evaluate(AXE_RUN)
+                blocking = [v for v in violations if v["impact"] in ("serious", "critical")]
+                assert not blocking, f"axe-core at {width} px: {blocking}"
         finally:
             browser.close()
     expected = _post(

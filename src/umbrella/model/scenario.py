@@ -606,7 +606,19 @@ def _read_yaml(text: str, label: str) -> tuple[yaml.Node, dict[str, Any]]:
         check_text(text, SCENARIO_LIMITS)
     except YamlLimitError as error:
         raise ScenarioError(label, str(error), error.line or 1, "-") from None
-    loader = _Loader(text)
+    try:
+        # The reader checks the characters as the loader is made, before any parsing.
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as error:
+        line = text.count("\n", 0, error.position) + 1
+        code = error.character if isinstance(error.character, int) else ord(error.character)
+        raise ScenarioError(
+            label,
+            f"character U+{code:04X} is not allowed in YAML; remove it (control characters "
+            "other than tab and newline are refused)",
+            line,
+            "-",
+        ) from None
     try:
         root = loader.get_single_node()
         raw = loader.construct_document(root) if root is not None else None

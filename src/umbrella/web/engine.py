@@ -251,6 +251,20 @@ def check_posted(text: str, label: str) -> Scenario:
         check_text(text, SCENARIO_LIMITS)
     except YamlLimitError as error:
         raise ScenarioError(label, str(error), error.line or 1, "-") from None
+    unprintable = yaml.reader.Reader.NON_PRINTABLE.search(text)
+    if unprintable is not None:
+        # YAML refuses these characters before it parses anything, with an error the
+        # loader's own handling does not catch; reported here as the loader reports syntax.
+        at = unprintable.start()
+        row = text.count("\n", 0, at) + 1
+        column = at - (text.rfind("\n", 0, at) + 1) + 1
+        raise ScenarioError(
+            label,
+            f"YAML syntax error (column {column}): character "
+            f"U+{ord(unprintable.group()):04X} is not allowed in YAML; save the file as text",
+            row,
+            "-",
+        )
     line = _data_line(text)
     if line is not None:
         raise ScenarioError(

@@ -41,6 +41,9 @@ class Limits:
     run_json_rows: int = 200_000
     """The most rows ``/api/runs/{id}/results?table=outcomes&format=json`` returns; larger
     tables are for CSV or Parquet."""
+    trust_max_months: int = 1_200
+    """The most months ``/api/trust`` returns per guarantor and view: a century, about 5 MB
+    of JSON for every guarantor and view, computed in under half a second."""
     retry_after_s: int = 2
     """The Retry-After of a 503, in seconds."""
     cache_entries: int = 64

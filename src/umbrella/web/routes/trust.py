@@ -11,7 +11,9 @@ from umbrella.web.state import ApiError, Context, context
 
 router = APIRouter(tags=["trust"])
 
-_MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
+# Years 1900-2199: the model steps month by month from the first event (or ``start``, if
+# earlier) to ``end``, so an unbounded year would be a request for millions of months.
+_MONTH = r"^(19|20|21)\d{2}-(0[1-9]|1[0-2])$"
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{3}$")]
 
 
@@ -25,8 +27,10 @@ Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{3}$")]
 def trust(
     guarantor: list[Code] = Query([], max_length=3, description="USA, GBR or FRA; repeat."),
     view: str | None = Query(None, pattern=r"^[A-Za-z]{3,6}$", description="e.g. others, POL"),
-    start: str = Query("2022-01", pattern=_MONTH, description="First month, YYYY-MM."),
-    end: str | None = Query(None, pattern=_MONTH, description="Last month, YYYY-MM."),
+    start: str = Query("2022-01", pattern=_MONTH, description="First month, YYYY-MM (1900-2199)."),
+    end: str | None = Query(
+        None, pattern=_MONTH, description="Last month, YYYY-MM (default: the last event's)."
+    ),
     ctx: Context = Depends(context),
 ) -> list[dict[str, Any]]:
     import numpy as np
@@ -46,6 +50,12 @@ def trust(
             )
     if end is not None and end < start:
         raise ApiError(422, f"start {start} is after end {end}", "query.start")
+    if end is not None and _months(start, end) > ctx.limits.trust_max_months:
+        raise ApiError(
+            422,
+            f"at most {ctx.limits.trust_max_months:,} months from start to end",
+            "query.end",
+        )
     dataset = trajectories(
         _world(ctx), resolve(ASSUMPTIONS, {}), start=start, end=end, guarantors=chosen
     ).isel(sample=0)
@@ -64,3 +74,9 @@ def trust(
                 for i, month in enumerate(months)
             ]
     return records
+
+
+def _months(start: str, end: str) -> int:
+    """Months from ``start`` to ``end`` (both ``YYYY-MM``), both counted."""
+    (y0, m0), (y1, m1) = ((int(p) for p in month.split("-")) for month in (start, end))
+    return (y1 - y0) * 12 + (m1 - m0) + 1
