@@ -478,6 +478,18 @@ def _above(values: pd.Series, high: pd.Series) -> npt.NDArray[np.float64]:
     return np.maximum(np.asarray(high - values, dtype=np.float64), 0.0)
 
 
+def _whiskers(below: Any, above: Any, width: int = 4) -> dict[str, Any]:
+    """Plotly error bars, one style for every chart: distances below and above each bar."""
+    return {
+        "type": "data",
+        "array": above,
+        "arrayminus": below,
+        "color": INK,
+        "thickness": 1.2,
+        "width": width,
+    }
+
+
 # --- words ------------------------------------------------------------------------------
 
 
@@ -705,14 +717,9 @@ def forces_chart(
             width=0.36,
             orientation="h",
             marker={"color": POSITIVE},
-            error_x={
-                "type": "data",
-                "array": _above(data["stockpile"], data["high"]),
-                "arrayminus": _below(data["stockpile"], data["low"]),
-                "color": INK,
-                "thickness": 1.2,
-                "width": 4,
-            },
+            error_x=_whiskers(
+                _below(data["stockpile"], data["low"]), _above(data["stockpile"], data["high"])
+            ),
             customdata=data.assign(state=states)[["low", "high", "stockpile", "state"]].to_numpy(),
             hovertemplate="<b>%{customdata[3]}</b><br>"
             # Translators: {count} is a number of nuclear warheads.
@@ -1221,14 +1228,7 @@ def options_chart(
             width=0.36,
             orientation="h",
             marker={"color": colours},
-            error_x={
-                "type": "data",
-                "array": above,
-                "arrayminus": below,
-                "color": INK,
-                "thickness": 1.2,
-                "width": 4,
-            },
+            error_x=_whiskers(below, above),
             customdata=data.assign(option=shown)[["low", "high", "option"]].to_numpy(),
             hovertemplate="<b>%{customdata[2]}</b><br>"
             # Translators: {value} is a change in percentage points ("pp").
@@ -2032,14 +2032,7 @@ def sobol_chart(
                 orientation="h",
                 name=name,
                 marker={"color": colour},
-                error_x={
-                    "type": "data",
-                    "array": drawn[index][2],
-                    "arrayminus": drawn[index][1],
-                    "color": INK,
-                    "thickness": 1.2,
-                    "width": 3,
-                },
+                error_x=_whiskers(drawn[index][1], drawn[index][2], width=3),
                 hovertext=hover(index, name),
                 hovertemplate="%{hovertext}<extra></extra>",
             )
