@@ -146,21 +146,28 @@ function buildSliders() {
   }
 }
 
+// A labelled checkbox in its row: the row (to append more to) and the checkbox.
+function checkRow(id, text, checked) {
+  const wrap = document.createElement("div");
+  wrap.className = "check";
+  const check = document.createElement("input");
+  check.type = "checkbox";
+  check.id = id;
+  check.checked = checked;
+  const label = document.createElement("label");
+  label.htmlFor = id;
+  label.textContent = text;
+  wrap.append(check, label);
+  return [wrap, check];
+}
+
 function buildStresses() {
   const box = $("stresses");
   box.replaceChildren();
   for (const s of state.scenario.stresses) {
     const id = "stress-" + s.id;
-    const wrap = document.createElement("div");
-    wrap.className = "check";
-    const check = document.createElement("input");
-    check.type = "checkbox";
-    check.id = id;
+    const [wrap, check] = checkRow(id, s.label + ": " + s.description, s.id in state.stress);
     check.dataset.stress = s.id;
-    check.checked = s.id in state.stress;
-    const label = document.createElement("label");
-    label.htmlFor = id;
-    label.textContent = s.label + ": " + s.description;
     const yearLabel = document.createElement("label");
     yearLabel.htmlFor = id + "-year";
     yearLabel.className = "year";
@@ -181,7 +188,7 @@ function buildStresses() {
     };
     check.addEventListener("change", update);
     year.addEventListener("change", update);
-    wrap.append(check, label, yearLabel, year);
+    wrap.append(yearLabel, year);
     box.append(wrap);
   }
 }
@@ -190,24 +197,14 @@ function buildOptions() {
   const box = $("options");
   box.replaceChildren();
   for (const o of state.scenario.options) {
-    const id = "option-" + o.id;
-    const wrap = document.createElement("div");
-    wrap.className = "check";
-    const check = document.createElement("input");
-    check.type = "checkbox";
-    check.id = id;
+    const [wrap, check] = checkRow("option-" + o.id, o.name, !state.hidden.has(o.id));
     check.dataset.option = o.id;
-    check.checked = !state.hidden.has(o.id);
-    const label = document.createElement("label");
-    label.htmlFor = id;
-    label.textContent = o.name;
     check.addEventListener("change", () => {
       if (check.checked) state.hidden.delete(o.id);
       else state.hidden.add(o.id);
       writeQuery();
       if (lastResult) render(lastResult);
     });
-    wrap.append(check, label);
     box.append(wrap);
   }
 }
