@@ -6,12 +6,17 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from dataclasses import fields
 from pathlib import Path
 
+import numpy as np
+import pytest
 import yaml
 from fastapi.testclient import TestClient
 
-from umbrella.model.scenario import flagship_path
+from umbrella.model.layout import Layout, layout
+from umbrella.model.scenario import flagship_path, parse_scenario
+from umbrella.web.engine import SLIDERS, scenario_names, shipped, what_if
 
 SAMPLES, SEED = 200, 7
 OVERRIDES = {"crisis.rate_nato": 0.08, "challenger.resolve_nato": 0.3}
@@ -59,3 +64,43 @@ def test_assess_equals_the_command_line(client: TestClient, tmp_path: Path) -> N
     assert api["definitions"] == cli["definitions"]
     for key in ("scenario", "samples", "seed", "first_year", "last_year"):
         assert api[key] == cli[key]
+
+
+def _same_layout(a: Layout, b: Layout) -> None:
+    for field in fields(Layout):
+        x, y = getattr(a, field.name), getattr(b, field.name)
+        if isinstance(x, dict):
+            assert x.keys() == y.keys(), field.name
+            for key in x:
+                np.testing.assert_array_equal(x[key], y[key], err_msg=field.name)
+        else:
+            np.testing.assert_array_equal(x, y, err_msg=field.name)
+
+
+@pytest.mark.parametrize("name", scenario_names())
+def test_a_what_if_is_exactly_the_scenario_its_text_says(name: str) -> None:
+    """The what-if reuses its shipped scenario's layout and is read once: the scenario, its
+    layout and its uncertainties are those of its own text read afresh by the loader, for
+    every stress of the scenario and overrides of every slider."""
+    from umbrella.explore.ensemble import prepare
+    from umbrella.explore.sampling import uncertainties
+
+    base = shipped(name)
+    overrides = {
+        key: (base.registry[key].low + base.registry[key].high) / 3
+        for key in SLIDERS
+        if key in base.registry
+    }
+    stress = {s.id: base.start_year + 2 for s in base.stresses}
+    none: dict[str, int] = {}
+    for fixed, years in ((none, none), (overrides, none), (none, stress), (overrides, stress)):
+        kept = what_if(name, fixed, years)
+        assert kept.text is not None
+        assert kept.path == base.path
+        fresh = parse_scenario(kept.text, str(base.path))
+        assert fresh.registry == kept.registry
+        grid = prepare(kept)
+        _same_layout(grid, layout(fresh))
+        assert [a.name for a in uncertainties(fresh.registry.values())] == [
+            a.name for a in uncertainties(kept.registry.values())
+        ]

@@ -14,13 +14,13 @@ import datetime as dt
 import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any, TypeVar
 
 import pandas as pd
 
 from umbrella.data.check import check_references, read_checked
-from umbrella.data.read import read_tables
+from umbrella.data.read import TABLE_SUFFIXES, read_tables, shipped_dir
 from umbrella.data.rows import flatten, whole_number_columns
 from umbrella.data.schema import (
     ORGANISATIONS,
@@ -72,7 +72,27 @@ def load_world(data_dir: PathLike | None = None) -> World:
     UsageError
         If ``data_dir`` is given but is not a folder.
     """
+    if data_dir is None:
+        # The shipped dataset is read and checked once per process while its files stay as
+        # they are (a scenario is parsed on every what-if of the web app: ~20 ms saved each).
+        return _shipped_world(_shipped_signature())
     return World(records=read_checked(data_dir))
+
+
+def _shipped_signature() -> tuple[tuple[str, int, int], ...]:
+    """Each shipped table's name, modification time and size: a changed file changes it."""
+    folder = shipped_dir()
+    return tuple(
+        (path.name, stat.st_mtime_ns, stat.st_size)
+        for path in sorted(folder.iterdir())
+        if path.suffix in TABLE_SUFFIXES
+        for stat in (path.stat(),)
+    )
+
+
+@lru_cache(maxsize=1)
+def _shipped_world(signature: tuple[tuple[str, int, int], ...]) -> World:
+    return World(records=read_checked(None))
 
 
 @dataclass(frozen=True, eq=False)

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import pandas as pd
 import xarray as xr
 
-from umbrella.explore.ensemble import RunSummary, run_ensemble
+from umbrella.explore.ensemble import RunSummary, prepare, run_ensemble
 from umbrella.explore.headline import DEFAULT_SAMPLES, DEFAULT_SEED, headline
 from umbrella.model.central import central
 from umbrella.model.scenario import Scenario, load_scenario
@@ -99,8 +99,13 @@ def assess(
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
     ensemble = run_ensemble(scenario, samples, seed, keep=True)
+    grid = prepare(scenario)  # the layout the ensemble used, kept: not built again
     return Assessment(
-        scenario=scenario, dataset=central(scenario), ensemble=ensemble, samples=samples, seed=seed
+        scenario=scenario,
+        dataset=central(scenario, grid),
+        ensemble=ensemble,
+        samples=samples,
+        seed=seed,
     )
 
 

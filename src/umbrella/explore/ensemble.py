@@ -22,10 +22,11 @@ from __future__ import annotations
 import hashlib
 import math
 import socket
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 from importlib import import_module
 from importlib.metadata import version
 from itertools import islice
@@ -45,11 +46,11 @@ from umbrella.explore.memory import KEEP_BYTES, keep_freed_memory
 from umbrella.explore.sampling import CHUNK_SIZE, Sampler, draw, uncertainties
 from umbrella.jit import compiled
 from umbrella.model.evaluate import summarise, summary_outcomes
-from umbrella.model.layout import layout
+from umbrella.model.layout import Layout, layout
 from umbrella.model.scenario import Scenario, load_scenario, parse_scenario
 from umbrella.settings import check_run_settings
 
-__all__ = ["Aggregates", "RunSummary", "evaluate_chunk", "run_ensemble"]
+__all__ = ["Aggregates", "RunSummary", "evaluate_chunk", "prepare", "run_ensemble"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -260,11 +261,51 @@ def _long_table(
     return pd.DataFrame(columns)
 
 
-@lru_cache(maxsize=4)
-def _prepared(text: str, label: str, data_dir: str | None) -> tuple[Scenario, Any, list[Any]]:
-    # A worker evaluates many chunks of the same scenario: parse it once per process.
+_Prepared = tuple[Scenario, Layout, list[Any]]
+_PREPARED: OrderedDict[tuple[str, str, str | None], _Prepared] = OrderedDict()
+_PREPARED_KEPT = 4
+_PREPARED_LOCK = threading.Lock()
+
+
+def _prepared(text: str, label: str, data_dir: str | None) -> _Prepared:
+    """Scenario ``text`` parsed, laid out, and its uncertainties: once per process for the
+    last few scenarios (a worker evaluates many chunks of the same scenario)."""
+    key = (text, label, data_dir)
+    with _PREPARED_LOCK:
+        found = _PREPARED.get(key)
+        if found is not None:
+            _PREPARED.move_to_end(key)
+            return found
     scenario = parse_scenario(text, label, data_dir=data_dir)
-    return scenario, layout(scenario), uncertainties(scenario.registry.values())
+    return _keep(key, (scenario, layout(scenario), uncertainties(scenario.registry.values())))
+
+
+def _keep(key: tuple[str, str, str | None], prepared: _Prepared) -> _Prepared:
+    with _PREPARED_LOCK:
+        _PREPARED[key] = prepared
+        _PREPARED.move_to_end(key)
+        while len(_PREPARED) > _PREPARED_KEPT:
+            _PREPARED.popitem(last=False)
+    return prepared
+
+
+def prepare(scenario: Scenario, grid: Layout | None = None) -> Layout:
+    """Make ``scenario`` ready for ensembles in this process, so that running it parses
+    and lays out nothing again; returns its layout.
+
+    ``grid`` is its layout where the caller already has it: a scenario that differs from
+    another only in its ``assumptions:`` has that scenario's layout, since a layout reads
+    no assumption (the states, groups, years and options only). ``scenario`` must be as
+    read from its own text (``scenario.text``), as every loaded scenario is.
+    """
+    text, label = scenario_text(scenario), str(scenario.path)
+    key = (text, label, None)
+    with _PREPARED_LOCK:
+        found = _PREPARED.get(key)
+    if found is not None:
+        return found[1]
+    grid = layout(scenario) if grid is None else grid
+    return _keep(key, (scenario, grid, uncertainties(scenario.registry.values())))[1]
 
 
 def _chunks(n_samples: int, chunk_size: int) -> Iterator[tuple[int, int, int]]:

@@ -106,10 +106,8 @@ def _table(
     """The headline rows from ``column(outcome, option)``: that option's values, one per future."""
     rows: list[dict[str, float]] = [{} for _ in options]
     baseline = column("holds_europe", options[0])
-    for name in names:
-        for row, spread in zip(
-            rows, _spreads(name, [column(name, o) for o in options]), strict=True
-        ):
+    for spreads in _spreads(names, options, column):  # per outcome, then option
+        for row, spread in zip(rows, spreads, strict=True):
             row |= spread
     for row, option in zip(rows, options, strict=True):
         change = column("holds_europe", option) - baseline
@@ -117,21 +115,38 @@ def _table(
     return pd.DataFrame(rows, index=pd.Index(list(options), name="option"))
 
 
-def _spreads(name: str, per_option: Sequence[np.ndarray]) -> list[dict[str, float]]:
-    """:func:`_spread` of each option's values, the percentiles of all options in one call
-    where every value is finite (the same numbers: the same algorithm along an axis)."""
-    stacked = np.stack(per_option, axis=1)  # (future, option)
-    if not stacked.shape[0] or not np.isfinite(stacked).all():
-        return [_spread(name, values) for values in per_option]
-    low, high = np.quantile(stacked, LEVELS, axis=0)
-    return [
-        {
-            name: float(values.mean()),
-            f"{name}_p10": float(low[k]),
-            f"{name}_p90": float(high[k]),
-        }
-        for k, values in enumerate(per_option)
+def _spreads(
+    names: Sequence[str],
+    options: Sequence[str],
+    column: Callable[[str, str], npt.NDArray[np.float64]],
+) -> list[list[dict[str, float]]]:
+    """:func:`_spread` of every outcome of every option, per outcome then option: the
+    percentiles of every outcome whose values are all finite in one call (the same numbers:
+    the same algorithm along an axis, column by column), the means as :func:`_spread` takes
+    them, one option's values at a time."""
+    per_name = [[column(name, o) for o in options] for name in names]
+    finite = [
+        bool(len(values[0])) and all(np.isfinite(v).all() for v in values) for values in per_name
     ]
+    batch = [v for values, ok in zip(per_name, finite, strict=True) if ok for v in values]
+    bounds: list[tuple[float, float]] = []
+    if batch:
+        low, high = np.quantile(np.stack(batch, axis=1), LEVELS, axis=0)  # per column
+        bounds = list(zip(low.tolist(), high.tolist(), strict=True))
+    spreads: list[list[dict[str, float]]] = []
+    at = 0  # the next column of the batch
+    for name, values, ok in zip(names, per_name, finite, strict=True):
+        if not ok:
+            spreads.append([_spread(name, v) for v in values])
+            continue
+        spreads.append(
+            [
+                {name: float(v.mean()), f"{name}_p10": lo, f"{name}_p90": hi}
+                for v, (lo, hi) in zip(values, bounds[at : at + len(values)], strict=True)
+            ]
+        )
+        at += len(values)
+    return spreads
 
 
 def _spread(name: str, values: np.ndarray) -> dict[str, float]:

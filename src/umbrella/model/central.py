@@ -19,7 +19,7 @@ import xarray as xr
 
 from umbrella.assumptions import resolve
 from umbrella.model.evaluate import OUTCOMES, evaluate
-from umbrella.model.layout import layout
+from umbrella.model.layout import Layout, layout
 from umbrella.model.scenario import Scenario
 
 __all__ = ["CLASSES", "central", "labelled"]
@@ -28,20 +28,26 @@ CLASSES = ("deterrence", "separating", "pooling-challenge", "bluff")
 """Classes of the extended game's default equilibrium at point payoffs (the reference)."""
 
 
-def central(scenario: Scenario) -> xr.Dataset:
-    """Every option of ``scenario`` on its central future, labelled per protege."""
-    dataset = labelled(scenario).isel(sample=0, drop=True)
+def central(scenario: Scenario, grid: Layout | None = None) -> xr.Dataset:
+    """Every option of ``scenario`` on its central future, labelled per protege
+    (``grid``: its layout, where the caller has it)."""
+    dataset = labelled(scenario, grid=grid).isel(sample=0, drop=True)
     dataset.attrs["future"] = "central: every assumption at its default"
     return dataset
 
 
-def labelled(scenario: Scenario, values: Mapping[str, npt.ArrayLike] | None = None) -> xr.Dataset:
+def labelled(
+    scenario: Scenario,
+    values: Mapping[str, npt.ArrayLike] | None = None,
+    grid: Layout | None = None,
+) -> xr.Dataset:
     """Every option of ``scenario`` on the futures ``values`` (one array per varied
     assumption; the others at their defaults; None: the central future), labelled.
+    ``grid`` is the scenario's layout where the caller has it (else it is built).
 
     Dims (sample, option, guarantor, protege, year), sample first.
     """
-    grid = layout(scenario)
+    grid = layout(scenario) if grid is None else grid
     params = resolve(scenario.registry.values(), values)
     result = evaluate(scenario, grid, params, detail=True)
 

@@ -74,38 +74,47 @@ def shipped(name: str) -> Scenario:
 
 def what_if(name: str, overrides: Mapping[str, float], stress: Mapping[str, int]) -> Scenario:
     """Shipped scenario ``name`` with each override fixed in every future and each stress
-    fixed at its year; errors name the request field (``overrides.<name>``, ``stress``)."""
-    from umbrella.model.scenario import with_stresses
+    fixed at its year; errors name the request field (``overrides.<name>``, ``stress``).
+
+    Both are written into the scenario's ``assumptions:`` (a stress as its year assumption,
+    as ``--stress`` does) and the text is read once by the loader with all its checks. The
+    what-if is made ready for its ensemble with the shipped scenario's layout, which reads
+    no assumption, so that the ensemble neither parses it again nor lays it out.
+    """
+    from umbrella.explore.ensemble import prepare
 
     scenario = shipped(name)
-    if overrides:
-        for key in overrides:
-            if key not in scenario.registry:
-                raise _field_error(
-                    f"overrides.{key}",
-                    f"unknown assumption '{key}'; see GET /api/assumptions?scenario={name}",
-                )
-        raw = dict(_raw(name))
-        changes = dict(raw.get("assumptions") or {})
-        for key, value in overrides.items():
-            changes[key] = {"default": value, "low": value, "high": value}
-        raw["assumptions"] = changes
-        text = yaml.dump(raw, Dumper=_DUMPER, sort_keys=False, allow_unicode=True)
-        assert scenario.path is not None
-        try:
-            changed = _parsed(text, scenario.path)
-        except ScenarioError as error:
-            raise _field_error(_override_field(error, overrides), error.reason) from None
-        # Kept as read from the shipped file: a run of it finds any folder beside it.
-        scenario = replace(changed, path=scenario.path)
-    if stress:
-        try:
-            scenario = with_stresses(scenario, stress)
-        except UsageError as error:
-            raise _field_error("stress", str(error).replace("--stress ", "", 1)) from None
-        except ScenarioError as error:
-            raise _field_error("stress", error.reason) from None
-    return scenario
+    if not overrides and not stress:
+        prepare(scenario)
+        return scenario
+    for key in overrides:
+        if key not in scenario.registry:
+            raise _field_error(
+                f"overrides.{key}",
+                f"unknown assumption '{key}'; see GET /api/assumptions?scenario={name}",
+            )
+    years = {s.id: s.year for s in scenario.stresses}
+    for key in stress:
+        if key not in years:
+            listed = ", ".join(years) or "none"
+            raise _field_error(
+                "stress", f"{key}: unknown stress; this scenario's stresses: {listed}"
+            )
+    raw = dict(_raw(name))
+    changes = dict(raw.get("assumptions") or {})
+    for key, value in overrides.items():
+        changes[key] = {"default": value, "low": value, "high": value}
+    for key, year in stress.items():
+        changes[years[key]] = {"default": year, "low": year, "high": year}
+    raw["assumptions"] = changes
+    text = yaml.dump(raw, Dumper=_DUMPER, sort_keys=False, allow_unicode=True)
+    assert scenario.path is not None
+    try:
+        changed = _parsed(text, scenario.path)
+    except ScenarioError as error:
+        raise _field_error(_request_field(error, overrides, stress, years), error.reason) from None
+    prepare(changed, prepare(scenario))
+    return changed
 
 
 # libyaml where PyYAML has it: writing the what-if's file is then a few milliseconds.
@@ -124,13 +133,25 @@ def _raw(name: str) -> dict[str, Any]:
 
 
 def _parsed(text: str, path: Path) -> Scenario:
-    """Scenario ``text`` read as if from ``path``, through the ensemble's own cache of parsed
-    scenarios: the ensemble parses the same text under the same label, so a what-if is read
-    once, not twice (a third of the time of a small assessment)."""
-    from umbrella.explore.ensemble import _prepared
+    """Scenario ``text`` read by the loader as if from ``path``: a run of it finds any
+    folder beside the shipped file, and its label is the shipped file's."""
+    from umbrella.model.scenario import parse_scenario
 
-    scenario: Scenario = _prepared(text, str(path), None)[0]
-    return scenario
+    return replace(parse_scenario(text, str(path)), path=path)
+
+
+def _request_field(
+    error: ScenarioError,
+    overrides: Mapping[str, float],
+    stress: Mapping[str, int],
+    years: Mapping[str, str],
+) -> str:
+    """The request field a loader's error is about: a stress's year, or an override."""
+    field = error.field or ""
+    for key in stress:
+        if field.endswith(years[key]) or years[key] in error.reason:
+            return "stress"
+    return _override_field(error, overrides)
 
 
 def _override_field(error: ScenarioError, overrides: Mapping[str, float]) -> str:
@@ -155,12 +176,11 @@ def assess_payload(
     """``umbrella assess --json``'s payload for ``scenario``, with the central future."""
     from umbrella.cli.headline import headline_payload
     from umbrella.explore.assessment import assess
-    from umbrella.explore.ensemble import _prepared, scenario_text
+    from umbrella.explore.ensemble import prepare
     from umbrella.model.evaluate import summary_outcomes
 
     assessment = assess(scenario, samples=samples, seed=seed)
-    # The layout the ensemble built for this very text (cached there), not built again.
-    grid = _prepared(scenario_text(scenario), str(scenario.path), None)[1]
+    grid = prepare(scenario)  # kept from the ensemble: nothing is laid out again
     table = assessment.headline()
     ds = assessment.dataset
     years = [int(y) for y in ds.year.values]
