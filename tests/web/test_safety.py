@@ -134,3 +134,24 @@ def test_no_store(tmp_path: Path) -> None:
         response = client.get("/api/runs")
         assert response.status_code == 404
         assert response.json()["field"] == "store"
+
+
+def test_background_places_are_shared_by_every_process_of_a_store(tmp_path: Path) -> None:
+    """Two server processes over one store (``--workers 2``) run no more background work
+    at once than one would: the second is refused, then served once the first is done."""
+    from umbrella.web.engine import AssessCache
+    from umbrella.web.state import BusyError
+
+    limits = Limits(run_concurrency=1)
+    first, second = (
+        Context(store=tmp_path, token=None, limits=limits, cache=AssessCache(1)) for _ in range(2)
+    )
+    first.take_place("a run", 60)
+    with pytest.raises(BusyError, match="another server process") as refused:
+        second.take_place("a run", 60)
+    assert refused.value.headers == {"Retry-After": "60"}
+    assert second.runs_active == 0
+    first.free_place()
+    second.take_place("a run", 60)  # now free
+    second.free_place()
+    assert first.runs_active == second.runs_active == 0

@@ -94,10 +94,10 @@ def create_app(
     )
     app.state.umbrella = ctx
 
-    from umbrella.web.routes import model, pages, runs, trust, world
+    from umbrella.web.routes import analysis, model, pages, runs, trust, world
 
     secured = [Depends(_authorised)]
-    for module in (world, model, runs, trust):
+    for module in (world, model, runs, analysis, trust):
         app.include_router(module.router, prefix="/api", dependencies=secured)
     app.include_router(pages.router)
     pages.mount_static(app)

@@ -19,22 +19,26 @@ from dataclasses import replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import yaml
 
 from umbrella.errors import ScenarioError, UsageError
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from umbrella.model.scenario import Scenario
 
 __all__ = [
+    "DRIVERS",
     "SLIDERS",
     "AssessCache",
     "assess_payload",
     "check_posted",
     "scenario_names",
     "shipped",
+    "slider_names",
     "what_if",
 ]
 
@@ -48,16 +52,49 @@ SLIDERS = (
     "option.uk-france-coordination.coordination",
     "ukraine.denial_elasticity",
 )
-"""The assumptions the web app shows as sliders, those the headline moves most with: how
-often crises arise, how reliable the United States looks and will look, how resolved the
-challenger is, how closely the UK-French pair coordinates, and how much support to Ukraine
-deters. A name a scenario lacks is left out of its sliders."""
+"""The assumptions the web app always offers as sliders, after the scenario's Sobol drivers
+(:func:`slider_names`): how often crises arise, how reliable the United States looks and
+will look, how resolved the challenger is, how closely the UK-French pair coordinates, and
+how much support to Ukraine deters: the questions the article asks. A name a scenario lacks
+is left out of its sliders."""
+
+DRIVERS = 6
+"""How many of a scenario's Sobol drivers lead its sliders."""
+DRIVERS_BASE = 128
+"""Base rows of the Saltelli design that ranks the drivers: 128 x (k + 2) futures, about
+1.5 s once per server process on two cores. At 128 and at 512 base rows the flagship's first
+six drivers are the same six."""
 
 
 def scenario_names() -> list[str]:
     """The scenarios shipped with umbrella, by name (their file names)."""
     folder = resources.files("umbrella") / "scenarios"
     return sorted(p.name[: -len(".yaml")] for p in folder.iterdir() if p.name.endswith(".yaml"))
+
+
+@lru_cache(maxsize=8)
+def drivers(name: str) -> tuple[tuple[str, float], ...]:
+    """Shipped scenario ``name``'s uncertain assumptions with their total-order Sobol index
+    (ST) for the probability that deterrence holds through the horizon, averaged over the
+    options, largest first: what the headline moves most with. Computed once per process,
+    from the run's default seed, as ``umbrella explore RUN --sobol`` computes it."""
+    from umbrella.explore.run import run
+    from umbrella.settings import DEFAULT_SEED
+
+    # The indices need the scenario and the seed only; the run's own futures are few.
+    ran = run(shipped(name), 100, DEFAULT_SEED, store=None)
+    indices = ran.sobol(DRIVERS_BASE, ("holds_europe",))
+    total = cast("pd.DataFrame", indices.xs("ST", axis=1, level=1))  # uncertainty x option
+    mean = total.mean(axis="columns").sort_values(ascending=False, kind="stable")
+    return tuple((str(k), float(v)) for k, v in mean.items())
+
+
+def slider_names(name: str) -> list[str]:
+    """The assumptions the web app offers as sliders for scenario ``name``: its first
+    :data:`DRIVERS` Sobol drivers (:func:`drivers`), then :data:`SLIDERS` it has."""
+    registry = shipped(name).registry
+    first = [k for k, _ in drivers(name)[:DRIVERS]]
+    return [*first, *(k for k in SLIDERS if k in registry and k not in first)]
 
 
 @lru_cache(maxsize=8)

@@ -186,3 +186,120 @@ class RunProgress(BaseModel):
 
 class RunStarted(RunProgress):
     progress_url: str
+
+
+# --- Analyses of stored runs (routes/analysis.py) ------------------------------------------
+
+OUTCOME = r"^[a-z][a-z0-9_]{0,63}$"
+"""Outcome names (``holds_europe``); a run's scenario says which exist."""
+
+
+def power_of_two(value: int) -> int:
+    """``value``, if a power of two; else a validation error."""
+    if value & (value - 1):
+        raise ValueError("must be a power of two (16, 32, 64, 128, 256, 512 or 1024)")
+    return value
+
+
+SobolBase = Annotated[int, Field(ge=16, le=1024), AfterValidator(power_of_two)]
+"""Base rows of Saltelli's design: a power of two from 16 to 1,024 (the model evaluates
+about base times twice the number of uncertainties futures)."""
+OutcomeName = Annotated[str, StringConstraints(pattern=OUTCOME)]
+
+
+class RunDiffOut(BaseModel):
+    """Two complete runs compared, as ``umbrella runs diff A B --json`` prints it."""
+
+    a: str
+    b: str
+    metadata: dict[str, dict[str, Any]] = Field(
+        description="The metadata that differ: field -> {a, b}."
+    )
+    outcomes: list[dict[str, Any]] = Field(
+        description="Per option and outcome: mean_a, mean_b and difference (mean_b - mean_a)."
+    )
+
+
+class RobustnessOut(BaseModel):
+    """The robustness table of a run, as ``umbrella explore ID --json`` gives it."""
+
+    run_id: str
+    outcome: str
+    robustness: list[dict[str, Any]]
+    most_robust: dict[str, str]
+
+
+class PrimOut(BaseModel):
+    """The PRIM box where an option fails, as ``umbrella explore ID --prim OPTION --json``."""
+
+    run_id: str
+    option: str
+    outcome: str
+    fail_below: float
+    coverage: float
+    density: float
+    mass: float
+    n_failures: int
+    n_futures: int
+    box: list[dict[str, Any]]
+
+
+class SobolRequest(_Strict):
+    """Sobol indices of a stored run's outcome, computed in the background."""
+
+    base: SobolBase = 256
+    outcome: OutcomeName = "holds_europe"
+
+
+class AnalysisProgress(BaseModel):
+    """How far a background analysis of a run (Sobol indices, a brief) has come."""
+
+    run_id: str
+    kind: Literal["sobol", "brief"]
+    status: Literal["running", "complete", "failed", "absent"] = Field(
+        description="absent: not started in this server (start it with POST)."
+    )
+    done: int
+    total: int
+    fraction: float
+    phase: str | None = None
+    message: str | None = Field(None, description="Why it failed.")
+    progress_url: str
+
+
+class SobolOut(BaseModel):
+    """First- and total-order Sobol indices of one outcome per option, one row per
+    uncertainty and option (``umbrella explore ID --sobol --format csv``)."""
+
+    run_id: str
+    base: int
+    outcome: str
+    indices: list[dict[str, Any]]
+
+
+class BriefRequest(_Strict):
+    """A brief of a stored run (``umbrella brief --run ID``), built in the background."""
+
+    lang: Literal["en", "uk"] = "en"
+    sobol_base: SobolBase = 256
+
+
+class BriefStatus(AnalysisProgress):
+    """A brief's progress; once complete, where its files are."""
+
+    files: dict[str, str] = Field(
+        default_factory=dict, description="Format (html, md, zip) -> its address, once built."
+    )
+
+
+__all__ += [
+    "AnalysisProgress",
+    "BriefRequest",
+    "BriefStatus",
+    "PrimOut",
+    "RobustnessOut",
+    "RunDiffOut",
+    "SobolOut",
+    "SobolRequest",
+    "power_of_two",
+]

@@ -10,10 +10,15 @@ from typing import Any
 
 from fastapi import Request
 
+from umbrella.store.locks import Slot, take_slot
 from umbrella.web.engine import AssessCache
 from umbrella.web.limits import Limits
 
-__all__ = ["ApiError", "BusyError", "Context", "Job", "context"]
+__all__ = ["TASKS_KEPT", "ApiError", "BusyError", "Context", "Job", "Task", "context"]
+
+TASKS_KEPT = 32
+"""Finished analyses (Sobol indices, failed briefs) a process keeps in memory: the oldest
+finished one is forgotten when a new one starts beyond this many."""
 
 
 class ApiError(Exception):
@@ -56,6 +61,21 @@ class Job:
 
 
 @dataclass
+class Task:
+    """An analysis of a stored run computed in the background (Sobol indices, a brief), as
+    this process knows it: how far it has come, then its result or why it failed."""
+
+    kind: str
+    run_id: str
+    done: int = 0
+    total: int = 0
+    phase: str | None = None
+    finished: bool = False
+    result: Any = None
+    error: str | None = None
+
+
+@dataclass
 class Context:
     """The server's settings and shared state (``app.state.umbrella``)."""
 
@@ -63,12 +83,42 @@ class Context:
     token: str | None
     limits: Limits
     cache: AssessCache
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    # Re-entrant: a route may take a place (:meth:`take_place`) while holding it.
+    lock: threading.RLock = field(default_factory=threading.RLock)
     assess_in_flight: int = 0
     runs_active: int = 0
     jobs: dict[str, Job] = field(default_factory=dict)
+    # Analyses by what they compute (kind, run, settings), oldest first: at most TASKS_KEPT
+    # finished ones, so that a long-lived server does not keep every result it ever made.
+    tasks: dict[tuple[str, ...], Task] = field(default_factory=dict)
     world: Any = None  # the world dataset, read on first use
     _pools: dict[str, ThreadPoolExecutor] = field(default_factory=dict)
+    _places: list[Slot | None] = field(default_factory=list)
+
+    def take_place(self, what: str, retry_after: int) -> None:
+        """Take a place for background work (a run, a brief, Sobol indices), or refuse it
+        with 503 and Retry-After: at most ``limits.run_concurrency`` at once in this process
+        and, over a store, among every process serving that store (``--workers``), each
+        place a lock file in the store's ``server/`` folder that the kernel frees if its
+        process dies. :meth:`free_place` gives it back."""
+        with self.lock:
+            if self.runs_active >= self.limits.run_concurrency:
+                raise BusyError(what, retry_after)
+            place = None
+            if self.store is not None:
+                place = take_slot(self.store / "server", "background", self.limits.run_concurrency)
+                if place is None:
+                    raise BusyError(f"{what} (in another server process)", retry_after)
+            self.runs_active += 1
+            self._places.append(place)
+
+    def free_place(self) -> None:
+        """Give back a place taken by :meth:`take_place` (places are interchangeable)."""
+        with self.lock:
+            self.runs_active -= 1
+            place = self._places.pop() if self._places else None
+        if place is not None:
+            place.free()
 
     def pool(self, kind: str) -> ThreadPoolExecutor:
         """The worker threads of ``assess`` or ``run``, started on first use (again after

@@ -1,4 +1,5 @@
-"""The page at ``/``, Swagger UI at ``/docs`` and their files, all served from this package.
+"""The pages at ``/`` (what if?) and ``/runs`` (stored runs), Swagger UI at ``/docs`` and
+their files, all served from this package.
 
 Nothing here points at another host: Swagger UI's files are vendored in ``static/swagger``
 (its online validator switched off), plotly.js is the copy inside the ``plotly`` package,
@@ -39,6 +40,15 @@ def _plotly_js() -> Path:
 def page() -> FileResponse:
     return FileResponse(
         STATIC / "index.html",
+        headers={"Content-Security-Policy": _PAGE_POLICY, "Cache-Control": "no-cache"},
+    )
+
+
+@router.get("/runs")
+def runs_page() -> FileResponse:
+    """The stored runs: their headlines, robustness, comparisons and briefs."""
+    return FileResponse(
+        STATIC / "runs.html",
         headers={"Content-Security-Policy": _PAGE_POLICY, "Cache-Control": "no-cache"},
     )
 

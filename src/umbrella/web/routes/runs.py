@@ -17,7 +17,7 @@ from fastapi.responses import Response
 
 from umbrella.web import engine
 from umbrella.web.schemas import ErrorBody, RunProgress, RunRequest, RunStarted
-from umbrella.web.state import ApiError, BusyError, Context, Job, context
+from umbrella.web.state import ApiError, Context, Job, context
 
 router = APIRouter(tags=["runs"])
 
@@ -160,10 +160,7 @@ async def start(body: RunRequest, ctx: Context = Depends(context)) -> RunStarted
     if body.scenario not in engine.scenario_names():
         raise ApiError(422, f"unknown scenario '{body.scenario}'", "scenario")
     store = _store(ctx)
-    with ctx.lock:
-        if ctx.runs_active >= limits.run_concurrency:
-            raise BusyError("another run", limits.retry_after_s * 30)
-        ctx.runs_active += 1
+    ctx.take_place("another run", limits.retry_after_s * 30)
     job = Job(total=body.samples)
     loop = asyncio.get_running_loop()
     future = loop.run_in_executor(ctx.pool("run"), _work, ctx, store, body, job)
@@ -213,5 +210,4 @@ def _work(ctx: Context, store: Any, body: RunRequest, job: Job) -> None:
         raise
     finally:
         job.ready.set()
-        with ctx.lock:
-            ctx.runs_active -= 1
+        ctx.free_place()

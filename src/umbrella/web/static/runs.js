@@ -1,0 +1,458 @@
+// The stored-runs page: the store's runs, one run's headline, robustness and brief, and the
+// comparison of two runs. Every URL is relative, so the page works under a reverse proxy's
+// prefix (--root-path), as the what-if page does.
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const token = (() => {
+  // A token given as #token=... is kept for this tab only, and dropped from the address.
+  const match = location.hash.match(/token=([^&]+)/);
+  if (match) {
+    sessionStorage.setItem("umbrella-token", decodeURIComponent(match[1]));
+    history.replaceState(null, "", location.pathname + location.search);
+  }
+  return sessionStorage.getItem("umbrella-token");
+})();
+
+const state = {
+  runs: [], // GET api/runs, newest first
+  open: null, // the run shown
+  compared: [], // the ids ticked to compare, in the order ticked
+  diff: null, // the comparison of the two ticked
+  briefToken: 0, // the brief asked for last: an older one's answers are dropped
+};
+
+async function api(path, options = {}) {
+  const headers = Object.assign({ Accept: "application/json" }, options.headers || {});
+  if (token) headers.Authorization = "Bearer " + token;
+  const response = await fetch(path, Object.assign({}, options, { headers }));
+  const body = await response.json().catch(() => ({ message: response.statusText }));
+  if (!response.ok) {
+    const error = new Error((body.field ? body.field + ": " : "") + (body.message || response.status));
+    error.status = response.status;
+    error.retryAfter = Number(response.headers.get("Retry-After") || 0);
+    throw error;
+  }
+  return body;
+}
+
+function fmt(value, digits) {
+  if (value === null || value === undefined || Number.isNaN(Number(value))) return "–";
+  const text = Number(value).toFixed(digits);
+  return text === "-" + (0).toFixed(digits) ? (0).toFixed(digits) : text;
+}
+
+const signed = (value, digits) => (value > 0 ? "+" : "") + fmt(value, digits);
+
+// The unit of a summary outcome, from its name (docs/outcomes: probabilities, shares, money).
+function unitOf(outcome) {
+  if (outcome.startsWith("npv_eur_bn")) return ["EUR bn", 0];
+  if (outcome.startsWith("ukraine_support_eur_bn")) return ["EUR bn a year", 1];
+  if (outcome.startsWith("proliferation")) return ["index 0–1", 2];
+  if (outcome.startsWith("holds")) return ["probability", 3];
+  return ["share", 3];
+}
+
+function cell(tag, text, attrs = {}) {
+  const element = document.createElement(tag);
+  element.textContent = text;
+  for (const [key, value] of Object.entries(attrs)) element.setAttribute(key, value);
+  return element;
+}
+
+// A column heading: its title and, small below it, its unit.
+function heading(title, unit) {
+  const th = cell("th", title, { scope: "col" });
+  if (unit) th.append(document.createElement("br"), cell("small", unit));
+  return th;
+}
+
+function started(iso) {
+  if (!iso) return "–";
+  const when = new Date(iso);
+  if (Number.isNaN(when.getTime())) return iso;
+  return when.toISOString().slice(0, 16).replace("T", " ");
+}
+
+// --- the list -----------------------------------------------------------------------------
+
+async function loadRuns() {
+  state.runs = await api("api/runs");
+  const rows = state.runs.map((run) => {
+    const tr = document.createElement("tr");
+    tr.dataset.run = run.run_id;
+    const first = cell("th", "", { scope: "row" });
+    const open = cell("button", run.run_id, { type: "button", class: "run-open" });
+    open.dataset.run = run.run_id;
+    open.setAttribute("aria-pressed", "false");
+    open.setAttribute("aria-label", "Open run " + run.run_id);
+    open.addEventListener("click", () => openRun(run.run_id));
+    first.append(open);
+    const futures =
+      Number(run.futures_done).toLocaleString("en") + " of " + Number(run.n_samples).toLocaleString("en");
+    const tick = document.createElement("td");
+    const box = cell("input", "", { type: "checkbox", id: "compare-" + run.run_id });
+    box.dataset.compare = run.run_id;
+    box.disabled = run.status !== "complete";
+    box.addEventListener("change", () => tickCompare(run.run_id, box.checked));
+    const label = cell("label", "Compare run " + run.run_id, { for: box.id, class: "visually-hidden" });
+    tick.append(box, label);
+    tr.append(
+      first,
+      tick,
+      cell("td", run.scenario_name),
+      cell("td", run.status, { class: "status " + run.status }),
+      cell("td", futures),
+      cell("td", String(run.seed)),
+      cell("td", started(run.started_at)),
+    );
+    return tr;
+  });
+  $("runs").tBodies[0].replaceChildren(...rows);
+  $("list-status").textContent = state.runs.length
+    ? state.runs.length.toLocaleString("en") + (state.runs.length === 1 ? " run" : " runs") + " in the store."
+    : "No runs in the store yet: start one with umbrella run --store, or POST api/runs.";
+}
+
+// --- one run ------------------------------------------------------------------------------
+
+const HEADLINE = [
+  // [field, heading, unit, digits, signed]
+  ["holds_europe_first", "Holds in the first year", "probability", 3, false],
+  ["holds_europe", "Holds through the horizon", "probability", 3, false],
+  ["change_vs_status_quo", "Change vs status quo", "probability", 3, true],
+  ["fails_europe", "Fails per crisis, last year", "share", 3, false],
+  ["holds_ukraine", "Ukraine: holds through the horizon", "probability", 3, false],
+  ["npv_eur_bn", "Net present cost", "EUR bn", 0, false],
+  ["proliferation", "Proliferation risk", "index 0–1", 2, false],
+];
+
+const ROBUSTNESS = [
+  // [field, heading, unit, digits]
+  ["mean", "Mean", "probability", 3],
+  ["p10", "10th percentile", "probability", 3],
+  ["p90", "90th percentile", "probability", 3],
+  ["mean_regret", "Mean regret", "probability", 3],
+  ["max_regret", "Largest regret", "probability", 3],
+  ["satisficing", "Holds ≥ 0.8", "share of futures", 3],
+  ["rank_minimax_regret", "Rank by largest regret", "1 = best", 0],
+];
+
+const RULES = {
+  minimax_regret: "the smallest largest regret",
+  best_mean: "the best mean",
+  best_satisficing: "the most futures with holds ≥ 0.8",
+};
+
+async function openRun(runId) {
+  const run = state.runs.find((r) => r.run_id === runId);
+  if (!run) return;
+  state.open = runId;
+  for (const button of document.querySelectorAll("button.run-open")) {
+    button.setAttribute("aria-pressed", String(button.dataset.run === runId));
+  }
+  const query = new URLSearchParams(location.search);
+  query.set("run", runId);
+  history.replaceState(null, "", location.pathname + "?" + query.toString());
+  const section = $("run");
+  section.hidden = false;
+  $("run-title").textContent = "Run " + runId;
+  $("run-facts").textContent =
+    run.scenario_name + ", " + Number(run.n_samples).toLocaleString("en") + " futures, seed " + run.seed +
+    ", sampler " + run.sampler + ", started " + started(run.started_at) + " UTC, umbrella " + run.package_version + ".";
+  $("headline").tHead.replaceChildren();
+  $("headline").tBodies[0].replaceChildren();
+  $("robustness").tHead.replaceChildren();
+  $("robustness").tBodies[0].replaceChildren();
+  $("most-robust").textContent = "";
+  resetBrief();
+  $("brief-build").disabled = run.status !== "complete";
+  section.focus();
+  if (run.status !== "complete") {
+    $("run-status").textContent = "This run is " + run.status + ": only a complete run has results.";
+    return;
+  }
+  $("run-status").textContent = "Loading the run's results…";
+  document.body.classList.add("busy");
+  try {
+    const [results, robust] = await Promise.all([
+      api("api/runs/" + runId + "/results"),
+      api("api/runs/" + runId + "/robustness?outcome=holds_europe"),
+    ]);
+    if (state.open !== runId) return;
+    renderHeadline(results.rows);
+    renderRobustness(robust);
+    $("run-status").textContent = "";
+  } catch (error) {
+    $("run-status").textContent = "Error: " + error.message;
+  } finally {
+    document.body.classList.remove("busy");
+  }
+  refreshBrief();
+}
+
+function renderHeadline(rows) {
+  const head = document.createElement("tr");
+  head.append(heading("Option"));
+  for (const [, title, unit] of HEADLINE) head.append(heading(title, unit));
+  $("headline").tHead.replaceChildren(head);
+  const body = rows.map((row) => {
+    const tr = document.createElement("tr");
+    tr.append(cell("th", row.option, { scope: "row" }));
+    for (const [field, , , digits, isSigned] of HEADLINE) {
+      const show = (v) => (isSigned ? signed(v, digits) : fmt(v, digits));
+      const td = cell("td", "", { "data-option": row.option, "data-field": field, "data-value": String(row[field]) });
+      td.append(
+        cell("span", show(row[field])),
+        document.createElement("br"),
+        cell("small", show(row[field + "_p10"]) + " to " + show(row[field + "_p90"])),
+      );
+      tr.append(td);
+    }
+    return tr;
+  });
+  $("headline").tBodies[0].replaceChildren(...body);
+}
+
+function renderRobustness(robust) {
+  const head = document.createElement("tr");
+  head.append(heading("Option"));
+  for (const [, title, unit] of ROBUSTNESS) head.append(heading(title, unit));
+  $("robustness").tHead.replaceChildren(head);
+  const body = robust.robustness.map((row) => {
+    const tr = document.createElement("tr");
+    tr.append(cell("th", row.option, { scope: "row" }));
+    for (const [field, , , digits] of ROBUSTNESS) {
+      tr.append(cell("td", fmt(row[field], digits), { "data-option": row.option, "data-field": field }));
+    }
+    return tr;
+  });
+  $("robustness").tBodies[0].replaceChildren(...body);
+  const best = Object.entries(robust.most_robust).map(
+    ([rule, option]) => option + " by " + (RULES[rule] || rule.replace(/_/g, " ")),
+  );
+  $("most-robust").textContent = best.length ? "Most robust: " + best.join("; ") + "." : "";
+}
+
+// --- the brief ----------------------------------------------------------------------------
+
+function briefSettings() {
+  return { lang: $("brief-lang").value, sobol_base: Number($("brief-base").value) };
+}
+
+function resetBrief() {
+  state.briefToken += 1;
+  $("brief-progress").hidden = true;
+  $("brief-files").hidden = true;
+  $("brief-status").textContent = "";
+}
+
+function showBrief(status) {
+  const progress = $("brief-progress");
+  if (status.status === "complete") {
+    progress.hidden = true;
+    for (const kind of ["html", "md", "zip"]) $("brief-" + kind).href = status.files[kind];
+    $("brief-files").hidden = false;
+    $("brief-status").textContent = "The brief is ready.";
+    $("brief-build").disabled = false;
+  } else if (status.status === "running") {
+    progress.hidden = false;
+    progress.value = status.fraction;
+    $("brief-files").hidden = true;
+    $("brief-status").textContent =
+      "Building the brief: " + (status.phase || "starting") + " (step " + status.done + " of " + status.total + ")…";
+    $("brief-build").disabled = true;
+  } else if (status.status === "failed") {
+    progress.hidden = true;
+    $("brief-status").textContent = "The brief failed: " + status.message;
+    $("brief-build").disabled = false;
+  } else {
+    progress.hidden = true;
+    $("brief-files").hidden = true;
+    $("brief-status").textContent = "Not built yet with these settings.";
+    $("brief-build").disabled = false;
+  }
+}
+
+// Follows a brief until it is built or has failed; drops the answers once another is asked.
+async function followBrief(status, mine) {
+  while (status.status === "running") {
+    showBrief(status);
+    await sleep(1000);
+    if (mine !== state.briefToken) return;
+    status = await api(status.progress_url);
+    if (mine !== state.briefToken) return;
+  }
+  showBrief(status);
+}
+
+async function refreshBrief() {
+  resetBrief();
+  const mine = state.briefToken;
+  const runId = state.open;
+  const { lang, sobol_base: base } = briefSettings();
+  try {
+    const status = await api("api/runs/" + runId + "/brief/progress?lang=" + lang + "&sobol_base=" + base);
+    if (mine === state.briefToken) await followBrief(status, mine);
+  } catch (error) {
+    if (mine === state.briefToken) $("brief-status").textContent = "Error: " + error.message;
+  }
+}
+
+async function buildBrief(event) {
+  event.preventDefault();
+  resetBrief();
+  const mine = state.briefToken;
+  $("brief-build").disabled = true;
+  $("brief-status").textContent = "Starting the brief…";
+  for (;;) {
+    try {
+      const status = await api("api/runs/" + state.open + "/brief", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(briefSettings()),
+      });
+      if (mine === state.briefToken) await followBrief(status, mine);
+      return;
+    } catch (error) {
+      if (mine !== state.briefToken) return;
+      if (error.status === 503) {
+        const wait = error.retryAfter || 5;
+        $("brief-status").textContent = "The server is busy with another run; trying again in " + wait + " s…";
+        await sleep(1000 * wait);
+        if (mine !== state.briefToken) return;
+        continue;
+      }
+      $("brief-status").textContent = "Error: " + error.message;
+      $("brief-build").disabled = false;
+      return;
+    }
+  }
+}
+
+// With a token, a plain link cannot send it: the file is fetched with it and saved instead.
+async function download(event) {
+  if (!token) return;
+  event.preventDefault();
+  const link = event.currentTarget;
+  const response = await fetch(link.href, { headers: { Authorization: "Bearer " + token } });
+  if (!response.ok) {
+    $("brief-status").textContent = "Error: " + response.status + " " + response.statusText;
+    return;
+  }
+  const saved = document.createElement("a");
+  saved.href = URL.createObjectURL(await response.blob());
+  const extension = link.id.replace("brief-", "");
+  saved.download = "brief-" + state.open + "." + extension;
+  document.body.append(saved);
+  saved.click();
+  saved.remove();
+  setTimeout(() => URL.revokeObjectURL(saved.href), 60_000);
+}
+
+// --- two runs compared --------------------------------------------------------------------
+
+function tickCompare(runId, on) {
+  state.compared = state.compared.filter((id) => id !== runId);
+  if (on) state.compared.push(runId);
+  while (state.compared.length > 2) {
+    const dropped = state.compared.shift();
+    $("compare-" + dropped).checked = false;
+  }
+  if (state.compared.length === 2) compare();
+  else {
+    $("compare").hidden = true;
+    state.diff = null;
+  }
+}
+
+async function compare() {
+  const [a, b] = state.compared;
+  const section = $("compare");
+  section.hidden = false;
+  $("compare-title").textContent = "Compare " + a + " (a) with " + b + " (b)";
+  $("compare-status").textContent = "Comparing…";
+  $("compare-meta").replaceChildren();
+  $("diff").tHead.replaceChildren();
+  $("diff").tBodies[0].replaceChildren();
+  try {
+    const diff = await api("api/runs/" + a + "/diff/" + b);
+    if (state.compared[0] !== a || state.compared[1] !== b) return;
+    state.diff = diff;
+    renderMeta(diff);
+    const outcomes = [...new Set(diff.outcomes.map((row) => row.outcome))];
+    const select = $("compare-outcome");
+    const wanted = outcomes.includes(select.value) ? select.value : "holds_europe";
+    select.replaceChildren(...outcomes.map((name) => cell("option", name, { value: name })));
+    select.value = outcomes.includes(wanted) ? wanted : outcomes[0];
+    renderDiff();
+    $("compare-status").textContent = "";
+  } catch (error) {
+    $("compare-status").textContent = "Error: " + error.message;
+  }
+}
+
+function renderMeta(diff) {
+  const box = $("compare-meta");
+  const fields = Object.entries(diff.metadata);
+  if (!fields.length) {
+    box.replaceChildren(cell("p", "Same scenario, data, seed, futures, sampler and version."));
+    return;
+  }
+  const table = document.createElement("table");
+  table.append(cell("caption", "What differs between the runs"));
+  const head = document.createElement("tr");
+  head.append(heading("Field"), heading("a"), heading("b"));
+  table.createTHead().append(head);
+  const body = table.createTBody();
+  const text = (v) => (Array.isArray(v) ? v.join(", ") : v === null ? "–" : String(v));
+  for (const [name, values] of fields) {
+    const tr = document.createElement("tr");
+    tr.append(cell("th", name, { scope: "row" }), cell("td", text(values.a)), cell("td", text(values.b)));
+    body.append(tr);
+  }
+  const wrap = cell("div", "", { class: "table-wrap", tabindex: "0", role: "region", "aria-label": "What differs between the runs" });
+  wrap.append(table);
+  box.replaceChildren(wrap);
+}
+
+function renderDiff() {
+  if (!state.diff) return;
+  const outcome = $("compare-outcome").value;
+  const [unit, digits] = unitOf(outcome);
+  const head = document.createElement("tr");
+  head.append(heading("Option"), heading("Mean in a", unit), heading("Mean in b", unit), heading("b − a", unit));
+  $("diff").tHead.replaceChildren(head);
+  const rows = state.diff.outcomes
+    .filter((row) => row.outcome === outcome)
+    .map((row) => {
+      const tr = document.createElement("tr");
+      tr.append(
+        cell("th", row.option, { scope: "row" }),
+        cell("td", fmt(row.mean_a, digits), { "data-option": row.option, "data-field": "mean_a" }),
+        cell("td", fmt(row.mean_b, digits), { "data-option": row.option, "data-field": "mean_b" }),
+        cell("td", signed(row.difference, Math.max(digits, 4)), { "data-option": row.option, "data-field": "difference" }),
+      );
+      return tr;
+    });
+  $("diff").tBodies[0].replaceChildren(...rows);
+  $("diff-caption").textContent = "Mean of " + outcome + " over each run's futures, per option";
+}
+
+// --- start --------------------------------------------------------------------------------
+
+async function start() {
+  $("brief-form").addEventListener("submit", buildBrief);
+  $("brief-lang").addEventListener("change", () => state.open && refreshBrief());
+  $("brief-base").addEventListener("change", () => state.open && refreshBrief());
+  $("compare-outcome").addEventListener("change", renderDiff);
+  for (const kind of ["html", "md", "zip"]) $("brief-" + kind).addEventListener("click", download);
+  await loadRuns();
+  const wanted = new URLSearchParams(location.search).get("run");
+  if (wanted && state.runs.some((r) => r.run_id === wanted)) await openRun(wanted);
+}
+
+start().catch((error) => {
+  $("list-status").textContent = "Error: " + error.message;
+});
