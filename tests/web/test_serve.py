@@ -180,3 +180,120 @@ def test_the_page_follows_a_slider(server: str) -> None:
     assert after != float(before or "nan")
     assert hosts <= {"127.0.0.1", "localhost"}, hosts
     assert not errors, errors
+
+
+#: The brief's charts are drawn for the controls' what-if: every one, none in flight.
+_FIGURES_DRAWN = (
+    "() => !document.getElementById('figures').classList.contains('busy') && "
+    "document.querySelectorAll('#figure-list .plot .main-svg').length >= 4 && "
+    "document.getElementById('figure-list').dataset.whatIf !== undefined"
+)
+
+#: Every brief chart on the page is drawn with some height.
+_PLOTS_SHOWN = (
+    "() => [...document.querySelectorAll('#figure-list .plot')].every("
+    "(p) => p.querySelector('.main-svg') && p.getBoundingClientRect().height > 100)"
+)
+
+#: The status quo's tiles on the map as drawn (the figure's first trace).
+_MAP_VALUES = "() => JSON.stringify(document.getElementById('figure-map').data[0].z)"
+
+#: Each table's holds-through-the-horizon cells by option.
+_TABLE_VALUES = """(table) => Object.fromEntries([...document.querySelectorAll(
+  '#' + table + ' td[data-field="holds_europe"]')].map(
+  (c) => [c.dataset.option, c.dataset.value]))"""
+
+
+def _move(page: Any, assumption: str, presses: int) -> None:
+    slider = page.locator(f'input[data-assumption="{assumption}"]')
+    slider.focus()
+    for _ in range(presses):
+        page.keyboard.press("ArrowRight")
+
+
+def test_the_page_draws_the_briefs_charts_and_compares(server: str) -> None:
+    chromium = _chromium()
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    hosts: set[str] = set()
+    errors: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=chromium,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+        )
+        try:
+
+            def new_page(url: str) -> Any:
+                page = browser.new_page(viewport={"width": 360, "height": 800})
+                page.add_init_script(path=str(AXE))
+                page.on("request", lambda request: hosts.add(urlsplit(request.url).hostname or ""))
+                page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+                page.on("pageerror", lambda error: errors.append(str(error)))
+                page.goto(url)
+                page.wait_for_function(_SETTLED, timeout=60_000)
+                page.wait_for_function(_FIGURES_DRAWN, timeout=60_000)
+                return page
+
+            page = new_page(server)
+            assert page.get_by_role("link", name="Stored runs").get_attribute("href") == "runs"
+            titles = page.locator("#figure-list h3").all_text_contents()
+            assert "What each option buys per EUR bn" in titles
+            described = page.locator("#figure-map").get_attribute("aria-describedby")
+            assert page.locator(f"#{described}").text_content()
+            drawn = page.evaluate(_MAP_VALUES)
+            # The figures follow a slider.
+            _move(page, "crisis.rate_nato", 10)
+            page.wait_for_function(
+                f"(before) => ({_MAP_VALUES})() !== before && ({_FIGURES_DRAWN})()",
+                arg=drawn,
+                timeout=60_000,
+            )
+            # Pin A, then make B with the controls: both tables show, and they differ.
+            page.get_by_role("button", name="Pin as A").click()
+            assert page.locator("#side-a").is_visible()
+            a_before = page.evaluate(_TABLE_VALUES, "headline-a")
+            _move(page, "challenger.resolve_nato", 15)
+            page.wait_for_function(
+                f"(a) => JSON.stringify(({_TABLE_VALUES})('headline')) !== JSON.stringify(a)"
+                f" && ({_SETTLED})()",
+                arg=a_before,
+                timeout=60_000,
+            )
+            page.wait_for_function(_FIGURES_DRAWN, timeout=60_000)
+            a_values = page.evaluate(_TABLE_VALUES, "headline-a")
+            b_values = page.evaluate(_TABLE_VALUES, "headline")
+            assert a_values == a_before
+            assert a_values.keys() == b_values.keys()
+            assert a_values != b_values
+            assert page.get_by_role("button", name="Clear comparison").is_visible()
+            shared = page.url
+            assert "a=" in shared
+            assert "set.challenger.resolve_nato" in shared
+            for width in (360, 1280):
+                page.set_viewport_size({"width": width, "height": 800})
+                page.wait_for_function(_SETTLED, timeout=30_000)
+                # plotly redraws each chart to its new width after a resize: let it finish.
+                page.wait_for_timeout(1_000)
+                page.wait_for_function(_PLOTS_SHOWN, timeout=30_000)
+                assert page.evaluate("document.documentElement.scrollWidth") <= width
+                page.screenshot(path=str(ARTIFACTS / f"web-compare-{width}.png"), full_page=True)
+                violations = page.evaluate(AXE_RUN)
+                blocking = [v for v in violations if v["impact"] in ("serious", "critical")]
+                assert not blocking, f"axe-core at {width} px: {blocking}"
+            # The shared address reopens the same comparison, with the same numbers.
+            again = new_page(shared)
+            again.wait_for_function(
+                "() => !document.getElementById('side-a').hidden", timeout=60_000
+            )
+            assert again.evaluate(_TABLE_VALUES, "headline-a") == a_values
+            assert again.evaluate(_TABLE_VALUES, "headline") == b_values
+            # Clearing the comparison leaves B alone, and the address without A.
+            again.get_by_role("button", name="Clear comparison").click()
+            assert again.locator("#side-a").is_hidden()
+            assert "a=" not in again.url
+        finally:
+            browser.close()
+    assert hosts <= {"127.0.0.1", "localhost"}, hosts
+    assert not errors, errors

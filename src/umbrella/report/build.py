@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -41,7 +41,15 @@ from umbrella.report.numbers import dollars, estimate, money, number, percent, p
 from umbrella.settings import LEAN_CHUNK_SIZE, MAX_KEPT
 from umbrella.types import PathLike
 
-__all__ = ["PHASES", "SECTIONS", "Brief", "scenario_texts", "write_brief"]
+__all__ = [
+    "PHASES",
+    "SECTIONS",
+    "Brief",
+    "Charted",
+    "chart_drawers",
+    "scenario_texts",
+    "write_brief",
+]
 
 PHASES = (
     "evaluating the futures",
@@ -217,9 +225,45 @@ def _write(
     return files
 
 
+class Charted(Protocol):
+    """The tables the charts of :func:`chart_drawers` read: a brief's :class:`Findings`, or
+    a what-if's :class:`~umbrella.report.findings.WhatIfFindings`."""
+
+    @property
+    def options(self) -> pd.DataFrame: ...
+    @property
+    def leading(self) -> str: ...
+    @property
+    def forces(self) -> pd.DataFrame: ...
+    @property
+    def trust(self) -> pd.DataFrame: ...
+    @property
+    def events(self) -> pd.DataFrame: ...
+    @property
+    def ukraine(self) -> pd.DataFrame: ...
+    @property
+    def tiles(self) -> pd.DataFrame: ...
+    @property
+    def by_year(self) -> pd.DataFrame: ...
+    @property
+    def value(self) -> pd.DataFrame: ...
+    def name(self, option: str) -> str: ...
+
+
 def _charts(found: Findings) -> dict[str, Callable[[Language], ch.Chart]]:
     """The brief's charts by id, each as the function that draws it in a language: the
     tables behind them are gathered here, the same in every language."""
+    sobol = found.sobol[["uncertainty", "label", "S1", "S1_conf", "ST", "ST_conf"]]
+    charts = chart_drawers(found)
+    value = {k: charts.pop(k) for k in ("value-per-eur",) if k in charts}
+    charts["drivers"] = lambda lang: ch.sobol_chart(sobol, lang=lang)
+    return charts | value  # in the order the brief has always listed them
+
+
+def chart_drawers(found: Charted) -> dict[str, Callable[[Language], ch.Chart]]:
+    """The charts of the brief that need no sensitivity analysis, by id, each as the
+    function that draws it in a language, from the tables of a brief or of a what-if (the
+    web page draws the same charts with the same code)."""
     o = found.options
     forces = found.forces.rename(columns={"stockpile_low": "low", "stockpile_high": "high"})
     forces = forces[["state", "stockpile", "low", "high"]]
@@ -252,7 +296,6 @@ def _charts(found: Findings) -> dict[str, Callable[[Language], ch.Chart]]:
     by_year = found.by_year.assign(option=found.by_year["name"])[
         ["year", "option", "holds_mean", "holds_low", "holds_high"]
     ]
-    sobol = found.sobol[["uncertainty", "label", "S1", "S1_conf", "ST", "ST_conf"]]
     leading = found.name(found.leading)
 
     def states(lang: Language) -> dict[str, str]:
@@ -270,7 +313,6 @@ def _charts(found: Findings) -> dict[str, Callable[[Language], ch.Chart]]:
         "options": lambda lang: ch.options_chart(options, lang=lang),
         "holds-by-year": lambda lang: ch.holds_chart(by_year, near=NEAR_WINDOW, lang=lang),
         "map": lambda lang: ch.map_chart(tiles, focus=leading, lang=lang),
-        "drivers": lambda lang: ch.sobol_chart(sobol, lang=lang),
     }
     # An option that costs no more than the status quo has no ratio: where none has one,
     # there is nothing to draw.

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from umbrella.explore.assessment import Assessment
 from umbrella.explore.headline import headline
 from umbrella.explore.run import SATISFICING, Run
 from umbrella.explore.sampling import uncertainties
@@ -27,7 +28,17 @@ from umbrella.explore.stress import stress_tests
 from umbrella.model.central import labelled
 from umbrella.trust import trajectories
 
-__all__ = ["FAIL_BELOW", "NEAR_WINDOW", "SECONDARY_MARK", "Findings", "findings", "spread"]
+__all__ = [
+    "FAIL_BELOW",
+    "NEAR_WINDOW",
+    "SECONDARY_MARK",
+    "WHAT_IF_FUTURES",
+    "Findings",
+    "WhatIfFindings",
+    "findings",
+    "spread",
+    "what_if_findings",
+]
 
 FAIL_BELOW = SATISFICING
 """An option fails in a future where the probability that deterrence holds through the
@@ -51,6 +62,10 @@ DETAIL_SERIES = (
     "ukraine_negative_eur_bn",
 )
 """The series of the detail futures the brief reads (with the coordinates of the model's)."""
+WHAT_IF_FUTURES = DETAIL_CHUNK
+"""Detail futures of a what-if (:func:`what_if_findings`, the web page's figures): the first
+of its assessment's own futures. One chunk, so that its figures answer in a tenth of a
+second, as a slider moves; the brief evaluates :data:`DETAIL_FUTURES`."""
 
 
 @dataclass
@@ -136,17 +151,16 @@ def findings(
     europe = outcomes.pivot(index="future", columns="option", values="holds_europe")
     ids = [o.id for o in scenario.options]
     status_quo = ids[0]
-    robust = run.robustness("holds_europe", {"holds_europe": (">=", FAIL_BELOW)})
+    robust = _robustness(run)
     rules = run.most_robust(robust)
     figures = headline(outcomes, ids)
     table = _options_table(scenario, figures, robust)
-    ranked = table.drop(index=status_quo).sort_values("deterrence_mean", ascending=False)
-    leading, runner_up = str(ranked.index[0]), str(ranked.index[1])
+    leading, runner_up = _top_two(table, status_quo)
     lead_share = float(np.mean(europe[leading] > europe[runner_up]))
     discovered = _prim(run, leading, europe)
     value = _value_for_money(outcomes, ids, table)
     pivot = _pivot(scenario, futures, europe, leading, runner_up)
-    chosen = futures.sort_values("future").head(detail_futures).copy()  # not a view
+    chosen = _first(futures, detail_futures)
     # Everything else that reads the run's futures is done: free them before the model runs
     # again (the detail futures, Sobol's design, the stress tests) and the brief is drawn.
     del futures, outcomes, europe
@@ -183,6 +197,84 @@ def findings(
         value=value,
         sharing=_sharing(scenario),
     )
+
+
+@dataclass(frozen=True)
+class WhatIfFindings:
+    """The tables behind the brief's charts of the model's results and of the dataset, for a
+    what-if assessment rather than a run: the same columns as :class:`Findings`' (the
+    options table, the leading option, forces, trust, events, support to Ukraine, the map's
+    tiles, holds by year, value for money), from the same functions. The series by year and
+    country come from the first :data:`WHAT_IF_FUTURES` of the assessment's futures."""
+
+    headline: pd.DataFrame
+    options: pd.DataFrame
+    leading: str
+    forces: pd.DataFrame
+    trust: pd.DataFrame
+    events: pd.DataFrame
+    ukraine: pd.DataFrame
+    tiles: pd.DataFrame
+    by_year: pd.DataFrame
+    value: pd.DataFrame
+    detail_futures: int
+
+    def name(self, option: str) -> str:
+        return str(self.options.loc[option, "name"])
+
+
+def what_if_findings(
+    assessment: Assessment, *, detail_futures: int = WHAT_IF_FUTURES
+) -> WhatIfFindings:
+    """The chart tables of ``assessment`` (:func:`umbrella.explore.assessment.assess`): its
+    futures and outcomes read as a run kept in memory is read, and the full model evaluated
+    on the first ``detail_futures`` of its futures, as :func:`findings` does for a run's."""
+    run = Run(
+        scenario=assessment.scenario,
+        seed=assessment.seed,
+        n_samples=assessment.samples,
+        run_id=None,
+        store=None,
+        summary=assessment.ensemble,
+    )
+    scenario = run.scenario
+    futures, outcomes = run.data()
+    ids = [o.id for o in scenario.options]
+    figures = headline(outcomes, ids)
+    table = _options_table(scenario, figures, _robustness(run))
+    leading, _ = _top_two(table, ids[0])
+    chosen = _first(futures, detail_futures)
+    detail = _detail(run, chosen)
+    return WhatIfFindings(
+        headline=figures,
+        options=table,
+        leading=leading,
+        forces=_forces(scenario),
+        trust=_trust(scenario),
+        events=_events(scenario),
+        ukraine=_ukraine(detail, table),
+        tiles=_tiles(scenario, detail, leading, table),
+        by_year=_by_year(detail, table),
+        value=_value_for_money(outcomes, ids, table),
+        detail_futures=len(chosen),
+    )
+
+
+def _robustness(run: Run) -> pd.DataFrame:
+    """The robustness table of the headline outcome, failing below :data:`FAIL_BELOW`."""
+    return run.robustness("holds_europe", {"holds_europe": (">=", FAIL_BELOW)})
+
+
+def _top_two(table: pd.DataFrame, status_quo: str) -> tuple[str, str]:
+    """The leading option and the runner-up: the largest mean chance that deterrence holds
+    through the horizon, the status quo aside."""
+    ranked = table.drop(index=status_quo).sort_values("deterrence_mean", ascending=False)
+    return str(ranked.index[0]), str(ranked.index[1])
+
+
+def _first(futures: pd.DataFrame, count: int) -> pd.DataFrame:
+    """The first ``count`` futures by number: the detail futures."""
+    return futures.sort_values("future").head(count).copy()  # not a view
 
 
 def _options_table(scenario: Any, figures: pd.DataFrame, robust: pd.DataFrame) -> pd.DataFrame:
@@ -262,21 +354,26 @@ def _detail(run: Run, chosen: pd.DataFrame) -> xr.Dataset:
 
 
 def _ukraine(detail: Any, table: pd.DataFrame) -> pd.DataFrame:
+    # Each series as (option, year, sample) arrays, read cell by cell: the same futures'
+    # values as selecting each cell from the dataset, without its cost a cell (a what-if's
+    # figures follow a slider). Means skip NaN, as xarray's do.
+    total, positive, negative = (
+        detail[name].transpose("option", "year", "sample").values
+        for name in ("ukraine_support_eur_bn", "ukraine_positive_eur_bn", "ukraine_negative_eur_bn")
+    )
     rows = []
-    for option in detail.option.values:
-        for year in detail.year.values:
-            cut = detail.sel(option=option, year=year)
-            total = cut["ukraine_support_eur_bn"].values
+    for i, option in enumerate(detail.option.values):
+        for j, year in enumerate(detail.year.values):
             rows.append(
                 {
                     "year": int(year),
                     "option": str(option),
                     "name": table.loc[str(option), "name"],
-                    "total": float(np.mean(total)),
-                    "low": float(np.quantile(total, 0.1)),
-                    "high": float(np.quantile(total, 0.9)),
-                    "positive": float(cut["ukraine_positive_eur_bn"].mean()),
-                    "negative": float(cut["ukraine_negative_eur_bn"].mean()),
+                    "total": float(np.mean(total[i, j])),
+                    "low": float(np.quantile(total[i, j], 0.1)),
+                    "high": float(np.quantile(total[i, j], 0.9)),
+                    "positive": float(np.nanmean(positive[i, j])),
+                    "negative": float(np.nanmean(negative[i, j])),
                 }
             )
     return pd.DataFrame(rows)
@@ -292,10 +389,11 @@ def _by_year(detail: Any, table: pd.DataFrame) -> pd.DataFrame:
     over the detail futures (the run keeps only the horizon's value for every future)."""
     weight = detail["population_weight"]
     europe = (detail["holds"] * weight).sum("protege") / weight.sum()  # (sample, option, year)
+    cells = europe.transpose("option", "year", "sample").values  # a cell's futures a row
     rows = []
-    for option in detail.option.values:
-        for year in detail.year.values:
-            values = europe.sel(option=option, year=year).values
+    for i, option in enumerate(detail.option.values):
+        for j, year in enumerate(detail.year.values):
+            values = cells[i, j]
             rows.append(
                 {
                     "option": str(option),
@@ -408,10 +506,11 @@ def _tiles(scenario: Any, detail: Any, leading: str, table: pd.DataFrame) -> pd.
     status_quo = options[0]
     ordered = [status_quo, leading, *(o for o in options if o not in (status_quo, leading))]
     names = {str(k): str(v) for k, v in table["name"].to_dict().items()}
-    values = detail["holds"].sel(year=last).mean("sample")
+    values = detail["holds"].sel(year=last).mean("sample").transpose("option", "protege")
+    at = {o: i for i, o in enumerate(options)}
     rows = []
     for option in ordered:
-        for protege in detail.protege.values:
+        for k, protege in enumerate(detail.protege.values):
             rows.append(
                 {
                     "iso3": str(protege),
@@ -419,7 +518,7 @@ def _tiles(scenario: Any, detail: Any, leading: str, table: pd.DataFrame) -> pd.
                     "option": option,
                     "option_name": names[option],
                     "year": last,
-                    "value": float(values.sel(option=option, protege=protege)),
+                    "value": float(values.values[at[option], k]),
                 }
             )
     return pd.DataFrame(rows)

@@ -1,14 +1,16 @@
-"""The model: ``/api/assumptions``, ``/api/scenarios``, ``/api/assess``."""
+"""The model: ``/api/assumptions``, ``/api/scenarios``, ``/api/assess``, ``/api/figures``."""
 
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from umbrella.web import engine
+from umbrella.web.figures import FigureOut, FiguresRequest, compute_figures
 from umbrella.web.schemas import (
     SLUG,
     AssessRequest,
@@ -143,6 +145,85 @@ async def validate(request: Request) -> ValidationResult:
     responses={**_ERRORS, 503: {"model": ErrorBody, "description": "BusyError: retry later."}},
 )
 async def assess(body: AssessRequest, ctx: Context = Depends(context)) -> AssessResponse:
+    samples = await _checked(body, ctx)
+    key = (
+        body.scenario,
+        tuple(sorted(body.overrides.items())),
+        tuple(sorted(body.stress.items())),
+        samples,
+        body.seed,
+    )
+    payload = ctx.cache.get(key)
+    if payload is not None:
+        payload = {**payload, "elapsed_ms": 0.0}
+    else:
+        payload = await _computed(
+            ctx,
+            engine.compute,
+            body.scenario,
+            body.overrides,
+            body.stress,
+            samples,
+            body.seed,
+        )
+        ctx.cache.put(key, payload)
+    shown = set(body.options) if body.options else None
+    rows = [row for row in payload["options"] if shown is None or row["option"] in shown]
+    return AssessResponse(
+        **{**payload, "options": rows}, overrides=dict(body.overrides), stress=dict(body.stress)
+    )
+
+
+@router.post(
+    "/figures",
+    summary="A what-if's charts, as in the brief",
+    description="The body of `POST /api/assess`, and `lang` (`en` or `uk`). Answers "
+    "`{chart id: {title, alt, figure, config, selector, data}}` for `map`, `ukraine`, "
+    "`value-per-eur` (where an option costs more than the status quo), `holds-by-year` and "
+    "`trust`: the plotly figures of `umbrella brief`, drawn by its code for this what-if, "
+    "with the table behind each. The series by year and by country come from the first "
+    "64 futures of the assessment; every option is drawn. Busy servers answer 503 with "
+    "Retry-After.",
+    responses={
+        200: {"model": dict[str, FigureOut], "description": "The charts by id."},
+        **_ERRORS,
+        503: {"model": ErrorBody, "description": "BusyError: retry later."},
+    },
+    response_class=Response,
+)
+async def figures(body: FiguresRequest, ctx: Context = Depends(context)) -> Response:
+    samples = await _checked(body, ctx)
+    key = (
+        "figures",
+        body.lang,
+        body.scenario,
+        tuple(sorted(body.overrides.items())),
+        tuple(sorted(body.stress.items())),
+        samples,
+        body.seed,
+    )
+    # Kept in the assessments' cache: a slider moved back redraws at once.
+    cached = ctx.cache.get(key)
+    if cached is not None:
+        content: bytes = cached["body"]
+    else:
+        content = await _computed(
+            ctx,
+            compute_figures,
+            body.scenario,
+            body.overrides,
+            body.stress,
+            samples,
+            body.seed,
+            body.lang,
+        )
+        ctx.cache.put(key, {"body": content})
+    # Already JSON: written once by the worker, not validated and encoded again here.
+    return Response(content, media_type="application/json")
+
+
+async def _checked(body: AssessRequest, ctx: Context) -> int:
+    """The futures of an assessment, once its scenario, options and size are checked."""
     limits = ctx.limits
     samples = body.samples if body.samples is not None else limits.assess_samples
     if samples > limits.assess_max_samples:
@@ -157,38 +238,22 @@ async def assess(body: AssessRequest, ctx: Context = Depends(context)) -> Assess
     for option in body.options or []:
         if option not in ids:
             raise ApiError(422, f"unknown option '{option}'; options: {', '.join(ids)}", "options")
-    key = (
-        body.scenario,
-        tuple(sorted(body.overrides.items())),
-        tuple(sorted(body.stress.items())),
-        samples,
-        body.seed,
-    )
-    payload = ctx.cache.get(key)
-    if payload is not None:
-        payload = {**payload, "elapsed_ms": 0.0}
-    else:
+    return samples
+
+
+_T = TypeVar("_T")
+
+
+async def _computed(ctx: Context, work: Callable[..., _T], *args: Any) -> _T:
+    """``work(*args)`` in an assessment's worker thread, counted among the assessments in
+    flight: one more than the server allows is refused (503), never queued without end."""
+    with ctx.lock:
+        if ctx.assess_in_flight >= ctx.limits.assess_in_flight:
+            raise BusyError("other assessments", ctx.limits.retry_after_s)
+        ctx.assess_in_flight += 1
+    try:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(ctx.pool("assess"), work, *args)
+    finally:
         with ctx.lock:
-            if ctx.assess_in_flight >= limits.assess_in_flight:
-                raise BusyError("other assessments", limits.retry_after_s)
-            ctx.assess_in_flight += 1
-        try:
-            loop = asyncio.get_running_loop()
-            payload = await loop.run_in_executor(
-                ctx.pool("assess"),
-                engine.compute,
-                body.scenario,
-                body.overrides,
-                body.stress,
-                samples,
-                body.seed,
-            )
-        finally:
-            with ctx.lock:
-                ctx.assess_in_flight -= 1
-        ctx.cache.put(key, payload)
-    shown = set(body.options) if body.options else None
-    rows = [row for row in payload["options"] if shown is None or row["option"] in shown]
-    return AssessResponse(
-        **{**payload, "options": rows}, overrides=dict(body.overrides), stress=dict(body.stress)
-    )
+            ctx.assess_in_flight -= 1

@@ -1,4 +1,6 @@
-// The what-if page: controls -> POST api/assess (debounced) -> chart and table.
+// The what-if page: controls -> POST api/assess (debounced) -> chart and table, then
+// POST api/figures -> the brief's charts for the same what-if. A what-if pinned as A is
+// compared with the controls' (B) side by side.
 // Every URL is relative, so the page works under a reverse proxy's prefix (--root-path).
 "use strict";
 
@@ -12,6 +14,11 @@ const state = {
 };
 let pending = null; // the AbortController of the request in flight
 let timer = null;
+let figuresPending = null; // the AbortController of the figures' request in flight
+let figuresTimer = null;
+// The what-if pinned as A: its query string (as the address writes a what-if) and its
+// answer from api/assess; null when not comparing.
+let pinned = null;
 
 const $ = (id) => document.getElementById(id);
 const token = (() => {
@@ -53,9 +60,11 @@ function stepOf(a) {
 
 // --- the address: every what-if is a URL ----------------------------------------------
 
-function readQuery() {
-  const query = new URLSearchParams(location.search);
+// A what-if from a query string (the address's, or A's inside it as a=).
+function readQuery(search = location.search) {
+  const query = new URLSearchParams(search);
   const wanted = {
+    pinned: query.get("a"), // A's query string, when comparing
     scenario: query.get("scenario"),
     overrides: {},
     stress: {},
@@ -73,7 +82,8 @@ function readQuery() {
   return wanted;
 }
 
-function writeQuery() {
+// The controls' what-if as a query string (without A).
+function currentQuery() {
   const query = new URLSearchParams();
   query.set("scenario", state.scenario.name);
   for (const [name, value] of Object.entries(state.overrides)) query.set("set." + name, String(value));
@@ -81,6 +91,25 @@ function writeQuery() {
   if (state.hidden.size) query.set("hide", [...state.hidden].join(","));
   if (state.samples !== 500) query.set("samples", String(state.samples));
   if (state.seed !== 2026) query.set("seed", String(state.seed));
+  return query.toString();
+}
+
+// A query string's what-if as the body of api/assess and api/figures.
+function bodyOf(search) {
+  const wanted = readQuery(search);
+  return {
+    scenario: wanted.scenario || state.scenario.name,
+    overrides: wanted.overrides,
+    stress: wanted.stress,
+    samples: wanted.samples,
+    seed: wanted.seed,
+  };
+}
+
+function writeQuery() {
+  const query = new URLSearchParams(currentQuery());
+  // A travels whole as one parameter (URL-encoded): the address holds both what-ifs.
+  if (pinned) query.set("a", pinned.query);
   const url = location.pathname + "?" + query.toString();
   history.replaceState(null, "", url);
   $("permalink").href = url;
@@ -239,17 +268,25 @@ function schedule() {
 
 let lastResult = null;
 
-async function assess() {
-  if (pending) pending.abort();
-  const controller = new AbortController();
-  pending = controller;
-  const body = {
+// The controls' what-if as the body of api/assess and api/figures.
+function stateBody() {
+  return {
     scenario: state.scenario.name,
-    overrides: state.overrides,
-    stress: state.stress,
+    overrides: Object.assign({}, state.overrides),
+    stress: Object.assign({}, state.stress),
     samples: state.samples,
     seed: state.seed,
   };
+}
+
+async function assess() {
+  if (pending) pending.abort();
+  // The figures of an older what-if are no longer wanted.
+  if (figuresPending) figuresPending.abort();
+  clearTimeout(figuresTimer);
+  const controller = new AbortController();
+  pending = controller;
+  const body = stateBody();
   $("status").textContent = "Computing over " + state.samples.toLocaleString("en") + " futures…";
   document.body.classList.add("busy");
   try {
@@ -265,6 +302,8 @@ async function assess() {
     const took = result.elapsed_ms ? " in " + Math.round(result.elapsed_ms) + " ms" : " (cached)";
     $("status").textContent =
       result.samples.toLocaleString("en") + " futures, seed " + result.seed + took + ".";
+    // After the numbers, never before them: the live chart and table stay quick.
+    loadFigures(body);
   } catch (error) {
     if (error.name === "AbortError") return;
     if (error.status === 503) {
@@ -298,6 +337,45 @@ function shownRows(result) {
 
 function render(result) {
   const rows = shownRows(result);
+  fillTable($("headline"), result, rows);
+  const comparing = Boolean(pinned);
+  $("side-a").hidden = !comparing;
+  $("side-b-title").hidden = !comparing;
+  $("side-b-what").hidden = !comparing;
+  $("tables").classList.toggle("comparing", comparing);
+  $("clear").hidden = !comparing;
+  $("compare-note").hidden = !comparing;
+  $("headline-caption").textContent = comparing
+    ? "B: headline figures, mean over the futures, 10th–90th percentile below"
+    : "Headline figures: mean over the futures, 10th–90th percentile below";
+  if (comparing) {
+    fillTable($("headline-a"), pinned.result, shownRows(pinned.result));
+    $("side-a-what").textContent = describe(pinned.query);
+    $("side-b-what").textContent = describe(currentQuery());
+  }
+  const dl = $("definitions");
+  dl.replaceChildren();
+  for (const [term, text] of Object.entries(result.definitions)) {
+    const dt = document.createElement("dt");
+    dt.textContent = term;
+    const dd = document.createElement("dd");
+    dd.textContent = text;
+    dl.append(dt, dd);
+  }
+  drawCharts(result, rows);
+}
+
+// A what-if in words: what it fixes and switches on, against the scenario as assumed.
+function describe(search) {
+  const wanted = readQuery(search);
+  const parts = [];
+  for (const [name, value] of Object.entries(wanted.overrides)) parts.push(name + " = " + value);
+  for (const [id, year] of Object.entries(wanted.stress)) parts.push(id + " from " + year);
+  const size = wanted.samples.toLocaleString("en") + " futures, seed " + wanted.seed;
+  return (parts.length ? parts.join("; ") : "every assumption sampled, no stress") + " (" + size + ").";
+}
+
+function fillTable(table, result, rows) {
   const head = document.createElement("tr");
   const first = document.createElement("th");
   first.scope = "col";
@@ -316,7 +394,7 @@ function render(result) {
     if (definition) th.title = definition;
     head.append(th);
   }
-  $("headline").tHead.replaceChildren(head);
+  table.tHead.replaceChildren(head);
   const body = [];
   for (const row of rows) {
     const tr = document.createElement("tr");
@@ -341,17 +419,7 @@ function render(result) {
     }
     body.push(tr);
   }
-  $("headline").tBodies[0].replaceChildren(...body);
-  const dl = $("definitions");
-  dl.replaceChildren();
-  for (const [term, text] of Object.entries(result.definitions)) {
-    const dt = document.createElement("dt");
-    dt.textContent = term;
-    const dd = document.createElement("dd");
-    dd.textContent = text;
-    dl.append(dt, dd);
-  }
-  drawCharts(result, rows);
+  table.tBodies[0].replaceChildren(...body);
 }
 
 function drawCharts(result, rows) {
@@ -360,7 +428,11 @@ function drawCharts(result, rows) {
   const mean = rows.map((r) => r.holds_europe);
   const config = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["sendDataToCloud"] };
   const font = { family: "system-ui, sans-serif", size: 13 };
-  window.Plotly.react(
+  // Each figure's height on its box too: a responsive figure resized keeps it.
+  $("chart").style.height = 60 + 44 * rows.length + "px";
+  $("central").style.height = "360px";
+  if (pinned) drawChange(result, rows, config, font);
+  else window.Plotly.react(
     "chart",
     [
       {
@@ -409,6 +481,179 @@ function drawCharts(result, rows) {
   );
 }
 
+// The main figure when comparing: per option, B's chance that deterrence holds through the
+// horizon less A's (the mean over the futures of each, in percentage points).
+function drawChange(result, rows, config, font) {
+  const before = Object.fromEntries(pinned.result.options.map((r) => [r.option, r.holds_europe]));
+  const both = rows.filter((r) => r.option in before);
+  const change = both.map((r) => 100 * (r.holds_europe - before[r.option]));
+  $("chart").setAttribute(
+    "aria-label",
+    "Chart: change B minus A in the probability that deterrence holds " + result.first_year + "–" +
+      result.last_year + ", per option, in percentage points: " +
+      both.map((r, i) => (r.name || r.option) + " " + fmt(change[i], 1)).join("; "),
+  );
+  window.Plotly.react(
+    "chart",
+    [
+      {
+        type: "bar",
+        orientation: "h",
+        y: both.map((r) => r.name || r.option),
+        x: change,
+        marker: { color: change.map((v) => (v >= 0 ? "#2f5d8a" : "#b2443a")) },
+        hovertemplate: "%{y}: %{x:+.1f} points<extra></extra>",
+      },
+    ],
+    {
+      font,
+      margin: { l: 10, r: 10, t: 10, b: 40 },
+      xaxis: { zeroline: true, title: { text: "B − A, holds " + result.first_year + "–" + result.last_year + " (points)" } },
+      yaxis: { automargin: true, autorange: "reversed" },
+      height: 60 + 44 * both.length,
+    },
+    config,
+  );
+}
+
+const MAIN_LABEL = "Chart: probability that deterrence holds, per option, mean with 10th to 90th percentiles";
+
+// Pin the controls' what-if as A (its answer is the one shown now).
+function pin() {
+  if (!lastResult) return;
+  pinned = { query: currentQuery(), result: lastResult };
+  writeQuery();
+  render(lastResult);
+  $("status").textContent = "Pinned as A. Move the controls to make B.";
+}
+
+function clearComparison() {
+  pinned = null;
+  $("chart").setAttribute("aria-label", MAIN_LABEL);
+  writeQuery();
+  if (lastResult) render(lastResult);
+  $("pin").focus();
+}
+
+// A's answer, for an address that holds A (a=): the same request as when it was pinned.
+async function loadPinned(search) {
+  const result = await api("api/assess", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(bodyOf(search)),
+  });
+  pinned = { query: search, result };
+}
+
+// --- the brief's charts for the what-if -------------------------------------------------
+
+async function loadFigures(body) {
+  if (figuresPending) figuresPending.abort();
+  clearTimeout(figuresTimer);
+  const controller = new AbortController();
+  figuresPending = controller;
+  const wanted = JSON.stringify(body);
+  $("figures-status").textContent = "Drawing the brief's charts for this what-if…";
+  $("figures").classList.add("busy");
+  try {
+    const charts = await api("api/figures", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(Object.assign({}, body, { lang: "en" })),
+      signal: controller.signal,
+    });
+    // A newer what-if is on its way: these charts are stale, and are dropped.
+    if (figuresPending !== controller || pending || JSON.stringify(stateBody()) !== wanted) return;
+    drawFigures(charts);
+    $("figure-list").dataset.whatIf = wanted;
+    $("figures-status").textContent = "";
+  } catch (error) {
+    if (error.name === "AbortError") return;
+    if (error.status === 503 && figuresPending === controller) {
+      $("figures-status").textContent = "The server is busy; trying again…";
+      figuresTimer = setTimeout(() => loadFigures(body), 1000 * (error.retryAfter || 2));
+      return;
+    }
+    if (figuresPending === controller) $("figures-status").textContent = "Error: " + error.message;
+  } finally {
+    if (figuresPending === controller) {
+      figuresPending = null;
+      $("figures").classList.remove("busy");
+    }
+  }
+}
+
+// Each chart as the brief's page shows it (Chart.html): its title as a heading, its
+// option selector where it has one, its text alternative as a visually hidden description.
+function drawFigures(charts) {
+  if (!window.Plotly) return;
+  const list = $("figure-list");
+  const ids = Object.keys(charts);
+  for (const old of [...list.children]) if (!ids.includes(old.dataset.chart)) old.remove();
+  for (const id of ids) {
+    const chart = charts[id];
+    let box = list.querySelector('[data-chart="' + id + '"]');
+    if (!box) {
+      box = document.createElement("div");
+      box.className = "figure";
+      box.dataset.chart = id;
+      const title = document.createElement("h3");
+      title.id = "figure-title-" + id;
+      const alt = document.createElement("p");
+      alt.className = "visually-hidden";
+      alt.id = "figure-alt-" + id;
+      const plot = document.createElement("div");
+      plot.className = "plot";
+      plot.id = "figure-" + id;
+      plot.setAttribute("aria-describedby", alt.id);
+      box.append(title, alt, plot);
+      list.append(box);
+    }
+    box.querySelector("h3").textContent = chart.title;
+    box.querySelector(".visually-hidden").textContent = chart.alt;
+    const plot = box.querySelector(".plot");
+    let control = box.querySelector(".chart-control");
+    if (chart.selector) {
+      if (!control) {
+        control = document.createElement("p");
+        control.className = "chart-control";
+        const label = document.createElement("label");
+        label.htmlFor = "select-" + id;
+        const select = document.createElement("select");
+        select.id = "select-" + id;
+        select.autocomplete = "off";
+        control.append(label, " ", select);
+        box.insertBefore(control, box.querySelector(".visually-hidden"));
+        select.addEventListener("change", () => {
+          const s = select._selector;
+          const update = s.updates[select.selectedIndex];
+          window.Plotly.update(plot, update[0], update[1], s.traces);
+        });
+      }
+      control.querySelector("label").textContent = chart.selector.label;
+      const select = control.querySelector("select");
+      select._selector = chart.selector;
+      select.replaceChildren(
+        ...chart.selector.choices.map((choice, i) => {
+          const option = document.createElement("option");
+          option.value = String(i);
+          option.textContent = choice;
+          return option;
+        }),
+      );
+      select.selectedIndex = chart.selector.selected;
+    } else if (control) {
+      control.remove();
+    }
+    // The figure's own height on its box, as plotly's HTML of the brief writes it: a
+    // responsive figure resized to a new width keeps it, rather than reading an empty box.
+    const height = chart.figure.layout.height;
+    plot.style.height = height ? height + "px" : "";
+    // The figure shows the selector's default choice again: the select says so above.
+    window.Plotly.react(plot, chart.figure.data, chart.figure.layout, chart.config);
+  }
+}
+
 // --- start ----------------------------------------------------------------------------
 
 async function start() {
@@ -447,6 +692,15 @@ async function start() {
     await loadScenario(state.scenario.name, null);
     schedule();
   });
+  $("pin").addEventListener("click", pin);
+  $("clear").addEventListener("click", clearComparison);
+  if (wanted.pinned) {
+    try {
+      await loadPinned(wanted.pinned);
+    } catch (error) {
+      $("status").textContent = "A could not be restored: " + error.message;
+    }
+  }
   writeQuery();
   await assess();
 }
