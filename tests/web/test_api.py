@@ -88,7 +88,18 @@ def test_scenarios(client: TestClient) -> None:
     assert [s["name"] for s in listed] == ["europe-2026"]
     detail = client.get("/api/scenarios/europe-2026").json()
     assert detail["options"][0]["id"] == "status-quo"
-    assert "crisis.rate_nato" in {a["name"] for a in detail["sliders"]}
+    # The scenario's Sobol drivers lead (largest total-order index first), then the
+    # assumptions the article asks about; each slider once.
+    from umbrella.web.engine import DRIVERS, SLIDERS, drivers
+
+    names = [a["name"] for a in detail["sliders"]]
+    ranked = drivers("europe-2026")
+    assert names[:DRIVERS] == [k for k, _ in ranked[:DRIVERS]]
+    assert [v for _, v in ranked] == sorted((v for _, v in ranked), reverse=True)
+    assert names[0] == "crisis.rate_nato"  # how often crises arise: ST about 0.46
+    assert ranked[0][1] > 0.3
+    assert set(SLIDERS) <= set(names)
+    assert len(names) == len(set(names))
     assert detail["text"].startswith("#") or "name: europe-2026" in detail["text"]
     _refused(client.get("/api/scenarios/nope"), 404, "path.name")
     _refused(client.get("/api/scenarios/NOPE!"), 422, "path.name")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import secrets
+import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, MutableMapping
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -56,16 +57,28 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def _warm_up() -> None:
+    from umbrella.web.engine import warm_up
+
+    try:
+        warm_up()
+    except Exception:  # a request that needs it meets the same error, and reports it
+        return
+
+
 def create_app(
     store: PathLike | None = "umbrella-runs",
     token: str | None = None,
     limits: Limits | None = None,
+    warm: bool = True,
 ) -> FastAPI:
     """The what-if web app and HTTP API (docs/web.md).
 
     ``store`` is the run store the ``/api/runs`` routes read and write (None: no store, those
     routes answer 404); ``token``, if given, is required as ``Authorization: Bearer`` on
     every ``/api`` route; ``limits`` bound request sizes, ensembles and work in flight.
+    ``warm`` starts, beside the server, what the first visitor would otherwise wait for
+    (:func:`umbrella.web.engine.warm_up`).
     """
     limits = limits or Limits()
     ctx = Context(
@@ -77,6 +90,10 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if warm:
+            # Beside the server, not before it: it answers at once, and the first page
+            # finds its sliders ranked (engine.warm_up).
+            threading.Thread(target=_warm_up, name="warm-up", daemon=True).start()
         yield
         ctx.close()
 

@@ -72,8 +72,17 @@ def scenario_names() -> list[str]:
     return sorted(p.name[: -len(".yaml")] for p in folder.iterdir() if p.name.endswith(".yaml"))
 
 
-@lru_cache(maxsize=8)
+_DRIVERS_LOCK = threading.Lock()  # computed once, whoever asks first: the others wait
+
+
 def drivers(name: str) -> tuple[tuple[str, float], ...]:
+    """:func:`_drivers`, computed by one thread while the others wait for it."""
+    with _DRIVERS_LOCK:
+        return _drivers(name)
+
+
+@lru_cache(maxsize=8)
+def _drivers(name: str) -> tuple[tuple[str, float], ...]:
     """Shipped scenario ``name``'s uncertain assumptions with their total-order Sobol index
     (ST) for the probability that deterrence holds through the horizon, averaged over the
     options, largest first: what the headline moves most with. Computed once per process,
@@ -87,6 +96,15 @@ def drivers(name: str) -> tuple[tuple[str, float], ...]:
     total = cast("pd.DataFrame", indices.xs("ST", axis=1, level=1))  # uncertainty x option
     mean = total.mean(axis="columns").sort_values(ascending=False, kind="stable")
     return tuple((str(k), float(v)) for k, v in mean.items())
+
+
+def warm_up() -> None:
+    """What the first visitor would otherwise wait for, done when the server starts: each
+    shipped scenario read, its Sobol drivers ranked, and the model's compiled kernels loaded
+    (a first small assessment)."""
+    for name in scenario_names():
+        slider_names(name)
+        assess_payload(what_if(name, {}, {}), samples=100, seed=0)
 
 
 def slider_names(name: str) -> list[str]:
