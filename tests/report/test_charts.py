@@ -20,6 +20,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
+from plotly.io.json import to_json_plotly
 
 from umbrella.report import charts as ch
 from umbrella.report.charts import Chart
@@ -342,6 +343,10 @@ def test_title_is_a_heading_and_legend_below(built: dict[str, Chart], name: str)
     assert html.index(heading) < html.index(f'id="plot-{name}"')
     web = chart.web_figure()
     assert not web.layout.title.text
+    # The web app's copy (built without a second figure) is the same figure once written.
+    assert json.loads(to_json_plotly(chart.web_json(), engine="json")) == json.loads(
+        to_json_plotly(web.to_plotly_json(), engine="json")
+    )
     # The plot keeps its height: only the title's room goes.
     plot = chart.figure.layout.height - chart.figure.layout.margin.t
     assert web.layout.height - web.layout.margin.t == plot

@@ -315,6 +315,23 @@ class Chart:
         figure.update_layout(title_text="", margin_t=top - saved, height=height)
         return figure
 
+    def web_json(self) -> dict[str, Any]:
+        """:meth:`web_figure` as plotly's JSON (the same once written), changed as plain
+        data: no second figure is built and validated (a fifth of a second per what-if in
+        the web app)."""
+        figure: dict[str, Any] = self.figure.to_plotly_json()
+        layout = figure.setdefault("layout", {})
+        margin = layout.setdefault("margin", {})
+        top = int(margin.get("t") or TITLE_SPACE)
+        saved = top - max(top - TITLE_SPACE, 10)
+        # The plot keeps its height: the figure is shorter by the title's room.
+        height = layout.get("height")
+        layout["height"] = int(height) - saved if height else None
+        title = layout.get("title")
+        layout["title"] = {**(title if isinstance(title, dict) else {}), "text": ""}
+        margin["t"] = top - saved
+        return figure
+
     def html(self) -> str:
         """The chart for a page that embeds plotly.js once, elsewhere: its title as a
         heading, its selector if any, ``alt`` as a description that screen readers read

@@ -113,7 +113,7 @@ def _chart_json(chart: Any) -> dict[str, Any]:
     return {
         "title": chart.title,
         "alt": chart.alt or chart.title,
-        "figure": chart.web_figure().to_plotly_json(),
+        "figure": chart.web_json(),
         "config": config,
         "selector": None
         if selector is None
