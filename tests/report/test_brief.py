@@ -253,3 +253,34 @@ def test_a_failed_brief_leaves_the_previous_one_whole(
     after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert after == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["brief"]
+
+
+def test_the_umask_is_read_without_being_changed() -> None:
+    """Reading the umask (for the brief's folder) never sets it, not even for a moment:
+    the web server writes briefs while other threads create files."""
+    import os
+    import sys
+
+    from umbrella.report.build import _umask
+
+    previous = os.umask(0o027)
+    try:
+        if sys.platform.startswith("linux"):
+            calls: list[int] = []
+            real = os.umask
+
+            def spy(mask: int) -> int:
+                calls.append(mask)
+                return real(mask)
+
+            os.umask = spy
+            try:
+                assert _umask() == 0o027
+            finally:
+                os.umask = real
+            assert calls == []  # read from /proc, never set
+        else:
+            assert _umask() == 0o027
+        assert os.umask(0o027) == 0o027  # left as it was
+    finally:
+        os.umask(previous)

@@ -906,7 +906,17 @@ def _replace(staging: Path, target: Path) -> None:
 
 
 def _umask() -> int:
-    current = os.umask(0)
+    """The process's umask, read without changing it where the system says it (Linux):
+    setting it to 0 even for a moment would give a file another thread creates meanwhile
+    (the web server writes briefs beside its requests) wider permissions."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    current = os.umask(0o077)  # elsewhere: for a moment, the most private setting
     os.umask(current)
     return current
 

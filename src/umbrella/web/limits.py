@@ -15,7 +15,8 @@ INTERACTIVE_SAMPLES = 500
 """Futures of ``POST /api/assess`` when the request names none: the call then answers in
 about 100 ms on a two-core machine once the model is compiled (docs/web.md, "Limits"), quick
 enough to follow a slider. The 10th-90th percentile spread of a figure is stable to about
-0.01 at this size; ask for more (up to ``assess_max_samples``) for figures to quote."""
+0.01 at this size; the figures to quote are the command line's 10,000 futures (up to
+``assess_max_samples`` may be asked for)."""
 
 
 @dataclass(frozen=True)
@@ -32,8 +33,11 @@ class Limits:
     assess_threads: int = 1
     """Assessments computed at once, each in a worker thread beside the event loop; the model
     uses every core of a chunk itself, so more threads mostly share the same cores."""
-    assess_in_flight: int = 4
-    """Assessments running or waiting; one more is answered 503 with Retry-After."""
+    assess_in_flight: int = 2
+    """Assessments running or waiting in this process (one running, one waiting with
+    ``assess_threads = 1``); one more is answered 503 with Retry-After at once. Two keep an
+    answered request's latency within about twice one assessment's under any load
+    (benchmarks/web.py), where a longer queue only makes every answer later."""
     run_max_samples: int = 200_000
     """The most futures of a run started over HTTP (larger runs: ``umbrella run``)."""
     run_concurrency: int = 1
@@ -44,8 +48,9 @@ class Limits:
     trust_max_months: int = 1_200
     """The most months ``/api/trust`` returns per guarantor and view: a century, about 5 MB
     of JSON for every guarantor and view, computed in under half a second."""
-    retry_after_s: int = 2
-    """The Retry-After of a 503, in seconds."""
+    retry_after_s: int = 1
+    """The Retry-After of a 503 for an assessment, in seconds (an assessment takes about a
+    tenth of one); a background run, brief or analysis asks for a multiple of it."""
     cache_entries: int = 64
     """Assessments kept in memory by their inputs, so that a slider moved back is instant."""
 
