@@ -21,6 +21,7 @@ from umbrella.cli.app import app as cli
 from umbrella.explore.run import run
 from umbrella.model import load_scenario
 from umbrella.store import RunStore
+from umbrella.web import Limits, create_app
 from umbrella.web.state import Context
 
 UNKNOWN = "20000101-000000-abcd"
@@ -149,7 +150,9 @@ def test_prim_has_the_numbers_of_the_cli(
     _refused(client.get(f"/api/runs/{running}/prim", params={"option": "status-quo"}), 409)
 
 
-def test_sobol_runs_in_the_background(client: TestClient, runs: tuple[str, str, str]) -> None:
+def test_sobol_runs_in_the_background(
+    client: TestClient, runs: tuple[str, str, str], store: Path
+) -> None:
     a, _, running = runs
     url = f"/api/runs/{a}/sobol"
     params = {"base": "16", "outcome": "holds_europe"}
@@ -170,6 +173,12 @@ def test_sobol_runs_in_the_background(client: TestClient, runs: tuple[str, str, 
     again = client.post(url, json={"base": 16, "outcome": "holds_europe"})
     assert again.status_code == 200  # already computed: nothing started
     assert again.json()["status"] == "complete"
+    # Another server process over the same store (--workers) answers with the same indices.
+    other = create_app(store=store, limits=Limits(run_max_samples=5_000), warm=False)
+    with TestClient(other) as elsewhere:
+        shared = elsewhere.get(url, params=params)
+    assert shared.status_code == 200, shared.text
+    assert shared.json()["indices"] == indices
 
     for body, field in (
         ({"base": 24}, "base"),

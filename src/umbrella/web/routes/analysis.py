@@ -14,8 +14,11 @@ the server finds a brief another one built.
 from __future__ import annotations
 
 import io
+import json
 import logging
 import math
+import os
+import threading
 import zipfile
 from collections.abc import Mapping
 from datetime import datetime
@@ -186,7 +189,8 @@ def prim(
     description="First- and total-order Sobol indices of `outcome` for every option, on "
     "Saltelli's design of `base` rows seeded from the run's seed (as `umbrella explore ID "
     "--sobol --sobol-base BASE`). Answers 202 at once; follow `progress_url`, which gives the "
-    "indices once done (200 here if they are already). Kept in this server process's memory. "
+    "indices once done (200 here if they are already). Kept in the store, for every server "
+    "process of it. "
     "Beyond the server's concurrent runs and analyses: 503 with Retry-After.",
     response_model=AnalysisProgress,
     responses={200: {"model": AnalysisProgress}, **_REFUSALS, **_BUSY},
@@ -211,8 +215,8 @@ def start_sobol(
     summary="Sobol indices of a run, once computed",
     description="The indices `POST /api/runs/{run_id}/sobol` computed: one row per "
     "uncertainty and option with S1, S1_conf, ST and ST_conf (as `umbrella explore ID --sobol "
-    "--format csv`). 202 with the progress while they are computed; 404 if this server "
-    "process has not computed them.",
+    "--format csv`). 202 with the progress while they are computed; 404 if no server "
+    "process of the store has computed them.",
     response_model=SobolOut,
     responses={202: {"model": AnalysisProgress}, **_REFUSALS},
 )
@@ -225,6 +229,11 @@ def sobol(
     store = _store(ctx)
     _complete(store, run_id, "path.run_id")
     task = ctx.tasks.get(_sobol_key(run_id, base, outcome))
+    kept = _sobol_file(ctx, run_id, base, outcome)
+    if (task is None or task.error is not None) and kept.is_file():
+        # Computed by this or another server process over the same store.
+        indices = json.loads(kept.read_text(encoding="utf-8"))
+        return SobolOut(run_id=run_id, base=base, outcome=outcome, indices=indices)
     if task is None:
         from umbrella.explore.run import open_run
 
@@ -250,6 +259,21 @@ def _sobol_url(run_id: str, base: int, outcome: str) -> str:
     return f"api/runs/{run_id}/sobol?base={base}&outcome={outcome}"
 
 
+def _sobol_file(ctx: Context, run_id: str, base: int, outcome: str) -> Path:
+    """Where finished indices are kept in the store, for every server process of it (the
+    run id and outcome are checked before: no request names another path)."""
+    assert ctx.store is not None  # _store() answered 404 before
+    return ctx.store / "analyses" / run_id / f"sobol-{outcome}-{base}.json"
+
+
+def _keep_sobol(path: Path, rows: list[dict[str, Any]]) -> None:
+    """``rows`` written whole or not at all: a reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staging = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    staging.write_text(json.dumps(rows, allow_nan=False), encoding="utf-8")
+    os.replace(staging, path)
+
+
 def _sobol_work(ctx: Context, task: Task, opened: Any, base: int, outcome: str) -> None:
     """The indices, in a worker thread, as long-form rows ready for JSON."""
     from umbrella.cli.explore import _sobol_rows
@@ -261,6 +285,7 @@ def _sobol_work(ctx: Context, task: Task, opened: Any, base: int, outcome: str) 
         indices = opened.sobol(base, (outcome,), progress=progress)
         columns, rows = _sobol_rows(indices)
         task.result = [_jsonable(dict(zip(columns, row, strict=True))) for row in rows]
+        _keep_sobol(_sobol_file(ctx, task.run_id, base, outcome), task.result)
     except Exception as error:
         task.error = _failure(error, f"Sobol indices of run {task.run_id}")
     finally:
