@@ -332,14 +332,8 @@ class Chart:
         margin["t"] = top - saved
         return figure
 
-    def html(self) -> str:
-        """The chart for a page that embeds plotly.js once, elsewhere: its title as a
-        heading, its selector if any, ``alt`` as a description that screen readers read
-        (visually hidden) and the figure.
-
-        The description sits next to the figure rather than on it as ``role="img"``: the
-        figure holds the buttons of plotly's toolbar, and an image may hold no control.
-        """
+    def config(self) -> dict[str, Any]:
+        """plotly.js's settings for the figure on a page (the brief's and the web app's)."""
         # No "share" button: it would upload the chart to a server.
         config: dict[str, Any] = {
             "displaylogo": False,
@@ -351,11 +345,21 @@ class Chart:
             # the axes' and hover labels' numbers and months with it.
             code = self.lang.code
             config |= {"locale": code, "locales": {code: {"format": _plotly_format(self.lang)}}}
+        return config
+
+    def html(self) -> str:
+        """The chart for a page that embeds plotly.js once, elsewhere: its title as a
+        heading, its selector if any, ``alt`` as a description that screen readers read
+        (visually hidden) and the figure.
+
+        The description sits next to the figure rather than on it as ``role="img"``: the
+        figure holds the buttons of plotly's toolbar, and an image may hold no control.
+        """
         plot: str = self.web_figure().to_html(
             full_html=False,
             include_plotlyjs=False,
             div_id=f"plot-{self.id}",
-            config=config,
+            config=self.config(),
         )
         parts = [f'<h3 class="chart-title" id="title-{self.id}">{escape(self.title)}</h3>']
         if self.selector is not None:

@@ -99,22 +99,13 @@ def compute_figures(
 
 def _chart_json(chart: Any) -> dict[str, Any]:
     """A brief's :class:`~umbrella.report.charts.Chart` as plain JSON values."""
-    from umbrella.report.charts import _plotly_format
-    from umbrella.report.locale import ENGLISH
-
-    # The config of the brief's page (Chart.html): no "share" button, which would upload
-    # the chart; the locale travels with the figure for a language other than English.
-    config: dict[str, Any] = {"displaylogo": False, "responsive": True, "showSendToCloud": False}
-    if chart.lang is not ENGLISH:
-        code = chart.lang.code
-        config |= {"locale": code, "locales": {code: {"format": _plotly_format(chart.lang)}}}
     selector = chart.selector
     data: pd.DataFrame = chart.data
     return {
         "title": chart.title,
         "alt": chart.alt or chart.title,
         "figure": chart.web_json(),
-        "config": config,
+        "config": chart.config(),  # the brief's page's settings
         "selector": None
         if selector is None
         else {
