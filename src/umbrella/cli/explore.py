@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,11 +38,13 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from umbrella.explore.sampling import Sampler
+    from umbrella.explore.voi import VoiResult
 
 STORE_OPTION = typer.Option(
     Path("umbrella-runs"), "--store", help="The run store's folder (created if missing)."
 )
 RUN_PHASES = ("evaluating the futures", "robustness")
+VOI_UNIT = "percentage points of the probability that deterrence holds through the horizon"
 
 
 @reports_errors
@@ -162,18 +165,38 @@ def explore_command(
     ),
     sobol: bool = typer.Option(False, "--sobol", help="Sobol sensitivity indices."),
     sobol_base: int = typer.Option(256, "--sobol-base", help="Base rows (a power of two)."),
+    voi: bool = typer.Option(
+        False,
+        "--voi",
+        help="Value of information: EVPI and EVPPI per assumption group, in percentage "
+        "points of the probability that deterrence holds (docs/explore.md).",
+    ),
+    cost_weight: float | None = typer.Option(
+        None,
+        "--cost-weight",
+        help="With --voi: percentage points of deterrence one bn EUR of present-value cost "
+        "is worth (default 0: deterrence only).",
+    ),
     quiet: bool = typer.Option(False, "--quiet", help="No progress display."),
     fmt: Format = format_option(
-        "one table: the Sobol indices with --sobol, the PRIM box with --prim, else robustness"
+        "one table: the value of information with --voi, the Sobol indices with --sobol, "
+        "the PRIM box with --prim, else robustness"
     ),
     as_json: bool = json_alias("the results"),
 ) -> None:
-    """Analyse a stored run: robustness, PRIM boxes where an option fails, Sobol indices."""
+    """Analyse a stored run: robustness, PRIM boxes where an option fails, Sobol indices,
+    the value of information."""
     chosen = chosen_format(fmt, as_json)
-    if chosen is Format.csv and prim_option is not None and sobol:
+    if chosen is Format.csv and (prim_option is not None) + sobol + voi > 1:
         raise UsageError(
-            "--format csv prints one table: give --prim or --sobol, or use --format json"
+            "--format csv prints one table: give one of --prim, --sobol and --voi, or use "
+            "--format json"
         )
+    if cost_weight is not None and not voi:
+        raise UsageError("--cost-weight goes with --voi")
+    weight = 0.0 if cost_weight is None else cost_weight
+    if not (math.isfinite(weight) and weight >= 0):
+        raise UsageError(f"--cost-weight {weight}: give a number of 0 or more")
     from umbrella.explore.run import open_run
 
     stored = open_run(run_id, store)
@@ -181,8 +204,10 @@ def explore_command(
         "robustness",
         *(["scenario discovery (PRIM)"] * (prim_option is not None)),
         *(["sensitivity (Sobol)"] * sobol),
+        *(["value of information"] * voi),
     ]
     box_found = indices = None
+    information: VoiResult | None = None
     with progress("explore", phases, quiet=quiet) as shown:
         shown.phase(phases[0])
         table = stored.robustness(outcome)
@@ -193,8 +218,15 @@ def explore_command(
         if sobol:
             shown.phase("sensitivity (Sobol)")
             indices = stored.sobol(sobol_base, (outcome,), progress=shown.count)
+        if voi:
+            from umbrella.explore.voi import run_voi
+
+            shown.phase("value of information")
+            information = run_voi(stored, weight, progress=shown.count)
     if chosen is Format.csv:
-        if indices is not None:
+        if information is not None:
+            echo_records(_voi_records(information))
+        elif indices is not None:
             echo_csv(*_sobol_rows(indices))
         elif box_found is not None:
             echo_records(_records(box_found.box))
@@ -217,6 +249,19 @@ def explore_command(
         }
     if indices is not None:
         payload["sobol"] = _records(indices.reset_index())
+    if information is not None:
+        payload["voi"] = {
+            "unit": VOI_UNIT,
+            "decision_rule": "the option with the highest mean net benefit over the futures",
+            "net_benefit": "100 * holds_europe - cost_weight * npv_eur_bn",
+            "cost_weight": information.cost_weight,
+            "n_futures": information.n_futures,
+            "best_option": information.best,
+            "evpi": information.evpi,
+            "groups": information.records(),
+            "switches": information.switches,
+            "ungrouped": information.other,
+        }
     if chosen is Format.json:
         typer.echo(json.dumps(payload, indent=2, default=float))
         return
@@ -236,6 +281,8 @@ def explore_command(
         console.print(box_found.describe(), markup=False)
     if indices is not None:
         _print_sobol(indices, outcome)
+    if information is not None:
+        _print_voi(information, run_id)
 
 
 def _sobol_rows(indices: pd.DataFrame) -> tuple[list[str], list[list[object]]]:
@@ -311,3 +358,71 @@ def _print_sobol(indices: pd.DataFrame, outcome: str) -> None:
         box=box.SIMPLE_HEAD,
         pad_edge=False,
     )
+
+
+def _voi_records(information: VoiResult) -> list[dict[str, object]]:
+    """The value-of-information table, EVPI first, with the assumptions joined by spaces
+    (one cell in CSV)."""
+    records = information.records()
+    for record in records:
+        members = record["assumptions"]
+        record["assumptions"] = " ".join(members) if isinstance(members, list) else members
+    return records
+
+
+def _print_voi(information: VoiResult, run_id: str) -> None:
+    def share(value: object) -> str:
+        return f"{value:.0%}" if isinstance(value, float) else ""
+
+    def interval(record: dict[str, object]) -> str:
+        low, high = record["low"], record["high"]
+        if isinstance(low, float) and isinstance(high, float):
+            return f"{low:.3f}-{high:.3f}"
+        return ""
+
+    rows = []
+    clipped = False
+    for record in information.records():
+        mark = "*" if record["clipped"] else ""
+        clipped = clipped or bool(record["clipped"])
+        value = record["evppi"]
+        rows.append(
+            [
+                str(record["group"]),
+                str(record["n_assumptions"]),
+                f"{value:.3f}{mark}" if isinstance(value, float) else "",
+                interval(record),
+                share(record["changed"]),
+                str(record["changed_to"] or ""),
+            ]
+        )
+    weight = information.cost_weight
+    valued = "deterrence only" if weight == 0 else f"less {weight:g} points per bn EUR of cost"
+    print_table(
+        [
+            Column("assumptions", kind="name", narrowest=14),
+            Column("count", justify="right", drop=3),
+            Column("EVPPI\npoints", justify="right"),
+            Column("95%\ninterval", justify="right", drop=2),
+            Column("decision\nchanged", justify="right"),
+            Column("mostly to", kind="name", narrowest=12, drop=1),
+        ],
+        rows,
+        title=f"Run {run_id}: value of information, {valued}",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        sections=[1],
+    )
+    paragraph(
+        f"In {VOI_UNIT}. Decision rule: the option with the highest mean "
+        f"over the {information.n_futures:,} futures of 100 x holds_europe"
+        + (f" - {weight:g} x npv_eur_bn" if weight else "")
+        + f": now {information.best}. EVPI (first line): what knowing every assumption "
+        "before choosing would add to the chosen option's expected value; EVPPI: the same, "
+        "knowing one group's assumptions. Decision changed: share of futures in which that "
+        "knowledge would choose another option. Interval: regression uncertainty "
+        "(Strong, Oakley & Brennan 2014)."
+        + (" *: the estimate exceeded EVPI, shown clipped to it." if clipped else "")
+    )
+    if information.other:
+        paragraph(f"In no reader group (row 'other'): {', '.join(information.other)}.")
