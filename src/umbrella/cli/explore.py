@@ -122,7 +122,7 @@ def run_command(
         "n_proteges": len(result.scenario.proteges),
     }
     if chosen is Format.csv:
-        echo_records(_records(table))
+        echo_records(frame_records(table))
         return
     if chosen is Format.json:
         typer.echo(
@@ -131,7 +131,7 @@ def run_command(
                     "run_id": result.run_id,
                     "samples": samples,
                     "seed": seed,
-                    "robustness": _records(table),
+                    "robustness": frame_records(table),
                     "most_robust": best,
                     "headline": headline_payload(
                         figures,
@@ -227,15 +227,15 @@ def explore_command(
         if information is not None:
             echo_records(_voi_records(information))
         elif indices is not None:
-            echo_csv(*_sobol_rows(indices))
+            echo_csv(*sobol_rows(indices))
         elif box_found is not None:
-            echo_records(_records(box_found.box))
+            echo_records(frame_records(box_found.box))
         else:
-            echo_records(_records(table))
+            echo_records(frame_records(table))
         return
     payload: dict[str, object] = {
         "run_id": run_id,
-        "robustness": _records(table),
+        "robustness": frame_records(table),
         "most_robust": best,
     }
     if box_found is not None:
@@ -245,10 +245,10 @@ def explore_command(
             "density": box_found.density,
             "mass": box_found.mass,
             "n_failures": box_found.n_failures,
-            "box": _records(box_found.box),
+            "box": frame_records(box_found.box),
         }
     if indices is not None:
-        payload["sobol"] = _records(indices.reset_index())
+        payload["sobol"] = frame_records(indices.reset_index())
     if information is not None:
         payload["voi"] = {
             "unit": VOI_UNIT,
@@ -285,8 +285,9 @@ def explore_command(
         _print_voi(information, run_id)
 
 
-def _sobol_rows(indices: pd.DataFrame) -> tuple[list[str], list[list[object]]]:
-    """The Sobol indices in long form: one row per uncertainty and option."""
+def sobol_rows(indices: pd.DataFrame) -> tuple[list[str], list[list[object]]]:
+    """The Sobol indices in long form: one row per uncertainty and option (the CSV of
+    ``umbrella explore --sobol`` and the rows of the HTTP API)."""
     keys = list(dict.fromkeys(str(c[0]) for c in indices.columns))
     stats = list(dict.fromkeys(str(c[1]) for c in indices.columns))
     rows: list[list[object]] = []
@@ -298,7 +299,9 @@ def _sobol_rows(indices: pd.DataFrame) -> tuple[list[str], list[list[object]]]:
     return ["uncertainty", "outcome", "option", *stats], rows
 
 
-def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
+def frame_records(frame: pd.DataFrame) -> list[dict[str, object]]:
+    """``frame`` as the JSON records ``umbrella explore --json`` prints (its index, if
+    named, as the first field; numbers as pandas writes them): the HTTP API's too."""
     rows = frame.reset_index() if frame.index.name else frame
     return json.loads(rows.to_json(orient="records"))  # type: ignore[no-any-return]
 

@@ -122,7 +122,7 @@ def diff(a: str = _run_id(), b: str = _run_id(), ctx: Context = Depends(context)
 def robustness(
     run_id: str = _run_id(), outcome: str = _outcome(), ctx: Context = Depends(context)
 ) -> RobustnessOut:
-    from umbrella.cli.explore import _records  # the CLI's conversion: the same numbers
+    from umbrella.cli.explore import frame_records  # the CLI's conversion: the same numbers
 
     opened = _opened(ctx, run_id)
     _check_outcome(opened, outcome, "query.outcome")
@@ -130,7 +130,7 @@ def robustness(
     return RobustnessOut(
         run_id=run_id,
         outcome=outcome,
-        robustness=_records(table),
+        robustness=frame_records(table),
         most_robust=opened.most_robust(table),
     )
 
@@ -150,7 +150,7 @@ def prim(
     fail_below: float = Query(SATISFICING, allow_inf_nan=False),
     ctx: Context = Depends(context),
 ) -> PrimOut:
-    from umbrella.cli.explore import _records
+    from umbrella.cli.explore import frame_records
 
     opened = _opened(ctx, run_id)
     _check_outcome(opened, outcome, "query.outcome")
@@ -175,7 +175,7 @@ def prim(
         mass=float(found.mass),
         n_failures=int(found.n_failures),
         n_futures=int(found.n_futures),
-        box=_records(found.box),
+        box=frame_records(found.box),
     )
 
 
@@ -276,14 +276,14 @@ def _keep_sobol(path: Path, rows: list[dict[str, Any]]) -> None:
 
 def _sobol_work(ctx: Context, task: Task, opened: Any, base: int, outcome: str) -> None:
     """The indices, in a worker thread, as long-form rows ready for JSON."""
-    from umbrella.cli.explore import _sobol_rows
+    from umbrella.cli.explore import sobol_rows
 
     def progress(done: int, total: int) -> None:
         task.done, task.total = done, total
 
     try:
         indices = opened.sobol(base, (outcome,), progress=progress)
-        columns, rows = _sobol_rows(indices)
+        columns, rows = sobol_rows(indices)
         task.result = [_jsonable(dict(zip(columns, row, strict=True))) for row in rows]
         _keep_sobol(_sobol_file(ctx, task.run_id, base, outcome), task.result)
     except Exception as error:
