@@ -177,20 +177,26 @@ def explore_command(
         help="With --voi: percentage points of deterrence one bn EUR of present-value cost "
         "is worth (default 0: deterrence only).",
     ),
+    pareto: bool = typer.Option(
+        False,
+        "--pareto",
+        help="Trade-offs: each option's Pareto efficiency on deterrence, cost, proliferation "
+        "risk, Ukraine and time to first effect (docs/explore.md).",
+    ),
     quiet: bool = typer.Option(False, "--quiet", help="No progress display."),
     fmt: Format = format_option(
-        "one table: the value of information with --voi, the Sobol indices with --sobol, "
-        "the PRIM box with --prim, else robustness"
+        "one table: the value of information with --voi, the trade-offs with --pareto, the "
+        "Sobol indices with --sobol, the PRIM box with --prim, else robustness"
     ),
     as_json: bool = json_alias("the results"),
 ) -> None:
     """Analyse a stored run: robustness, PRIM boxes where an option fails, Sobol indices,
-    the value of information."""
+    the value of information, the trade-offs between options."""
     chosen = chosen_format(fmt, as_json)
-    if chosen is Format.csv and (prim_option is not None) + sobol + voi > 1:
+    if chosen is Format.csv and (prim_option is not None) + sobol + voi + pareto > 1:
         raise UsageError(
-            "--format csv prints one table: give one of --prim, --sobol and --voi, or use "
-            "--format json"
+            "--format csv prints one table: give one of --prim, --sobol, --voi and --pareto, "
+            "or use --format json"
         )
     if cost_weight is not None and not voi:
         raise UsageError("--cost-weight goes with --voi")
@@ -205,9 +211,11 @@ def explore_command(
         *(["scenario discovery (PRIM)"] * (prim_option is not None)),
         *(["sensitivity (Sobol)"] * sobol),
         *(["value of information"] * voi),
+        *(["trade-offs"] * pareto),
     ]
     box_found = indices = None
     information: VoiResult | None = None
+    traded: pd.DataFrame | None = None
     with progress("explore", phases, quiet=quiet) as shown:
         shown.phase(phases[0])
         table = stored.robustness(outcome)
@@ -223,8 +231,15 @@ def explore_command(
 
             shown.phase("value of information")
             information = run_voi(stored, weight, progress=shown.count)
+        if pareto:
+            from umbrella.explore.tradeoffs import tradeoffs
+
+            shown.phase("trade-offs")
+            traded = tradeoffs(stored)
     if chosen is Format.csv:
-        if information is not None:
+        if traded is not None:
+            echo_records(_tradeoff_records(traded))
+        elif information is not None:
             echo_records(_voi_records(information))
         elif indices is not None:
             echo_csv(*sobol_rows(indices))
@@ -262,6 +277,15 @@ def explore_command(
             "switches": information.switches,
             "ungrouped": information.other,
         }
+    if traded is not None:
+        payload["tradeoffs"] = {
+            "objectives": {
+                o.name: {"unit": o.unit, "direction": o.direction, "definition": o.definition}
+                for o in traded.attrs["objectives"].values()
+            },
+            "n_futures": traded.attrs["n_futures"],
+            "options": _tradeoff_records(traded),
+        }
     if chosen is Format.json:
         typer.echo(json.dumps(payload, indent=2, default=float))
         return
@@ -283,6 +307,55 @@ def explore_command(
         _print_sobol(indices, outcome)
     if information is not None:
         _print_voi(information, run_id)
+    if traded is not None:
+        _print_tradeoffs(traded, run_id)
+
+
+def _tradeoff_records(table: pd.DataFrame) -> list[dict[str, object]]:
+    rows = frame_records(table.drop(columns="dominated_on_mean_by"))
+    for row, beaten in zip(rows, table["dominated_on_mean_by"], strict=True):
+        row["dominated_on_mean_by"] = ";".join(beaten)
+    return rows
+
+
+def _print_tradeoffs(table: pd.DataFrame, run_id: str) -> None:
+    objectives = list(table.attrs["objectives"].values())
+    print_table(
+        [
+            Column("option", kind="name"),
+            Column("efficient\nin futures", justify="right"),
+            Column("efficient\non means", justify="right"),
+            Column("efficient\nrobustly", justify="right", drop=2),
+            *(Column(f"{o.label}\n{o.unit}", justify="right", drop=1) for o in objectives),
+            Column("dominated on the\nmeans by", kind="name", drop=3),
+        ],
+        [
+            [
+                str(option),
+                f"{row['share_efficient']:.0%}",
+                "yes" if row["efficient_on_mean"] else "no",
+                "yes" if row["efficient_on_robust"] else "no",
+                *(_mean(row[f"{o.name}_mean"]) for o in objectives),
+                ", ".join(row["dominated_on_mean_by"]) or "-",
+            ]
+            for option, row in table.iterrows()
+        ],
+        title=f"Run {run_id}: trade-offs over {table.attrs['n_futures']:,} futures",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+    )
+    directions = "; ".join(f"{o.label} {o.direction}" for o in objectives)
+    paragraph(
+        "An option is efficient in a future when no other option is at least as good there on "
+        f"every objective and better on one ({directions}). Efficient is not recommended: "
+        "it says which options are not beaten outright, not which trade-off to choose."
+    )
+
+
+def _mean(value: float) -> str:
+    """A mean as the tables print it: a probability, share or index to 0.001, a cost or
+    a time to 0.1."""
+    return f"{value:.3f}" if abs(value) <= 1 else f"{value:,.1f}"
 
 
 def sobol_rows(indices: pd.DataFrame) -> tuple[list[str], list[list[object]]]:
