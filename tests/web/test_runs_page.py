@@ -4,23 +4,28 @@ and its link opens the brief, every request on loopback and the console clean.
 
 At 360 and 1280 px the page has no serious or critical axe-core violation and no sideways
 scroll (screenshots in ``test-artifacts/``). Skipped without Chromium and the ``playwright``
-package, unless ``UMBRELLA_REQUIRE_BROWSER=1``, as ``test_serve.py`` is.
+package, unless ``UMBRELLA_REQUIRE_BROWSER=1``, as every browser test is
+(``tests/web/browser.py``).
 """
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 import urllib.error
 from collections.abc import Iterator
-from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 
-from tests.web.test_serve import ARTIFACTS, AXE, AXE_RUN, _chromium, _free_port, _get, _post
+from tests.web.browser import (
+    ARTIFACTS,
+    AXE,
+    Watch,
+    assert_accessible,
+    browser,
+    get_json,
+    post_json,
+    serve,
+)
 
 #: The page has drawn a run: a headline cell, and no request in flight.
 _SETTLED = (
@@ -34,7 +39,7 @@ def _complete(url: str, samples: int, seed: int) -> str:
     deadline = time.monotonic() + 60
     while True:
         try:
-            started = _post(url + "api/runs", {"samples": samples, "seed": seed})
+            started = post_json(url + "api/runs", {"samples": samples, "seed": seed})
             break
         except urllib.error.HTTPError as error:
             # The run before reads complete a moment before its worker thread is free.
@@ -42,7 +47,7 @@ def _complete(url: str, samples: int, seed: int) -> str:
                 raise
             time.sleep(0.2)
     run_id: str = started["run_id"]
-    while _get(url + f"api/runs/{run_id}/progress")["status"] == "running":
+    while get_json(url + f"api/runs/{run_id}/progress")["status"] == "running":
         assert time.monotonic() < deadline, f"run {run_id} did not finish"
         time.sleep(0.2)
     return run_id
@@ -51,114 +56,72 @@ def _complete(url: str, samples: int, seed: int) -> str:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list[str]]]:
     """The server's address and its two complete runs, the newer first."""
-    port = _free_port()
-    store = tmp_path_factory.mktemp("runs-page") / "runs"
-    env = {k: v for k, v in os.environ.items() if k != "UMBRELLA_TOKEN"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "umbrella", "serve", "--port", str(port), "--store", str(store)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env=env,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                _get(url + "api/scenarios")
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
+    with serve(tmp_path_factory.mktemp("runs-page") / "runs") as served:
+        url = served.url
         older = _complete(url, 1_000, 5)
         newer = _complete(url, 1_000, 6)
         yield url, [newer, older]
-    finally:
-        process.terminate()
-        process.communicate(timeout=20)
 
 
 def test_the_runs_page_opens_a_run_and_its_brief(server: tuple[str, list[str]]) -> None:
-    chromium = _chromium()
-    from playwright.sync_api import sync_playwright
-
     url, (newer, older) = server
-    ARTIFACTS.mkdir(exist_ok=True)
+    watch = Watch()
 
-    hosts: set[str] = set()
-    errors: list[str] = []
+    with browser() as chromium:
+        context = chromium.new_context(viewport={"width": 360, "height": 800})
+        # Requests and errors of every tab, the brief's included.
+        watch.requests(context)
+        context.on("page", watch.console)
+        page = context.new_page()
+        # axe-core as a script of every document the page opens: the page's own
+        # Content-Security-Policy (scripts from this server only) stays in force.
+        page.add_init_script(path=str(AXE))
+        page.goto(url + "runs")
+        rows = page.locator("#runs tbody tr")
+        rows.first.wait_for(timeout=60_000)
+        assert [r.get_attribute("data-run") for r in rows.all()] == [newer, older]
 
-    def watch(page: Any) -> None:
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        # Opened from the keyboard.
+        page.locator(f'button.run-open[data-run="{older}"]').focus()
+        page.keyboard.press("Enter")
+        page.wait_for_function(_SETTLED, timeout=60_000)
+        cell = page.locator('#headline td[data-option="status-quo"][data-field="holds_europe"]')
+        shown = float(cell.get_attribute("data-value") or "nan")
+        assert page.locator('#robustness td[data-field="mean"]').count() >= 2
+        assert f"run={older}" in page.url
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=chromium,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
-        )
-        try:
-            context = browser.new_context(viewport={"width": 360, "height": 800})
-            # Requests and errors of every tab, the brief's included.
-            context.on("request", lambda request: hosts.add(urlsplit(request.url).hostname or ""))
-            context.on("page", watch)
-            page = context.new_page()
-            # axe-core as a script of every document the page opens: the page's own
-            # Content-Security-Policy (scripts from this server only) stays in force.
-            page.add_init_script(path=str(AXE))
-            page.goto(url + "runs")
-            rows = page.locator("#runs tbody tr")
-            rows.first.wait_for(timeout=60_000)
-            assert [r.get_attribute("data-run") for r in rows.all()] == [newer, older]
+        # Two runs ticked: their comparison.
+        for run_id in (older, newer):
+            page.locator(f'input[data-compare="{run_id}"]').focus()
+            page.keyboard.press("Space")
+        difference = page.locator('#diff td[data-option="status-quo"][data-field="difference"]')
+        difference.wait_for(timeout=60_000)
 
-            # Opened from the keyboard.
-            page.locator(f'button.run-open[data-run="{older}"]').focus()
-            page.keyboard.press("Enter")
-            page.wait_for_function(_SETTLED, timeout=60_000)
-            cell = page.locator('#headline td[data-option="status-quo"][data-field="holds_europe"]')
-            shown = float(cell.get_attribute("data-value") or "nan")
-            assert page.locator('#robustness td[data-field="mean"]').count() >= 2
-            assert f"run={older}" in page.url
+        # The brief, at the quickest sensitivity detail, built and linked.
+        page.select_option("#brief-base", "16")
+        page.locator("#brief-build").focus()
+        page.keyboard.press("Enter")
+        page.locator("#brief-files").wait_for(state="visible", timeout=120_000)
+        link = page.locator("#brief-html")
+        assert link.get_attribute("target") == "_blank"
 
-            # Two runs ticked: their comparison.
-            for run_id in (older, newer):
-                page.locator(f'input[data-compare="{run_id}"]').focus()
-                page.keyboard.press("Space")
-            difference = page.locator('#diff td[data-option="status-quo"][data-field="difference"]')
-            difference.wait_for(timeout=60_000)
+        for width in (360, 1280):
+            page.set_viewport_size({"width": width, "height": 800})
+            page.wait_for_function(_SETTLED, timeout=30_000)
+            # No sideways scroll at a phone's width: wide tables scroll in their own box.
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+            page.screenshot(path=str(ARTIFACTS / f"web-runs-{width}.png"), full_page=True)
+            assert_accessible(page, width)
 
-            # The brief, at the quickest sensitivity detail, built and linked.
-            page.select_option("#brief-base", "16")
-            page.locator("#brief-build").focus()
-            page.keyboard.press("Enter")
-            page.locator("#brief-files").wait_for(state="visible", timeout=120_000)
-            link = page.locator("#brief-html")
-            assert link.get_attribute("target") == "_blank"
-
-            for width in (360, 1280):
-                page.set_viewport_size({"width": width, "height": 800})
-                page.wait_for_function(_SETTLED, timeout=30_000)
-                # No sideways scroll at a phone's width: wide tables scroll in their own box.
-                assert page.evaluate("document.documentElement.scrollWidth") <= width
-                page.screenshot(path=str(ARTIFACTS / f"web-runs-{width}.png"), full_page=True)
-                violations = page.evaluate(AXE_RUN)
-                blocking = [v for v in violations if v["impact"] in ("serious", "critical")]
-                assert not blocking, f"axe-core at {width} px: {blocking}"
-
-            with context.expect_page() as opened:
-                link.click()
-            brief = opened.value
-            brief.wait_for_load_state("load")
-            # Its charts are drawn: the brief's own inline scripts run under its policy.
-            brief.locator(".main-svg").first.wait_for(timeout=30_000)
-            assert older in (brief.content() or "")
-            assert f"api/runs/{older}/brief?format=html" in brief.url
-        finally:
-            browser.close()
-    results = _get(url + f"api/runs/{older}/results")
+        with context.expect_page() as opened:
+            link.click()
+        brief = opened.value
+        brief.wait_for_load_state("load")
+        # Its charts are drawn: the brief's own inline scripts run under its policy.
+        brief.locator(".main-svg").first.wait_for(timeout=30_000)
+        assert older in (brief.content() or "")
+        assert f"api/runs/{older}/brief?format=html" in brief.url
+    results = get_json(url + f"api/runs/{older}/results")
     expected = next(r for r in results["rows"] if r["option"] == "status-quo")["holds_europe"]
     assert shown == expected
-    assert hosts <= {"127.0.0.1", "localhost"}, hosts
-    assert not errors, errors
+    watch.assert_clean()

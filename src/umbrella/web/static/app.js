@@ -1,6 +1,8 @@
 // The what-if page: controls -> POST api/assess (debounced) -> chart and table, then
-// POST api/figures -> the brief's charts for the same what-if. A what-if pinned as A is
-// compared with the controls' (B) side by side.
+// POST api/figures -> the brief's charts for the same what-if. By default ("auto") the page
+// answers with 500 futures first and, once the controls are left alone, asks again with the
+// 10,000 to quote and redraws. A what-if pinned as A is compared with the controls' (B) side
+// by side.
 // Every URL is relative, so the page works under a reverse proxy's prefix (--root-path).
 "use strict";
 
@@ -9,9 +11,13 @@ const state = {
   overrides: {}, // assumption -> fixed value
   stress: {}, // stress id -> year
   hidden: new Set(), // options not shown
-  samples: 500,
+  samples: "auto", // "auto" (QUICK now, then FULL), or a number of futures
   seed: 2026,
 };
+const QUICK = 500; // the quick answer: about 100 ms on two cores
+const FULL = 10000; // the command line's default: the figures to quote
+const IDLE_MS = 1000; // controls left alone this long after the quick answer: ask for FULL
+const SIZES = [500, 2000, 10000]; // the sizes the Futures select offers
 let pending = null; // the AbortController of the request in flight
 let timer = null;
 let figuresPending = null; // the AbortController of the figures' request in flight
@@ -69,7 +75,8 @@ function readQuery(search = location.search) {
     overrides: {},
     stress: {},
     hidden: new Set((query.get("hide") || "").split(",").filter(Boolean)),
-    samples: Number(query.get("samples")) || 500,
+    // No samples in the address: auto (quick, then the full ensemble).
+    samples: query.has("samples") ? Number(query.get("samples")) : "auto",
     seed: query.has("seed") ? Number(query.get("seed")) : 2026,
   };
   for (const [key, value] of query) {
@@ -82,14 +89,14 @@ function readQuery(search = location.search) {
   return wanted;
 }
 
-// The controls' what-if as a query string (without A).
-function currentQuery() {
+// The controls' what-if as a query string (without A); with `samples`, at that size.
+function currentQuery(samples = state.samples) {
   const query = new URLSearchParams();
   query.set("scenario", state.scenario.name);
   for (const [name, value] of Object.entries(state.overrides)) query.set("set." + name, String(value));
   for (const [id, year] of Object.entries(state.stress)) query.set("stress." + id, String(year));
   if (state.hidden.size) query.set("hide", [...state.hidden].join(","));
-  if (state.samples !== 500) query.set("samples", String(state.samples));
+  if (samples !== "auto") query.set("samples", String(samples));
   if (state.seed !== 2026) query.set("seed", String(state.seed));
   return query.toString();
 }
@@ -101,7 +108,7 @@ function bodyOf(search) {
     scenario: wanted.scenario || state.scenario.name,
     overrides: wanted.overrides,
     stress: wanted.stress,
-    samples: wanted.samples,
+    samples: wanted.samples === "auto" ? QUICK : wanted.samples,
     seed: wanted.seed,
   };
 }
@@ -260,35 +267,63 @@ async function loadScenario(name, wanted) {
 
 // --- asking and showing ---------------------------------------------------------------
 
+// A control moved: whatever is in flight or waiting (the larger ensemble too) is for an
+// older what-if; ask again, quick first, a quarter of a second after the last move.
 function schedule() {
   writeQuery();
   clearTimeout(timer);
+  if (pending && pending.full) {
+    pending.abort();
+    pending = null;
+  }
   timer = setTimeout(assess, 250);
 }
 
 let lastResult = null;
+let lastBody = null; // the what-if of lastResult, as asked
 
-// The controls' what-if as the body of api/assess and api/figures.
-function stateBody() {
+// The controls' what-if as the body of api/assess and api/figures, with `samples` futures.
+function stateBody(samples) {
   return {
     scenario: state.scenario.name,
     overrides: Object.assign({}, state.overrides),
     stress: Object.assign({}, state.stress),
-    samples: state.samples,
+    samples,
     seed: state.seed,
   };
 }
 
-async function assess() {
+const count = (n) => n.toLocaleString("en");
+
+// What the status line says of an answer shown.
+function shownText(result) {
+  const took = result.elapsed_ms ? " in " + Math.round(result.elapsed_ms) + " ms" : " (cached)";
+  if (state.samples !== "auto") return count(result.samples) + " futures, seed " + result.seed + took + ".";
+  if (result.samples === FULL) {
+    return count(FULL) + " futures, the figures to quote, seed " + result.seed + took + ".";
+  }
+  return count(result.samples) + " futures (quick), seed " + result.seed + took +
+    "; the " + count(FULL) + " to quote are on their way…";
+}
+
+// Asks api/assess for the controls' what-if: the quick answer (or the size chosen), or with
+// `full`, the larger ensemble of auto, which leaves the quick numbers shown meanwhile.
+async function assess(full = false) {
+  full = full === true;
   if (pending) pending.abort();
   // The figures of an older what-if are no longer wanted.
-  if (figuresPending) figuresPending.abort();
-  clearTimeout(figuresTimer);
+  if (!full && figuresPending) figuresPending.abort();
+  if (!full) clearTimeout(figuresTimer);
+  clearTimeout(timer);
   const controller = new AbortController();
+  controller.full = full;
   pending = controller;
-  const body = stateBody();
-  $("status").textContent = "Computing over " + state.samples.toLocaleString("en") + " futures…";
-  document.body.classList.add("busy");
+  const samples = full ? FULL : state.samples === "auto" ? QUICK : state.samples;
+  const body = stateBody(samples);
+  if (!full) {
+    $("status").textContent = "Computing over " + count(samples) + " futures…";
+    document.body.classList.add("busy");
+  }
   try {
     const result = await api("api/assess", {
       method: "POST",
@@ -298,20 +333,24 @@ async function assess() {
     });
     if (pending !== controller) return;
     lastResult = result;
+    lastBody = body;
     render(result);
-    const took = result.elapsed_ms ? " in " + Math.round(result.elapsed_ms) + " ms" : " (cached)";
-    $("status").textContent =
-      result.samples.toLocaleString("en") + " futures, seed " + result.seed + took + ".";
+    $("results").dataset.samples = String(result.samples);
+    $("status").textContent = shownText(result);
     // After the numbers, never before them: the live chart and table stay quick.
     loadFigures(body);
+    // Auto: the controls left alone for a second after the quick answer, the full ensemble.
+    if (!full && state.samples === "auto") timer = setTimeout(assess, IDLE_MS, true);
   } catch (error) {
     if (error.name === "AbortError") return;
-    if (error.status === 503) {
-      $("status").textContent = "The server is busy; trying again…";
-      timer = setTimeout(assess, 1000 * (error.retryAfter || 2));
+    if (error.status === 503 && pending === controller) {
+      $("status").textContent = full
+        ? shownText(lastResult) + " (The server is busy; trying again.)"
+        : "The server is busy; trying again…";
+      timer = setTimeout(assess, 1000 * (error.retryAfter || 2), full);
       return;
     }
-    $("status").textContent = "Error: " + error.message;
+    if (pending === controller) $("status").textContent = "Error: " + error.message;
   } finally {
     if (pending === controller) {
       pending = null;
@@ -351,7 +390,7 @@ function render(result) {
   if (comparing) {
     fillTable($("headline-a"), pinned.result, shownRows(pinned.result));
     $("side-a-what").textContent = describe(pinned.query);
-    $("side-b-what").textContent = describe(currentQuery());
+    $("side-b-what").textContent = describe(currentQuery(result.samples));
   }
   const dl = $("definitions");
   dl.replaceChildren();
@@ -371,7 +410,8 @@ function describe(search) {
   const parts = [];
   for (const [name, value] of Object.entries(wanted.overrides)) parts.push(name + " = " + value);
   for (const [id, year] of Object.entries(wanted.stress)) parts.push(id + " from " + year);
-  const size = wanted.samples.toLocaleString("en") + " futures, seed " + wanted.seed;
+  const size =
+    (wanted.samples === "auto" ? count(QUICK) : count(wanted.samples)) + " futures, seed " + wanted.seed;
   return (parts.length ? parts.join("; ") : "every assumption sampled, no stress") + " (" + size + ").";
 }
 
@@ -518,10 +558,10 @@ function drawChange(result, rows, config, font) {
 
 const MAIN_LABEL = "Chart: probability that deterrence holds, per option, mean with 10th to 90th percentiles";
 
-// Pin the controls' what-if as A (its answer is the one shown now).
+// Pin the what-if shown as A, at the size it was computed at (the address says it).
 function pin() {
   if (!lastResult) return;
-  pinned = { query: currentQuery(), result: lastResult };
+  pinned = { query: queryOf(lastBody), result: lastResult };
   writeQuery();
   render(lastResult);
   $("status").textContent = "Pinned as A. Move the controls to make B.";
@@ -535,14 +575,30 @@ function clearComparison() {
   $("pin").focus();
 }
 
+// A body of api/assess as a query string (as the address writes a what-if), its size in it.
+function queryOf(body) {
+  const query = new URLSearchParams();
+  query.set("scenario", body.scenario);
+  for (const [name, value] of Object.entries(body.overrides)) query.set("set." + name, String(value));
+  for (const [id, year] of Object.entries(body.stress)) query.set("stress." + id, String(year));
+  if (state.hidden.size) query.set("hide", [...state.hidden].join(","));
+  query.set("samples", String(body.samples));
+  if (body.seed !== 2026) query.set("seed", String(body.seed));
+  return query.toString();
+}
+
 // A's answer, for an address that holds A (a=): the same request as when it was pinned.
 async function loadPinned(search) {
+  const body = bodyOf(search);
   const result = await api("api/assess", {
     method: "POST",
     headers: { "Content-Type": "application/json" },
-    body: JSON.stringify(bodyOf(search)),
+    body: JSON.stringify(body),
   });
-  pinned = { query: search, result };
+  // An older a= without its size meant 500 futures: say so from now on.
+  const query = new URLSearchParams(search);
+  if (!query.has("samples")) query.set("samples", String(body.samples));
+  pinned = { query: query.toString(), result };
 }
 
 // --- the brief's charts for the what-if -------------------------------------------------
@@ -562,8 +618,9 @@ async function loadFigures(body) {
       body: JSON.stringify(Object.assign({}, body, { lang: "en" })),
       signal: controller.signal,
     });
-    // A newer what-if is on its way: these charts are stale, and are dropped.
-    if (figuresPending !== controller || pending || JSON.stringify(stateBody()) !== wanted) return;
+    // A newer what-if is on its way, or shown: these charts are stale, and are dropped.
+    if (figuresPending !== controller || (pending && !pending.full)) return;
+    if (JSON.stringify(lastBody) !== wanted) return;
     drawFigures(charts);
     $("figure-list").dataset.whatIf = wanted;
     $("figures-status").textContent = "";
@@ -613,6 +670,7 @@ function drawFigures(charts) {
     box.querySelector(".visually-hidden").textContent = chart.alt;
     const plot = box.querySelector(".plot");
     let control = box.querySelector(".chart-control");
+    let chosen = null; // the selector's choice to show, where not the figure's own
     if (chart.selector) {
       if (!control) {
         control = document.createElement("p");
@@ -632,6 +690,9 @@ function drawFigures(charts) {
       }
       control.querySelector("label").textContent = chart.selector.label;
       const select = control.querySelector("select");
+      // The reader's choice is kept across redraws, where the new figure still offers it.
+      const before = select.selectedIndex >= 0 ? select.options[select.selectedIndex].textContent : null;
+      const kept = chart.selector.choices.indexOf(before);
       select._selector = chart.selector;
       select.replaceChildren(
         ...chart.selector.choices.map((choice, i) => {
@@ -641,7 +702,8 @@ function drawFigures(charts) {
           return option;
         }),
       );
-      select.selectedIndex = chart.selector.selected;
+      select.selectedIndex = kept >= 0 ? kept : chart.selector.selected;
+      if (select.selectedIndex !== chart.selector.selected) chosen = select.selectedIndex;
     } else if (control) {
       control.remove();
     }
@@ -649,8 +711,17 @@ function drawFigures(charts) {
     // responsive figure resized to a new width keeps it, rather than reading an empty box.
     const height = chart.figure.layout.height;
     plot.style.height = height ? height + "px" : "";
-    // The figure shows the selector's default choice again: the select says so above.
-    window.Plotly.react(plot, chart.figure.data, chart.figure.layout, chart.config);
+    // The figure comes with the selector's default choice: the reader's, kept, is then
+    // applied as the select's change would.
+    const drawn = window.Plotly.react(plot, chart.figure.data, chart.figure.layout, chart.config);
+    if (chosen !== null) {
+      const s = chart.selector;
+      Promise.resolve(drawn).then(() => {
+        const select = box.querySelector(".chart-control select");
+        if (!select || select._selector !== s || select.selectedIndex !== chosen) return;
+        window.Plotly.update(plot, s.updates[chosen][0], s.updates[chosen][1], s.traces);
+      });
+    }
   }
 }
 
@@ -658,7 +729,7 @@ function drawFigures(charts) {
 
 async function start() {
   const wanted = readQuery();
-  state.samples = [500, 2000, 10000].includes(wanted.samples) ? wanted.samples : 500;
+  state.samples = SIZES.includes(wanted.samples) ? wanted.samples : "auto";
   state.seed = Number.isInteger(wanted.seed) && wanted.seed >= 0 ? wanted.seed : 2026;
   $("samples").value = String(state.samples);
   $("seed").value = String(state.seed);
@@ -678,7 +749,8 @@ async function start() {
     schedule();
   });
   $("samples").addEventListener("change", () => {
-    state.samples = Number($("samples").value);
+    const chosen = $("samples").value;
+    state.samples = chosen === "auto" ? "auto" : Number(chosen);
     schedule();
   });
   $("seed").addEventListener("change", () => {
