@@ -104,3 +104,36 @@ def test_a_what_if_is_exactly_the_scenario_its_text_says(name: str) -> None:
         assert [a.name for a in uncertainties(fresh.registry.values())] == [
             a.name for a in uncertainties(kept.registry.values())
         ]
+
+
+def test_an_abandoned_assessment_stops_at_its_next_chunk() -> None:
+    """A what-if the page no longer wants (its client gone) stops between two chunks of
+    its ensemble, and the watcher of a request sets the flag once the client has gone."""
+    import asyncio
+    import threading
+
+    from umbrella.web.engine import AbandonedError, compute
+    from umbrella.web.routes.model import _watch
+
+    cancelled = threading.Event()
+    cancelled.set()
+    with pytest.raises(AbandonedError, match="after 2,048 of 10,000 futures"):
+        compute("europe-2026", {}, {}, 10_000, 1, cancelled=cancelled)
+    assert compute("europe-2026", {}, {}, 100, 1, cancelled=threading.Event())["options"]
+
+    class Gone:
+        def __init__(self) -> None:
+            self.asked = 0
+
+        async def is_disconnected(self) -> bool:
+            self.asked += 1
+            return self.asked >= 3  # gone at the third look
+
+    async def watched() -> tuple[bool, int]:
+        flag = threading.Event()
+        client = Gone()
+        work = asyncio.get_running_loop().create_future()
+        await _watch(client, flag, work)  # type: ignore[arg-type]
+        return flag.is_set(), client.asked
+
+    assert asyncio.run(watched()) == (True, 3)

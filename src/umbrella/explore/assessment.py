@@ -18,7 +18,7 @@ True
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -90,15 +90,18 @@ def assess(
     *,
     samples: int = DEFAULT_SAMPLES,
     seed: int = DEFAULT_SEED,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Assessment:
     """Assess every option of ``scenario`` (the flagship if None).
 
     Runs the ensemble of ``samples`` futures from ``seed`` in memory (the default ensemble
-    of ``umbrella run`` and ``umbrella brief`` too) and the central future.
+    of ``umbrella run`` and ``umbrella brief`` too) and the central future. ``progress`` is
+    called with (futures done, futures in all) after each chunk of the ensemble; an
+    exception it raises stops the assessment there.
     """
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
-    ensemble = run_ensemble(scenario, samples, seed, keep=True)
+    ensemble = run_ensemble(scenario, samples, seed, keep=True, progress=progress)
     grid = prepare(scenario)  # the layout the ensemble used, kept: not built again
     return Assessment(
         scenario=scenario,

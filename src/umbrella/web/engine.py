@@ -14,7 +14,7 @@ import math
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from functools import lru_cache
 from importlib import resources
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DRIVERS",
     "SLIDERS",
+    "AbandonedError",
     "AssessCache",
     "assess_payload",
     "check_posted",
@@ -222,19 +223,39 @@ def _field_error(field: str, message: str) -> ScenarioError:
     return ScenarioError("", message, None, field)
 
 
+class AbandonedError(Exception):
+    """The client that asked for an assessment has gone: it stopped between two chunks."""
+
+
+def stopper(cancelled: threading.Event | None) -> Callable[[int, int], None] | None:
+    """An ensemble's progress callback that stops it (:class:`AbandonedError`) once
+    ``cancelled`` is set: a what-if the page no longer wants frees its worker within a chunk
+    (2,048 futures, a fraction of a second)."""
+    if cancelled is None:
+        return None
+
+    def check(done: int, total: int) -> None:
+        if cancelled.is_set():
+            raise AbandonedError(f"cancelled after {done:,} of {total:,} futures")
+
+    return check
+
+
 def assess_payload(
     scenario: Scenario,
     *,
     samples: int,
     seed: int,
+    cancelled: threading.Event | None = None,
 ) -> dict[str, Any]:
-    """``umbrella assess --json``'s payload for ``scenario``, with the central future."""
+    """``umbrella assess --json``'s payload for ``scenario``, with the central future;
+    stopped (:class:`AbandonedError`) once ``cancelled`` is set."""
     from umbrella.cli.headline import headline_payload
     from umbrella.explore.assessment import assess
     from umbrella.explore.ensemble import prepare
     from umbrella.model.evaluate import summary_outcomes
 
-    assessment = assess(scenario, samples=samples, seed=seed)
+    assessment = assess(scenario, samples=samples, seed=seed, progress=stopper(cancelled))
     grid = prepare(scenario)  # kept from the ensemble: nothing is laid out again
     table = assessment.headline()
     ds = assessment.dataset
@@ -305,10 +326,14 @@ def compute(
     stress: Mapping[str, int],
     samples: int,
     seed: int,
+    cancelled: threading.Event | None = None,
 ) -> dict[str, Any]:
-    """One what-if assessment, timed (run in a worker thread, never on the event loop)."""
+    """One what-if assessment, timed (run in a worker thread, never on the event loop);
+    stopped once ``cancelled`` is set."""
     started = time.perf_counter()
-    payload = assess_payload(what_if(name, overrides, stress), samples=samples, seed=seed)
+    payload = assess_payload(
+        what_if(name, overrides, stress), samples=samples, seed=seed, cancelled=cancelled
+    )
     payload["elapsed_ms"] = round((time.perf_counter() - started) * 1000, 1)
     return payload
 

@@ -15,6 +15,7 @@ second; the value for money reads every future of the assessment, as the headlin
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from typing import Any, Literal
 
@@ -72,6 +73,7 @@ def compute_figures(
     samples: int,
     seed: int,
     lang: str = "en",
+    cancelled: threading.Event | None = None,
 ) -> bytes:
     """The charts of one what-if as the JSON body of ``POST /api/figures``:
     ``{chart id: FigureOut}`` (run in a worker thread, never on the event loop)."""
@@ -83,7 +85,8 @@ def compute_figures(
     from umbrella.report.locale import language
 
     scenario = engine.what_if(name, overrides, stress)
-    found = what_if_findings(assess(scenario, samples=samples, seed=seed))
+    stop = engine.stopper(cancelled)  # a what-if the page no longer wants stops early
+    found = what_if_findings(assess(scenario, samples=samples, seed=seed, progress=stop))
     drawers = chart_drawers(found)
     tongue = language(lang)
     body = {

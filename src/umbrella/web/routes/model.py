@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import functools
+import threading
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
@@ -145,7 +147,9 @@ async def validate(request: Request) -> ValidationResult:
     "servers answer 503 with Retry-After.",
     responses={**_ERRORS, 503: {"model": ErrorBody, "description": "BusyError: retry later."}},
 )
-async def assess(body: AssessRequest, ctx: Context = Depends(context)) -> AssessResponse:
+async def assess(
+    body: AssessRequest, request: Request, ctx: Context = Depends(context)
+) -> AssessResponse:
     samples = await _checked(body, ctx)
     key = (
         body.scenario,
@@ -160,6 +164,7 @@ async def assess(body: AssessRequest, ctx: Context = Depends(context)) -> Assess
     else:
         payload = await _computed(
             ctx,
+            request,
             engine.compute,
             body.scenario,
             body.overrides,
@@ -192,7 +197,9 @@ async def assess(body: AssessRequest, ctx: Context = Depends(context)) -> Assess
     },
     response_class=Response,
 )
-async def figures(body: FiguresRequest, ctx: Context = Depends(context)) -> Response:
+async def figures(
+    body: FiguresRequest, request: Request, ctx: Context = Depends(context)
+) -> Response:
     samples = await _checked(body, ctx)
     key = (
         "figures",
@@ -210,6 +217,7 @@ async def figures(body: FiguresRequest, ctx: Context = Depends(context)) -> Resp
     else:
         content = await _computed(
             ctx,
+            request,
             compute_figures,
             body.scenario,
             body.overrides,
@@ -245,16 +253,40 @@ async def _checked(body: AssessRequest, ctx: Context) -> int:
 _T = TypeVar("_T")
 
 
-async def _computed(ctx: Context, work: Callable[..., _T], *args: Any) -> _T:
-    """``work(*args)`` in an assessment's worker thread, counted among the assessments in
-    flight: one more than the server allows is refused (503), never queued without end."""
+async def _computed(ctx: Context, request: Request, work: Callable[..., _T], *args: Any) -> _T:
+    """``work(*args, cancelled=event)`` in an assessment's worker thread, counted among the
+    assessments in flight: one more than the server allows is refused (503), never queued
+    without end. If the client goes away meanwhile (the page moved on to another what-if),
+    ``event`` is set and the work stops at its next chunk, freeing the worker for the
+    what-if now wanted."""
     with ctx.lock:
         if ctx.assess_in_flight >= ctx.limits.assess_in_flight:
             raise BusyError("other assessments", ctx.limits.retry_after_s)
         ctx.assess_in_flight += 1
+    cancelled = threading.Event()
     try:
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(ctx.pool("assess"), work, *args)
+        done = loop.run_in_executor(
+            ctx.pool("assess"), functools.partial(work, *args, cancelled=cancelled)
+        )
+        watcher = asyncio.create_task(_watch(request, cancelled, done))
+        try:
+            return await done
+        except engine.AbandonedError:
+            # Nobody is left to read this answer.
+            raise ApiError(503, "the request was cancelled by its client") from None
+        finally:
+            watcher.cancel()
     finally:
         with ctx.lock:
             ctx.assess_in_flight -= 1
+
+
+async def _watch(request: Request, cancelled: threading.Event, done: Awaitable[Any]) -> None:
+    """Set ``cancelled`` once the client has gone, checked every 50 ms until ``done``."""
+    future = asyncio.ensure_future(done)
+    while not future.done():
+        if await request.is_disconnected():
+            cancelled.set()
+            return
+        await asyncio.sleep(0.05)
