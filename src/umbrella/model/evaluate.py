@@ -567,10 +567,13 @@ def _kernel(base: _Base, grid: Layout, plans: list[_Plan], *, full: bool, detail
     n_g, n_r, n_y, n = base.depth.shape
     n_o = len(plans)
     codes = [g.lower() for g in base.guarantors]
-    depth_lever = np.zeros((n_o, n_g, n))
-    capability_lever = np.zeros((n_o, n_g, n))
+    # Each lever as pulled each year: the lever times the option's ramp (the product the
+    # kernel's equations take first, so that the values are the same to the bit).
+    depth_pull = np.zeros((n_o, n_g, n_y, n))
+    capability_pull = np.zeros((n_o, n_g, n_y, n))
     reach, scope = np.zeros((n_o, n_r)), np.zeros((n_o, n_r))
-    kappa, force, denial = np.zeros((n_o, n)), np.zeros((n_o, n)), np.ones((n_o, n_y, n))
+    kappa_pull, force_pull = np.zeros((n_o, n_y, n)), np.zeros((n_o, n_y, n))
+    denial = np.ones((n_o, n_y, n))
     coordinated, forced, denied = (np.zeros(n_o, dtype=np.bool_) for _ in range(3))
     first = np.zeros(n_o, dtype=np.int64)
     still = [k for k, p in enumerate(plans) if p.denial is None and not p.acts]
@@ -582,13 +585,16 @@ def _kernel(base: _Base, grid: Layout, plans: list[_Plan], *, full: bool, detail
         scope[k] = 1.0 if aim is None else reach[k]
         for gi, code in enumerate(codes):
             if f"depth_{code}" in pulled:
-                depth_lever[k, gi] = opt.lever(params, option, f"depth_{code}")
+                depth_pull[k, gi] = opt.lever(params, option, f"depth_{code}") * plan.share
             if f"capability_{code}" in pulled:
-                capability_lever[k, gi] = opt.lever(params, option, f"capability_{code}")
+                lever = opt.lever(params, option, f"capability_{code}")
+                capability_pull[k, gi] = lever * plan.share
         if base.pair is not None and "coordination" in pulled:
-            coordinated[k], kappa[k] = True, opt.lever(params, option, "coordination")
+            coordinated[k] = True
+            kappa_pull[k] = opt.lever(params, option, "coordination") * plan.share
         if "european_force" in pulled:
-            forced[k], force[k] = True, opt.lever(params, option, "european_force")
+            forced[k] = True
+            force_pull[k] = opt.lever(params, option, "european_force") * plan.share
         if plan.denial is not None:
             denied[k], denial[k] = True, plan.denial
         if reference >= 0:
@@ -618,15 +624,14 @@ def _kernel(base: _Base, grid: Layout, plans: list[_Plan], *, full: bool, detail
         -1 if base.supported is None else base.supported,
         np.array(base.pair if base.pair is not None else (-1, -1), dtype=np.int64),
         np.ascontiguousarray(grid.steps, dtype=np.float64),
-        depth_lever,
-        capability_lever,
-        np.ascontiguousarray(np.stack([p.share for p in plans])),
+        depth_pull,
+        capability_pull,
         reach,
         scope,
         coordinated,
-        kappa,
+        kappa_pull,
         forced,
-        force,
+        force_pull,
         denied,
         denial,
         first,

@@ -4,13 +4,13 @@ For each protege group r, year y and future s (arrays laid out ``(..., year, sam
 one option, :func:`deterrence` computes in a single compiled loop, without temporaries:
 
 1. each guarantor g's credibility ``belief x depth x capability``, with the option's levers
-   ramped by its ``share`` of full effect: a depth lever ``l`` adds ``l share reach (1 -
-   depth)`` (reach: 1 for an ally, or for a protege the option aims at), a capability lever
-   ``l share scope (1 - capability)``;
-2. coordination ``kappa = lever share scope`` between the coordinating pair (i, j):
+   as pulled that year (``pull``: a lever times its ramp, the share of full effect reached):
+   a depth pull ``p`` adds ``p reach (1 - depth)`` (reach: 1 for an ally, or for a protege
+   the option aims at), a capability pull ``p scope (1 - capability)``;
+2. coordination ``kappa = pull scope`` between the coordinating pair (i, j):
    ``c_i + kappa (1 - c_i) c_j`` and ``c_j + kappa (1 - c_j) c_i``, both from the values
    before coordination;
-3. a European force as one more entry ``lever share reach``, and the entries combined as
+3. a European force as one more entry ``pull reach``, and the entries combined as
    ``(1 - rho)(1 - prod (1 - c)) + rho max c`` (``rho``: ``combine.correlation``);
 4. the game's expected outcome at that combined credibility
    (:func:`umbrella.games.expected.no_challenge_at` and
@@ -19,7 +19,12 @@ one option, :func:`deterrence` computes in a single compiled loop, without tempo
 
 Where a ``reference`` is given (the status quo's outcomes), years before ``first`` are
 copied from it, except the supported group's row when ``denial`` moves it: before an option
-acts, its levers times a share of 0 add exactly 0, so those values are the status quo's.
+acts, its pulls are 0 and add exactly 0, so those values are the status quo's.
+
+A pull is given per year, not as a lever and one ramp, so that an option made of several
+(a portfolio, whose parts start and ramp up at different times) pulls each lever on its own
+schedule; for a single option it is the lever times the ramp, the same product the
+equations take first, so the values do not change by a bit.
 
 The equations are those of docs/model.md; :mod:`umbrella.model.evaluate` prepares the
 arrays and is the model's one entry point. Compiled with numba, cached on disk: the first
@@ -99,16 +104,15 @@ def _option_row(
     capability: FloatArray,
     plain: FloatArray,
     pulls: npt.NDArray[np.bool_],
-    depth_lever: FloatArray,
-    capability_lever: FloatArray,
-    share: FloatArray,
+    depth_pull: FloatArray,
+    capability_pull: FloatArray,
     reach: FloatArray,
     scope: FloatArray,
     pair: npt.NDArray[np.int64],
     coordinated: npt.NDArray[np.bool_],
-    kappa: FloatArray,
+    kappa_pull: FloatArray,
     forced: npt.NDArray[np.bool_],
-    force: FloatArray,
+    force_pull: FloatArray,
     rho: FloatArray,
     game: int,
     side: FloatArray,
@@ -142,17 +146,16 @@ def _option_row(
             c[g] = plain[g]
             continue
         for s in range(n_s):
-            ramped = share[o, y, s]
             d = depth[g, r, y, s]
-            d = d + depth_lever[o, g, s] * ramped * reach[o, r] * (1.0 - d)
+            d = d + depth_pull[o, g, y, s] * reach[o, r] * (1.0 - d)
             a = capability[g, s]
-            a = a + capability_lever[o, g, s] * ramped * scope[o, r] * (1.0 - a)
+            a = a + capability_pull[o, g, y, s] * scope[o, r] * (1.0 - a)
             c[g, s] = belief[g, s] * d * a
     # 2. Coordination between the pair, both from their values before it.
     if coordinated[o]:
         i, j = pair[0], pair[1]
         for s in range(n_s):
-            k_ij = kappa[o, s] * share[o, y, s] * scope[o, r]
+            k_ij = kappa_pull[o, y, s] * scope[o, r]
             ci, cj = c[i, s], c[j, s]
             c[i, s] = ci + k_ij * (1.0 - ci) * cj
             c[j, s] = cj + k_ij * (1.0 - cj) * ci
@@ -166,7 +169,7 @@ def _option_row(
             top[s] = max(top[s], c[g, s])
     if forced[o]:
         for s in range(n_s):
-            e = force[o, s] * share[o, y, s] * reach[o, r]
+            e = force_pull[o, y, s] * reach[o, r]
             keep[s] *= 1.0 - e
             top[s] = max(top[s], e)
     for s in range(n_s):
@@ -223,15 +226,14 @@ def deterrence(
     supported: int,  # the supported protege's group, -1 for none
     pair: npt.NDArray[np.int64],  # (2,): the coordinating pair
     steps: FloatArray,  # (y,): years each assessed year closes
-    depth_lever: FloatArray,  # (o, g, s): 0 where option o pulls no depth lever of g
-    capability_lever: FloatArray,  # (o, g, s)
-    share: FloatArray,  # (o, y, s): each option's ramp
+    depth_pull: FloatArray,  # (o, g, y, s): g's depth lever as pulled; 0 where none
+    capability_pull: FloatArray,  # (o, g, y, s)
     reach: FloatArray,  # (o, r): whom depth levers and the force reach (0 or 1)
     scope: FloatArray,  # (o, r): whom capability and coordination reach (0 or 1)
     coordinated: npt.NDArray[np.bool_],  # (o,): the option coordinates the pair
-    kappa: FloatArray,  # (o, s): the coordination lever
+    kappa_pull: FloatArray,  # (o, y, s): the coordination lever as pulled
     forced: npt.NDArray[np.bool_],  # (o,): the option fields a European force
-    force: FloatArray,  # (o, s): its lever
+    force_pull: FloatArray,  # (o, y, s): its lever as pulled
     denied: npt.NDArray[np.bool_],  # (o,): the option changes the supported's support
     denial: FloatArray,  # (o, y, s): the factor on the challenger's gain there
     first: npt.NDArray[np.int64],  # (o,): the first year the option may differ from the reference
@@ -241,13 +243,13 @@ def deterrence(
     credibility: FloatArray,  # (o, g, r, y, s): each guarantor's, when not empty
 ) -> None:  # pragma: no cover - compiled
     n_g, n_r, n_y, n_s = depth.shape
-    n_o = share.shape[0]
+    n_o = depth_pull.shape[0]
     shifted = odds.shape[0] > 0
     # Which guarantors' credibility each option changes by a lever of its own.
     pulls = np.empty((n_o, n_g), dtype=np.bool_)
     for k in range(n_o):
         for g in range(n_g):
-            pulls[k, g] = depth_lever[k, g].any() or capability_lever[k, g].any()
+            pulls[k, g] = depth_pull[k, g].any() or capability_pull[k, g].any()
     keep_folded = folded.shape[0] > 0
     keep_full = full.shape[0] > 0
     keep_credibility = credibility.shape[0] > 0
@@ -292,9 +294,9 @@ def deterrence(
                 else:
                     row = held if o == reference else computed
                     _option_row(
-                        o, r, y, believed, depth, capability, plain, pulls, depth_lever,
-                        capability_lever,
-                        share, reach, scope, pair, coordinated, kappa, forced, force, rho,
+                        o, r, y, believed, depth, capability, plain, pulls, depth_pull,
+                        capability_pull,
+                        reach, scope, pair, coordinated, kappa_pull, forced, force_pull, rho,
                         game, side, p_ch, gain, cost, hard_share, ratios, denial,
                         supported_row, c,
                         work, row,
