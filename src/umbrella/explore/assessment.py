@@ -55,7 +55,7 @@ class Assessment:
         table["holds_europe_central"] = ds["holds_europe"].sel(year=last).to_numpy()
         table["npv_eur_bn_central"] = ds["npv_eur_bn"].to_numpy()
         for field in ("years_to_first_effect", "years_to_full_effect"):
-            table[field] = [self.scenario.registry[f"option.{o}.{field}"].default for o in options]
+            table[field] = [self.scenario.option_field(o, field) for o in options]
         table.insert(0, "name", ds.option_name.to_numpy())
         return table
 

@@ -155,11 +155,15 @@ class Run:
             raise UsageError(f"unknown option '{option}'; the run's options: {options}")
         values = mine.set_index("future")[outcome].reindex(futures["future"]).to_numpy()
         failed = values < fail_below if larger_is_better(outcome) else values > fail_below
-        # Other options' costs and levers cannot explain this option's failures.
+        # Other options' costs and levers cannot explain this option's failures; a
+        # portfolio's are its parts'.
+        spec = next((o for o in self.scenario.options if o.id == option), None)
+        own = [part for part, _ in spec.components] if spec and spec.components else [option]
         relevant = [
             c
             for c in futures.columns
-            if c != "future" and (not c.startswith("option.") or c.startswith(f"option.{option}."))
+            if c != "future"
+            and (not c.startswith("option.") or any(c.startswith(f"option.{o}.") for o in own))
         ]
         return prim(futures, failed, threshold=threshold, uncertainties=relevant)
 

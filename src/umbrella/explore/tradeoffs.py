@@ -331,10 +331,7 @@ def objective_values(run: Run, objectives: Sequence[str | Objective] | None = No
             layer = wide.to_numpy(dtype=np.float64, na_value=np.nan)
         else:
             layer = np.column_stack(
-                [
-                    _assumption(run, by_future, ids, objective.column.format(option=o))
-                    for o in options
-                ]
+                [_option_value(run, by_future, ids, objective.column, o) for o in options]
             )
         layers.append(1.0 - layer if objective.complement else layer)
     values = np.stack(layers, axis=-1)
@@ -351,6 +348,21 @@ def objective_values(run: Run, objectives: Sequence[str | Objective] | None = No
             "scenario": run.scenario.name,
         },
     )
+
+
+def _option_value(
+    run: Run, futures: pd.DataFrame, ids: npt.NDArray[Any], template: str, option: str
+) -> npt.NDArray[np.float64]:
+    """Option ``option``'s assumption ``template`` in each future; a portfolio's from its
+    parts' (:meth:`umbrella.model.scenario.Scenario.option_field`)."""
+    prefix = "option.{option}."
+    if not template.startswith(prefix):
+        return _assumption(run, futures, ids, template.format(option=option))
+    field = template[len(prefix) :]
+    found = run.scenario.option_field(
+        option, field, lambda name: _assumption(run, futures, ids, name)
+    )
+    return np.broadcast_to(np.asarray(found, dtype=np.float64), ids.shape).copy()
 
 
 def _assumption(

@@ -518,30 +518,89 @@ class _Plan:
     support: tuple[FloatArray, FloatArray, FloatArray]
     denial: FloatArray | None  # (y, s)
     acts: bool  # pulls a lever that moves credibility
+    pulls: dict[str, FloatArray]  # lever -> (y, s): the lever as pulled each year
 
 
 def _plans(scenario: Scenario, grid: Layout, base: _Base) -> list[_Plan]:
     params = base.params
     discount = opt.discount_factors(grid.years, scenario.start_year, params["discount_rate"])
     pressure = _abandonment(scenario, grid, base)
+    by_id = {o.id: o for o in scenario.options}
     plans = []
     for option in scenario.options:
-        share = opt.ramp(params, option, grid.years)
-        spent = opt.spending(params, option, grid.years)
-        support = opt.ukraine_support(params, option, share, spent)
-        plans.append(
-            _Plan(
-                option=option,
-                share=share,
-                spent=spent,
-                npv=opt.present_value(spent, discount),
-                proliferation=opt.proliferation(params, option, share, pressure, grid.years),
-                support=support,
-                denial=_denial(support, params) if grid.supported is not None else None,
-                acts=any(acts_on_credibility(x) for x in option.levers),
-            )
-        )
+        if not option.components:
+            plans.append(_plan(option, params, grid, discount, pressure))
+            continue
+        parts = [
+            _plan(by_id[part], _delayed(params, part, delay), grid, discount, pressure)
+            for part, delay in option.components
+        ]
+        plans.append(_portfolio(option, parts, params, grid))
     return plans
+
+
+def _plan(
+    option: OptionSpec,
+    params: Mapping[str, FloatArray],
+    grid: Layout,
+    discount: FloatArray,
+    pressure: FloatArray,
+) -> _Plan:
+    share = opt.ramp(params, option, grid.years)
+    spent = opt.spending(params, option, grid.years)
+    support = opt.ukraine_support(params, option, share, spent)
+    return _Plan(
+        option=option,
+        share=share,
+        spent=spent,
+        npv=opt.present_value(spent, discount),
+        proliferation=opt.proliferation(params, option, share, pressure, grid.years),
+        support=support,
+        denial=_denial(support, params) if grid.supported is not None else None,
+        acts=any(acts_on_credibility(x) for x in option.levers),
+        # The lever times the ramp: the product the kernel's equations take first.
+        pulls={name: opt.lever(params, option, name) * share for name in option.levers},
+    )
+
+
+def _delayed(
+    params: Mapping[str, FloatArray], option: str, delay: float
+) -> Mapping[str, FloatArray]:
+    """``params`` with option ``option`` starting ``delay`` years later (a portfolio's part
+    that begins after the others)."""
+    if not delay:
+        return params
+    name = f"option.{option}.start_year"
+    return {**params, name: params[name] + delay}
+
+
+def _portfolio(
+    option: OptionSpec, parts: list[_Plan], params: Mapping[str, FloatArray], grid: Layout
+) -> _Plan:
+    """A portfolio from its parts' plans, by the rules of docs/options.md ("Portfolios"):
+    a lever two parts pull is pulled as far as the further of the two each year, never the
+    sum (no double counting); spending, costs and the changes of support to Ukraine add;
+    the proliferation risk is the highest of the parts' each year; the share of full effect
+    shown is the mean of the parts'."""
+    baseline = params["ukraine.baseline_eur_bn"]
+    positive = sum_rows(np.stack([p.support[1] for p in parts]))
+    negative = sum_rows(np.stack([p.support[2] for p in parts]))
+    support = (baseline + positive - negative, positive, negative)
+    pulls: dict[str, FloatArray] = {}
+    for part in parts:
+        for name, pulled in part.pulls.items():
+            pulls[name] = pulled if name not in pulls else np.maximum(pulls[name], pulled)
+    return _Plan(
+        option=option,
+        share=sum_rows(np.stack([p.share for p in parts])) / len(parts),
+        spent=sum_rows(np.stack([p.spent for p in parts])),
+        npv=sum_rows(np.stack([p.npv for p in parts])),
+        proliferation=np.maximum.reduce([p.proliferation for p in parts]),
+        support=support,
+        denial=_denial(support, params) if grid.supported is not None else None,
+        acts=any(p.acts for p in parts),
+        pulls=pulls,
+    )
 
 
 @dataclass(frozen=True)
@@ -579,22 +638,19 @@ def _kernel(base: _Base, grid: Layout, plans: list[_Plan], *, full: bool, detail
     still = [k for k, p in enumerate(plans) if p.denial is None and not p.acts]
     reference = -1 if detail or not still else still[0]
     for k, plan in enumerate(plans):
-        option, pulled = plan.option, set(plan.option.levers)
+        option, pulled = plan.option, plan.pulls
         aim = base.targeted.get(option.id)
         reach[k] = (base.ally if aim is None else aim).reshape(-1)
         scope[k] = 1.0 if aim is None else reach[k]
         for gi, code in enumerate(codes):
             if f"depth_{code}" in pulled:
-                depth_pull[k, gi] = opt.lever(params, option, f"depth_{code}") * plan.share
+                depth_pull[k, gi] = pulled[f"depth_{code}"]
             if f"capability_{code}" in pulled:
-                lever = opt.lever(params, option, f"capability_{code}")
-                capability_pull[k, gi] = lever * plan.share
+                capability_pull[k, gi] = pulled[f"capability_{code}"]
         if base.pair is not None and "coordination" in pulled:
-            coordinated[k] = True
-            kappa_pull[k] = opt.lever(params, option, "coordination") * plan.share
+            coordinated[k], kappa_pull[k] = True, pulled["coordination"]
         if "european_force" in pulled:
-            forced[k] = True
-            force_pull[k] = opt.lever(params, option, "european_force") * plan.share
+            forced[k], force_pull[k] = True, pulled["european_force"]
         if plan.denial is not None:
             denied[k], denial[k] = True, plan.denial
         if reference >= 0:

@@ -451,6 +451,9 @@ class OptionSpec:
     category: str
     levers: tuple[str, ...]
     targets: tuple[str, ...] | None = None  # proteges its levers reach; None: the default
+    # A portfolio's parts: (option id, years after that option's own start); empty for an
+    # option. A portfolio has no numbers of its own: it uses its parts' (docs/options.md).
+    components: tuple[tuple[str, float], ...] = ()
 
 
 def catalogue_option(option: Option, start_year: int) -> tuple[OptionSpec, list[Assumption]]:
@@ -551,6 +554,8 @@ def build_registry(
     for entry in option_assumptions:
         registry[entry.name] = entry
     for spec in options:
+        if spec.components:
+            continue  # a portfolio's levers are its parts'
         for lever in spec.levers:
             if f"option.{spec.id}.{lever}" not in registry:
                 raise UsageError(f"option {spec.id}: lever {lever} has no assumption")

@@ -22,12 +22,13 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import numpy as np
 import yaml
 from pydantic import (
     AfterValidator,
@@ -134,8 +135,26 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
 
+class _Part(_Strict):
+    """A part of a portfolio that starts some years after its option's own start."""
+
+    option: Slug
+    delay: Annotated[float, Field(ge=0, le=30)] = 0.0
+
+
+def _part_kind(value: Any) -> str:
+    return "~id" if isinstance(value, str) else "~delayed"
+
+
+_PartItem = Annotated[
+    Annotated[Slug, Tag("~id")] | Annotated[_Part, Tag("~delayed")],
+    Discriminator(_part_kind),
+]
+
+
 class _OptionEntry(_Strict):
-    """An option written as a mapping: defined here, or a catalogue option with changes."""
+    """An option written as a mapping: defined here, a catalogue option with changes, or a
+    portfolio of the scenario's other options (``components``)."""
 
     id: Slug
     name: Text | None = None
@@ -147,6 +166,14 @@ class _OptionEntry(_Strict):
     opex_eur_bn_per_year: NonNegative | None = None
     levers: dict[str, float] | None = None
     targets: Annotated[list[str], Field(min_length=1)] | None = None
+    components: list[_PartItem] | None = None  # 2 to PORTFOLIO_PARTS: _check_portfolio
+
+    def parts(self) -> tuple[tuple[str, float], ...]:
+        """A portfolio's parts as (option id, delay in years); empty for an option."""
+        return tuple(
+            (part, 0.0) if isinstance(part, str) else (part.option, float(part.delay))
+            for part in self.components or ()
+        )
 
     def given(self) -> dict[str, float]:
         """The numeric fields this entry sets."""
@@ -386,6 +413,46 @@ class Scenario:
     exposure_groups: tuple[ProtegeGroup, ...] = ()  # reporting groups (no resolve, no rate)
     stresses: tuple[Stress, ...] = ()
     text: str | None = field(default=None, repr=False)  # the file's text, as read
+
+    def option_field(
+        self, option: str, field: str, value: Callable[[str], Any] | None = None
+    ) -> Any:
+        """Option ``option``'s ``field`` (``start_year``, ``years_to_first_effect``,
+        ``years_to_full_effect``, ``capex_eur_bn``, ``opex_eur_bn_per_year``): the assumption
+        ``option.<id>.<field>``, as ``value(name)`` gives it (by default its default; a
+        column of futures works too). A portfolio has none of its own: its parts' by the
+        rules of docs/options.md ("Portfolios"): the first effect and the start of its
+        earliest part, the full effect of its latest, its parts' costs added, each part's
+        years counted from the portfolio's start as it is delayed.
+        """
+        read = value or (lambda name: self.registry[name].default)
+        spec = next((o for o in self.options if o.id == option), None)
+        if spec is None or not spec.components:
+            return read(f"option.{option}.{field}")
+        parts = [
+            (part, delay + read(f"option.{part}.start_year"))
+            for part, delay in spec.components
+        ]
+        begins = [start for _, start in parts]
+        start = begins[0]
+        for other in begins[1:]:
+            start = np.minimum(start, other)
+        if field == "start_year":
+            return start
+        if field in ("capex_eur_bn", "opex_eur_bn_per_year"):
+            total = read(f"option.{parts[0][0]}.{field}")
+            for part, _ in parts[1:]:
+                total = total + read(f"option.{part}.{field}")
+            return total
+        if field not in ("years_to_first_effect", "years_to_full_effect"):
+            raise UsageError(f"a portfolio has no {field}")
+        # Each part's years from the portfolio's start: its own, plus how much later it starts.
+        years = [read(f"option.{part}.{field}") + (begin - start) for part, begin in parts]
+        pick = np.minimum if field == "years_to_first_effect" else np.maximum
+        found = years[0]
+        for other in years[1:]:
+            found = pick(found, other)
+        return found
 
     def exposure_of(self, protege: str) -> str | None:
         """The exposure group ``protege`` is reported in (the first that matches), if any."""
@@ -1019,6 +1086,11 @@ def _check_options(
                 f"unknown option '{option_id}'; use an id from `umbrella data "
                 f"show options`, or define the option with every field{hint}",
             )
+        elif entry.get("components") is not None:
+            _check_portfolio(entry, index, options, catalogue, findings)
+            seen.setdefault(option_id, index)
+            names.setdefault(option_id, set())  # a portfolio has no numbers of its own
+            continue
         elif not known:
             for name in ("name", "category", *OPTION_FIELDS, "levers"):
                 if entry.get(name) is None:
@@ -1038,6 +1110,82 @@ def _check_options(
         pulled = set(OPTION_LEVERS.get(option_id, {})) if option is not None else set()
         names.setdefault(option_id, set()).update({*OPTION_FIELDS, *pulled, *levers})
     return names
+
+
+PORTFOLIO_PARTS = 8
+"""The most parts of a portfolio."""
+PORTFOLIO_FIELDS = ("id", "name", "components")
+"""What a portfolio entry may say: the rest is its parts' (docs/options.md, "Portfolios")."""
+
+
+def _check_portfolio(
+    entry: Mapping[str, Any],
+    index: int,
+    options: list[Any],
+    catalogue: Mapping[str, Option] | None,
+    findings: _Findings,
+) -> None:
+    """A portfolio: a new id and a name, and parts that are other options of the scenario,
+    each once, none itself a portfolio or aimed at chosen proteges."""
+    option_id = entry["id"]
+    if catalogue is not None and option_id in catalogue:
+        findings.add(
+            ("options", index, "id"),
+            f"'{option_id}' is a catalogue option; give the portfolio an id of its own",
+        )
+    if not isinstance(entry.get("name"), str):
+        findings.add(
+            ("options", index, "name"), "required: a portfolio needs a name", missing=True
+        )
+    for field_name in entry:
+        if field_name not in PORTFOLIO_FIELDS:
+            findings.add(
+                ("options", index, field_name),
+                f"a portfolio takes '{field_name}' from its parts; drop this line "
+                "(a part may start later: {option: ID, delay: YEARS})",
+            )
+    listed: dict[str, Any] = {}
+    for item in options:
+        if isinstance(item, str):
+            listed[item] = item
+        elif isinstance(item, dict) and isinstance(item.get("id"), str):
+            listed[item["id"]] = item
+    parts = entry.get("components")
+    if not isinstance(parts, list):
+        return
+    if not 2 <= len(parts) <= PORTFOLIO_PARTS:
+        findings.add(
+            ("options", index, "components"),
+            f"a portfolio has 2 to {PORTFOLIO_PARTS} parts (got {len(parts)}); "
+            "a single option needs no portfolio",
+        )
+    used: set[str] = set()
+    for number, part in enumerate(parts):
+        part_id = part.get("option") if isinstance(part, dict) else part
+        if not isinstance(part_id, str):
+            continue
+        where: FieldPath = ("options", index, "components", number)
+        listed_as = listed.get(part_id)
+        if part_id in used:
+            findings.add(where, f"'{part_id}' is a part twice; list each part once")
+        elif part_id == STATUS_QUO:
+            findings.add(where, "the status quo is no part: every option is judged against it")
+        elif listed_as is None:
+            known = ", ".join(k for k in listed if k != option_id)
+            findings.add(
+                where,
+                f"'{part_id}' is not among this scenario's options; a part must be one "
+                f"(options: {known})",
+            )
+        elif isinstance(listed_as, dict) and listed_as.get("components") is not None:
+            findings.add(where, f"'{part_id}' is itself a portfolio; list its parts instead")
+        elif isinstance(listed_as, dict) and listed_as.get("targets") is not None:
+            findings.add(
+                where,
+                f"'{part_id}' is aimed at chosen proteges (targets); a portfolio's parts "
+                "reach every ally",
+            )
+        used.add(part_id)
 
 
 def _check_levers(
@@ -1155,9 +1303,15 @@ def _resolve(
     specs: list[OptionSpec] = []
     entries: list[Assumption] = []
     for item in items:
+        if isinstance(item, _OptionEntry) and item.components is not None:
+            continue  # a portfolio: once its parts are known
         spec, assumptions = _option(item, catalogue, model.start_year)
         specs.append(spec)
         entries.extend(assumptions)
+    by_id = {spec.id: spec for spec in specs}
+    for position, item in enumerate(items):
+        if isinstance(item, _OptionEntry) and item.components is not None:
+            specs.insert(position, _portfolio(item, by_id))
     registry = build_registry(
         world,
         specs,
@@ -1310,6 +1464,21 @@ def _europe(world: World, challenger: str, as_of: dt.date) -> tuple[str, ...]:
         a.id
         for a in actors
         if isinstance(a, Actor) and a.region == "europe" and a.id not in excluded
+    )
+
+
+def _portfolio(item: _OptionEntry, parts: Mapping[str, OptionSpec]) -> OptionSpec:
+    """A portfolio's spec: its parts and their levers; nuclear if any part is."""
+    chosen = [parts[part] for part, _ in item.parts()]
+    levers = tuple(dict.fromkeys(lever for spec in chosen for lever in spec.levers))
+    nuclear = any(spec.category == "nuclear" for spec in chosen)
+    assert item.name is not None  # checked
+    return OptionSpec(
+        id=item.id,
+        name=item.name,
+        category="nuclear" if nuclear else "non_nuclear",
+        levers=levers,
+        components=item.parts(),
     )
 
 

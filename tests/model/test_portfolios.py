@@ -1,0 +1,146 @@
+"""Portfolios: options combined by the rules of docs/options.md ("Portfolios"), on the same
+futures as their parts. Known answers: costs and support add, a lever two parts pull is
+pulled as far as the further, proliferation is the higher, the years come from the parts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+import yaml
+
+from umbrella.assumptions import resolve
+from umbrella.explore.ensemble import run_ensemble
+from umbrella.explore.sampling import draw, uncertainties
+from umbrella.model.evaluate import OptionOutcomes, evaluate
+from umbrella.model.layout import layout
+from umbrella.model.scenario import Scenario, flagship_path, parse_scenario
+
+PORTFOLIOS: list[dict[str, Any]] = [
+    {
+        "id": "coordination-and-isr",
+        "name": "UK-French coordination and ISR autonomy",
+        "components": ["uk-france-coordination", "isr-autonomy"],
+    },
+    {
+        "id": "coordination-then-umbrella",
+        "name": "UK-French coordination now, an expanded umbrella two years later",
+        "components": ["uk-france-coordination", {"option": "expanded-umbrella", "delay": 2}],
+    },
+    {
+        "id": "umbrella-and-sharing",
+        "name": "An expanded umbrella and shared responsibility",
+        "components": ["expanded-umbrella", "shared-responsibility"],
+    },
+]
+
+
+@pytest.fixture(scope="module")
+def scenario() -> Scenario:
+    """The flagship with three portfolios of its options."""
+    raw = yaml.safe_load(flagship_path().read_text(encoding="utf-8"))
+    raw["options"] = [*raw["options"], *PORTFOLIOS]
+    return parse_scenario(yaml.safe_dump(raw, sort_keys=False), str(flagship_path()))
+
+
+@pytest.fixture(scope="module")
+def evaluated(scenario: Scenario) -> dict[str, OptionOutcomes]:
+    varying = uncertainties(scenario.registry.values())
+    futures = draw(varying, 0, 64, 11, "lhs")
+    params = resolve(
+        scenario.registry.values(), {a.name: futures[a.name].to_numpy() for a in varying}
+    )
+    result = evaluate(scenario, layout(scenario), params, detail=True)
+    return {o.id: out for o, out in zip(scenario.options, result.options, strict=True)}
+
+
+def test_a_portfolio_has_no_numbers_of_its_own(scenario: Scenario) -> None:
+    ids = [o.id for o in scenario.options]
+    assert ids[-3:] == [p["id"] for p in PORTFOLIOS]
+    assert not [name for name in scenario.registry if name.startswith("option.coordination-")]
+    spec = scenario.options[-2]
+    assert spec.components == (("uk-france-coordination", 0.0), ("expanded-umbrella", 2.0))
+    assert spec.category == "nuclear"
+
+
+def test_costs_and_support_add_proliferation_is_the_higher(
+    evaluated: dict[str, OptionOutcomes],
+) -> None:
+    both = evaluated["coordination-and-isr"]
+    a, b = evaluated["uk-france-coordination"], evaluated["isr-autonomy"]
+    np.testing.assert_array_equal(both.npv, a.npv + b.npv)
+    np.testing.assert_array_equal(both.spending, a.spending + b.spending)
+    baseline = a.support[0] - a.support[1] + a.support[2]
+    added = (a.support[1] - a.support[2]) + (b.support[1] - b.support[2])
+    np.testing.assert_allclose(both.support[0], baseline + added, rtol=0, atol=1e-12)
+    np.testing.assert_array_equal(
+        both.proliferation,
+        np.maximum(a.proliferation, b.proliferation),
+    )
+    np.testing.assert_array_equal(both.share, (a.share + b.share) / 2)
+
+
+def test_a_part_that_moves_no_credibility_leaves_it_as_the_other_part_has_it(
+    evaluated: dict[str, OptionOutcomes],
+) -> None:
+    """ISR autonomy pulls no lever of credibility: the portfolio's credibility of every
+    guarantor is coordination's alone, to the bit."""
+    both, a = evaluated["coordination-and-isr"], evaluated["uk-france-coordination"]
+    np.testing.assert_array_equal(both.credibility, a.credibility)
+
+
+def test_a_lever_two_parts_pull_is_pulled_as_far_as_the_further(
+    scenario: Scenario, evaluated: dict[str, OptionOutcomes]
+) -> None:
+    """Both parts pull the same levers (depth of France's and Britain's guarantees,
+    coordination): the portfolio's credibility is never below either part's, and is
+    neither part's sum."""
+    both = evaluated["umbrella-and-sharing"]
+    a, b = evaluated["expanded-umbrella"], evaluated["shared-responsibility"]
+    shared = set(scenario.options[2].levers) & set(scenario.options[3].levers)
+    assert {"depth_fra", "coordination"} <= shared
+    assert both.credibility is not None
+    assert a.credibility is not None
+    assert b.credibility is not None
+    top = np.maximum(a.credibility, b.credibility)
+    assert (both.credibility >= top - 1e-12).all()
+
+
+def test_a_delayed_part_starts_later(
+    scenario: Scenario, evaluated: dict[str, OptionOutcomes]
+) -> None:
+    later = evaluated["coordination-then-umbrella"]
+    umbrella, coordination = evaluated["expanded-umbrella"], evaluated["uk-france-coordination"]
+    # Its spending: coordination's, and the umbrella's two years later.
+    shifted = np.zeros_like(umbrella.spending)
+    shifted[2:] = umbrella.spending[:-2]
+    years = np.asarray(scenario.years)
+    assert (np.diff(years) == 1).all()  # yearly steps: a shift by rows is by years
+    np.testing.assert_allclose(
+        later.spending,
+        coordination.spending + shifted,
+        rtol=0,
+        atol=1e-12,
+    )
+    # The years of the whole: the first effect of its earliest part, the full effect of
+    # its latest, counted from the portfolio's start.
+    first = scenario.option_field("coordination-then-umbrella", "years_to_first_effect")
+    full = scenario.option_field("coordination-then-umbrella", "years_to_full_effect")
+    assert first == scenario.option_field("uk-france-coordination", "years_to_first_effect")
+    assert full == 2 + scenario.option_field("expanded-umbrella", "years_to_full_effect")
+    capex = scenario.option_field("coordination-then-umbrella", "capex_eur_bn")
+    assert capex == scenario.option_field(
+        "uk-france-coordination", "capex_eur_bn"
+    ) + scenario.option_field("expanded-umbrella", "capex_eur_bn")
+
+
+def test_a_portfolio_is_judged_on_its_parts_futures(scenario: Scenario) -> None:
+    """The portfolio samples nothing of its own: in every future of an ensemble its cost is
+    its parts' in that same future."""
+    outcomes = run_ensemble(scenario, 300, 3, keep=True).outcomes
+    assert outcomes is not None
+    wide = outcomes.pivot(index="future", columns="option", values="npv_eur_bn")
+    np.testing.assert_array_equal(
+        wide["coordination-and-isr"], wide["uk-france-coordination"] + wide["isr-autonomy"]
+    )
