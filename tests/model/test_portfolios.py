@@ -144,3 +144,27 @@ def test_a_portfolio_is_judged_on_its_parts_futures(scenario: Scenario) -> None:
     np.testing.assert_array_equal(
         wide["coordination-and-isr"], wide["uk-france-coordination"] + wide["isr-autonomy"]
     )
+
+
+def test_the_shipped_portfolio_scenario_is_the_flagship_and_portfolios() -> None:
+    """europe-2026-portfolios repeats the flagship; it must not drift from it: every key but
+    the name, title and description is the flagship's, and its options are the flagship's
+    followed by portfolios of them."""
+    from umbrella.model.scenario import load_scenario, shipped_scenarios
+
+    shipped = shipped_scenarios()
+    assert {"europe-2026", "europe-2026-portfolios"} <= set(shipped)
+    flagship = yaml.safe_load(shipped["europe-2026"].read_text(encoding="utf-8"))
+    variant = yaml.safe_load(shipped["europe-2026-portfolios"].read_text(encoding="utf-8"))
+    own = {"name", "title", "description", "options"}
+    assert {k: v for k, v in variant.items() if k not in own} == {
+        k: v for k, v in flagship.items() if k not in own
+    }
+    n = len(flagship["options"])
+    assert variant["options"][:n] == flagship["options"]
+    portfolios = variant["options"][n:]
+    assert len(portfolios) >= 3
+    assert all("components" in p for p in portfolios)
+    # By its name, as the command line takes it.
+    loaded = load_scenario("europe-2026-portfolios")
+    assert [o.id for o in loaded.options][-len(portfolios) :] == [p["id"] for p in portfolios]

@@ -1,5 +1,6 @@
-"""The analyses of stored runs over HTTP: diff, robustness and PRIM with the numbers of the
-command line, Sobol indices and briefs built in the background, and every refusal a 4xx."""
+"""The analyses of stored runs over HTTP: diff, robustness, PRIM and trade-offs with the
+numbers of the command line, Sobol indices, the value of information and briefs built in the
+background, and every refusal a 4xx."""
 
 from __future__ import annotations
 
@@ -195,6 +196,89 @@ def test_sobol_runs_in_the_background(
     _refused(client.post(f"/api/runs/{UNKNOWN}/sobol", json={"base": 16}), 404)
 
 
+def test_tradeoffs_have_the_numbers_of_the_cli(
+    client: TestClient, store: Path, runs: tuple[str, str, str]
+) -> None:
+    a, _, running = runs
+    response = client.get(f"/api/runs/{a}/tradeoffs")
+    assert response.status_code == 200, response.text
+    body = response.json()
+    expected = _cli("explore", a, "--store", str(store), "--pareto", "--json")["tradeoffs"]
+    assert {k: body[k] for k in expected} == expected
+    assert body["run_id"] == a
+    assert body["n_futures"] <= 1_000
+    assert body["options"][0]["option"] == "status-quo"
+    assert {"deterrence", "cost", "proliferation", "ukraine", "time"} <= set(body["objectives"])
+    (trace,) = body["figure"]["data"]
+    assert trace["type"] == "parcoords"
+    assert trace["dimensions"][0]["ticktext"] == [row["option"] for row in body["options"]]
+    assert body["alt"].startswith("Parallel-coordinates chart of")
+    _refused(client.get(f"/api/runs/{running}/tradeoffs"), 409, "path.run_id")
+    _refused(client.get(f"/api/runs/{UNKNOWN}/tradeoffs"), 404)
+    _refused(client.get("/api/runs/20250101-000000-ABCD/tradeoffs"), 422, "path.run_id")
+
+
+def test_the_value_of_information_runs_in_the_background(
+    client: TestClient, store: Path, runs: tuple[str, str, str]
+) -> None:
+    a, _, running = runs
+    url = f"/api/runs/{a}/voi"
+    _refused(client.get(url), 404)  # not computed yet
+    started = client.post(url, json={})
+    assert started.status_code == 202, started.text
+    progress = started.json()
+    assert progress["kind"] == "voi"
+    assert progress["progress_url"] == f"api/runs/{a}/voi?cost_weight=0.0"
+    done = _until(
+        lambda: client.get("/" + progress["progress_url"]), lambda r: r.status_code != 202
+    )
+    assert done.status_code == 200, done.text
+    body = done.json()
+    expected = _cli("explore", a, "--store", str(store), "--voi", "--json")["voi"]
+    assert {k: body[k] for k in expected} == expected
+    assert body["run_id"] == a
+    assert body["groups"][0]["group"] == "all (EVPI)"
+    assert body["groups"][0]["evppi"] == body["evpi"]
+
+    # Kept in the store, whole: 0, 0.0 and 0e0 are the same weight and the same file.
+    kept = store / "analyses" / a / "voi-0.0.json"
+    assert json.loads(kept.read_text(encoding="utf-8")) == expected
+    assert [p.name for p in kept.parent.iterdir() if p.name.startswith(".")] == []
+    again = client.post(url, json={"cost_weight": 0})
+    assert again.status_code == 200, again.text  # already computed: nothing started
+    assert again.json()["status"] == "complete"
+    assert client.get(url, params={"cost_weight": "0e0"}).json() == body
+    # Another server process over the same store (--workers) answers with the same table,
+    # and starts nothing when asked to compute it.
+    other = create_app(store=store, limits=Limits(run_max_samples=5_000), warm=False)
+    with TestClient(other) as elsewhere:
+        shared = elsewhere.get(url, params={"cost_weight": "0"})
+        asked = elsewhere.post(url, json={"cost_weight": 0.0})
+        refused = elsewhere.get(url, params={"cost_weight": "0.5"})
+    assert shared.status_code == 200, shared.text
+    assert shared.json() == body
+    assert asked.status_code == 200, asked.text
+    _refused(refused, 404)  # another weight: not computed
+
+    for payload, field in (
+        ({"cost_weight": -0.1}, "cost_weight"),
+        ({"cost_weight": "abc"}, "cost_weight"),
+        ({"cost_weight": 0, "outcome": "holds_europe"}, "outcome"),
+    ):
+        _refused(client.post(url, json=payload), 422, field)
+    headers = {"Content-Type": "application/json"}
+    for text in ('{"cost_weight": NaN}', '{"cost_weight": Infinity}', '{"cost_weight": 1e999}'):
+        _refused(client.post(url, content=text, headers=headers), 422, "cost_weight")
+    for bad in ("-1", "nan", "inf", "-inf", "abc"):
+        _refused(client.get(url, params={"cost_weight": bad}), 422, "query.cost_weight")
+    _refused(client.post(f"/api/runs/{running}/voi", json={}), 409, "path.run_id")
+    _refused(client.get(f"/api/runs/{running}/voi"), 409, "path.run_id")
+    _refused(client.post(f"/api/runs/{UNKNOWN}/voi", json={}), 404)
+    _refused(client.get(f"/api/runs/{UNKNOWN}/voi"), 404)
+    _refused(client.post("/api/runs/not-a-run/voi", json={}), 422, "path.run_id")
+    assert sorted(p.name for p in kept.parent.glob("voi-*")) == ["voi-0.0.json"]
+
+
 def test_a_busy_server_refuses_more_background_work(
     app: FastAPI, client: TestClient, runs: tuple[str, str, str]
 ) -> None:
@@ -205,6 +289,7 @@ def test_a_busy_server_refuses_more_background_work(
     try:
         answers = [
             client.post(f"/api/runs/{a}/sobol", json={"base": 32, "outcome": "fails_europe"}),
+            client.post(f"/api/runs/{a}/voi", json={"cost_weight": 2.5}),
             client.post(f"/api/runs/{a}/brief", json={"sobol_base": 32}),
             client.get(f"/api/runs/{a}/brief", params={"sobol_base": "32", "lang": "uk"}),
         ]

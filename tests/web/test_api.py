@@ -85,7 +85,7 @@ def test_a_source_by_id(client: TestClient) -> None:
 
 def test_scenarios(client: TestClient) -> None:
     listed = client.get("/api/scenarios").json()
-    assert [s["name"] for s in listed] == ["europe-2026"]
+    assert [s["name"] for s in listed] == ["europe-2026", "europe-2026-portfolios"]
     detail = client.get("/api/scenarios/europe-2026").json()
     assert detail["options"][0]["id"] == "status-quo"
     # The scenario's Sobol drivers lead (largest total-order index first), then the

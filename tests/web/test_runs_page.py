@@ -1,6 +1,7 @@
 """The stored-runs page in Chromium, served by ``umbrella serve``: it lists the store's runs,
-shows a run's headline with the numbers of the API, compares two runs, builds the run's brief
-and its link opens the brief, every request on loopback and the console clean.
+shows a run's headline with the numbers of the API, its trade-offs (table and chart), compares
+two runs, builds the run's brief and its link opens the brief, computes the value of
+information, every request on loopback and the console clean.
 
 At 360 and 1280 px the page has no serious or critical axe-core violation and no sideways
 scroll (screenshots in ``test-artifacts/``). Skipped without Chromium and the ``playwright``
@@ -90,6 +91,25 @@ def test_the_runs_page_opens_a_run_and_its_brief(server: tuple[str, list[str]]) 
         assert page.locator('#robustness td[data-field="mean"]').count() >= 2
         assert f"run={older}" in page.url
 
+        # The trade-offs: the table with the API's numbers, the chart and its description.
+        share = page.locator(
+            '#tradeoffs td[data-option="status-quo"][data-field="share_efficient"]'
+        )
+        share.wait_for(timeout=60_000)
+        page.locator("#tradeoffs-chart .main-svg").first.wait_for(timeout=30_000)
+        alt = page.locator("#tradeoffs-alt").text_content() or ""
+        assert alt.startswith("Parallel-coordinates chart of")
+        assert page.locator("#tradeoffs-chart").get_attribute("aria-describedby") == "tradeoffs-alt"
+        traded = get_json(url + f"api/runs/{older}/tradeoffs")
+        row = next(r for r in traded["options"] if r["option"] == "status-quo")
+        assert float(share.get_attribute("data-value") or "nan") == row["share_efficient"]
+        assert page.locator("#tradeoffs tbody tr").count() == len(traded["options"])
+        # Drawn with SVG lines, one per option (a WebGL parcoords would need eval, which the
+        # page's policy refuses).
+        lines = page.locator("#tradeoffs-chart .scatterlayer .trace")
+        assert lines.count() == len(traded["options"])
+        assert "WebGL" not in (page.locator("#tradeoffs-chart").text_content() or "")
+
         # Two runs ticked: their comparison.
         for run_id in (older, newer):
             page.locator(f'input[data-compare="{run_id}"]').focus()
@@ -104,6 +124,18 @@ def test_the_runs_page_opens_a_run_and_its_brief(server: tuple[str, list[str]]) 
         page.locator("#brief-files").wait_for(state="visible", timeout=120_000)
         link = page.locator("#brief-html")
         assert link.get_attribute("target") == "_blank"
+
+        # The value of information, computed from the keyboard: EVPI first, then the groups.
+        page.locator("#voi-build").focus()
+        page.keyboard.press("Enter")
+        page.locator("#voi-wrap").wait_for(state="visible", timeout=120_000)
+        groups = page.locator("#voi tbody tr")
+        assert groups.first.get_attribute("data-group") == "all (EVPI)"
+        voi = get_json(url + f"api/runs/{older}/voi?cost_weight=0")
+        assert groups.count() == len(voi["groups"])
+        evpi = page.locator('#voi td[data-group="all (EVPI)"][data-field="evppi"]')
+        assert float(evpi.get_attribute("data-value") or "nan") == voi["evpi"]
+        assert "percentage points" in (page.locator("#voi-caption").text_content() or "")
 
         for width in (360, 1280):
             page.set_viewport_size({"width": width, "height": 800})

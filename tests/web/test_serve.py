@@ -46,7 +46,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 def test_the_command_serves_on_loopback(server: str) -> None:
     names = [s["name"] for s in get_json(server + "api/scenarios")]
-    assert names == ["europe-2026"]
+    assert names == ["europe-2026", "europe-2026-portfolios"]
 
 
 def test_the_command_refuses_bad_options() -> None:
@@ -307,5 +307,7 @@ def test_the_page_answers_quick_then_with_the_futures_to_quote(server: str) -> N
     assert quick["status"].startswith("500 futures (quick)")
     assert "the 10,000 to quote are on their way" in quick["status"]
     assert full["status"].startswith("10,000 futures, the figures to quote, seed 2026")
-    assert asked == [500, 10_000, 500, 10_000, 500, 10_000]
+    # In this order; a request the busy server shed (503) is asked again, at once after.
+    collapsed = [size for k, size in enumerate(asked) if k == 0 or asked[k - 1] != size]
+    assert collapsed == [500, 10_000, 500, 10_000, 500, 10_000]
     watch.assert_clean()

@@ -8,7 +8,19 @@ from typing import Any
 import typer
 
 from umbrella import __version__
-from umbrella.cli import assess, backtest, brief, calibrate, data, explore, game, runs, serve, trust
+from umbrella.cli import (
+    assess,
+    backtest,
+    brief,
+    calibrate,
+    data,
+    explore,
+    game,
+    runs,
+    serve,
+    signposts,
+    trust,
+)
 
 app = typer.Typer(
     name="umbrella",
@@ -25,6 +37,7 @@ app.command("assess")(assess.assess_command)
 app.command("assumptions")(assess.assumptions_command)
 app.command("run")(explore.run_command)
 app.command("explore")(explore.explore_command)
+app.command("signposts")(signposts.signposts_command)
 app.add_typer(runs.app, name="runs")
 app.add_typer(calibrate.app, name="calibrate")
 app.command("backtest")(backtest.backtest_command)

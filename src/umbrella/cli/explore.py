@@ -238,7 +238,7 @@ def explore_command(
             traded = tradeoffs(stored)
     if chosen is Format.csv:
         if traded is not None:
-            echo_records(_tradeoff_records(traded))
+            echo_records(tradeoff_records(traded))
         elif information is not None:
             echo_records(_voi_records(information))
         elif indices is not None:
@@ -284,7 +284,7 @@ def explore_command(
                 for o in traded.attrs["objectives"].values()
             },
             "n_futures": traded.attrs["n_futures"],
-            "options": _tradeoff_records(traded),
+            "options": tradeoff_records(traded),
         }
     if chosen is Format.json:
         typer.echo(json.dumps(payload, indent=2, default=float))
@@ -311,7 +311,7 @@ def explore_command(
         _print_tradeoffs(traded, run_id)
 
 
-def _tradeoff_records(table: pd.DataFrame) -> list[dict[str, object]]:
+def tradeoff_records(table: pd.DataFrame) -> list[dict[str, object]]:
     rows = frame_records(table.drop(columns="dominated_on_mean_by"))
     for row, beaten in zip(rows, table["dominated_on_mean_by"], strict=True):
         row["dominated_on_mean_by"] = ";".join(beaten)

@@ -430,8 +430,7 @@ class Scenario:
         if spec is None or not spec.components:
             return read(f"option.{option}.{field}")
         parts = [
-            (part, delay + read(f"option.{part}.start_year"))
-            for part, delay in spec.components
+            (part, delay + read(f"option.{part}.start_year")) for part, delay in spec.components
         ]
         begins = [start for _, start in parts]
         start = begins[0]
@@ -500,14 +499,21 @@ def flagship_path() -> Path:
     return Path(str(resources.files("umbrella") / "scenarios" / "europe-2026.yaml"))
 
 
+def shipped_scenarios() -> dict[str, Path]:
+    """The scenarios shipped with umbrella, by name: the flagship and its variants."""
+    folder = Path(str(resources.files("umbrella") / "scenarios"))
+    return {p.stem: p for p in sorted(folder.glob("*.yaml"), key=lambda p: p.stem)}
+
+
 def load_scenario(path: PathLike | None = None) -> Scenario:
     """Read, check and resolve the scenario file at ``path`` (the flagship if ``None``).
 
     Parameters
     ----------
     path
-        A scenario YAML file (docs/scenarios.md). Its ``data`` folder, if any, is read
-        relative to the file.
+        A scenario YAML file (docs/scenarios.md), or the name of a shipped scenario
+        (``europe-2026-portfolios``) where no such file exists. Its ``data`` folder, if
+        any, is read relative to the file.
 
     Returns
     -------
@@ -520,6 +526,10 @@ def load_scenario(path: PathLike | None = None) -> Scenario:
     """
     file = flagship_path() if path is None else Path(path)
     label = str(path) if path is not None else str(file)
+    shipped = shipped_scenarios()
+    if path is not None and str(path) in shipped and not file.exists():
+        file = shipped[str(path)]  # a shipped scenario by its name
+        label = str(file)
     if file.is_dir():
         raise ScenarioError(label, "is a folder; give the path of a scenario YAML file")
     try:
@@ -1134,9 +1144,7 @@ def _check_portfolio(
             f"'{option_id}' is a catalogue option; give the portfolio an id of its own",
         )
     if not isinstance(entry.get("name"), str):
-        findings.add(
-            ("options", index, "name"), "required: a portfolio needs a name", missing=True
-        )
+        findings.add(("options", index, "name"), "required: a portfolio needs a name", missing=True)
     for field_name in entry:
         if field_name not in PORTFOLIO_FIELDS:
             findings.add(

@@ -17,7 +17,6 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -69,8 +68,9 @@ six drivers are the same six."""
 
 def scenario_names() -> list[str]:
     """The scenarios shipped with umbrella, by name (their file names)."""
-    folder = resources.files("umbrella") / "scenarios"
-    return sorted(p.name[: -len(".yaml")] for p in folder.iterdir() if p.name.endswith(".yaml"))
+    from umbrella.model.scenario import shipped_scenarios
+
+    return list(shipped_scenarios())
 
 
 _DRIVERS_LOCK = threading.Lock()  # computed once, whoever asks first: the others wait
@@ -119,13 +119,12 @@ def slider_names(name: str) -> list[str]:
 @lru_cache(maxsize=8)
 def shipped(name: str) -> Scenario:
     """The shipped scenario ``name``, read once (a UsageError if there is none)."""
-    from umbrella.model.scenario import load_scenario
+    from umbrella.model.scenario import load_scenario, shipped_scenarios
 
-    if name not in scenario_names():
-        known = ", ".join(scenario_names())
-        raise UsageError(f"unknown scenario '{name}'; shipped scenarios: {known}")
-    path = Path(str(resources.files("umbrella") / "scenarios" / f"{name}.yaml"))
-    return load_scenario(path)
+    found = shipped_scenarios()
+    if name not in found:
+        raise UsageError(f"unknown scenario '{name}'; shipped scenarios: {', '.join(found)}")
+    return load_scenario(found[name])
 
 
 def what_if(name: str, overrides: Mapping[str, float], stress: Mapping[str, int]) -> Scenario:

@@ -303,3 +303,78 @@ __all__ += [
     "SobolRequest",
     "power_of_two",
 ]
+
+
+# --- Trade-offs and the value of information of stored runs (routes/analysis.py) -----------
+
+
+class TradeoffsOut(BaseModel):
+    """The trade-offs between a run's options, as ``umbrella explore ID --pareto --json``
+    prints them under ``tradeoffs``, with the parallel-coordinates figure and its text."""
+
+    run_id: str
+    objectives: dict[str, dict[str, str]] = Field(
+        description="Per objective: its unit, direction and definition."
+    )
+    n_futures: int
+    options: list[dict[str, Any]] = Field(
+        description="Per option: share_efficient, efficient_on_mean, efficient_on_robust, "
+        "dominated_on_mean_by (';'-joined) and each objective's mean, p10 and p90."
+    )
+    figure: dict[str, Any] = Field(
+        description="The parallel-coordinates figure on the means, as plotly JSON ({data, layout})."
+    )
+    alt: str = Field(description="The figure in words, for readers who cannot see it.")
+
+
+CostWeight = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+"""Percentage points of deterrence one bn EUR of present-value cost is worth: finite, >= 0."""
+
+
+class VoiRequest(_Strict):
+    """The value of information of a stored run (``umbrella explore ID --voi``), computed in
+    the background."""
+
+    cost_weight: CostWeight = Field(
+        0.0,
+        description="Percentage points of deterrence one bn EUR of present-value cost is "
+        "worth (0: deterrence only).",
+    )
+
+
+class VoiProgress(BaseModel):
+    """How far the value of information of a run has come."""
+
+    run_id: str
+    kind: Literal["voi"] = "voi"
+    status: Literal["running", "complete", "failed"]
+    done: int = Field(description="Assumption groups done.")
+    total: int
+    fraction: float
+    phase: str | None = None
+    message: str | None = Field(None, description="Why it failed.")
+    progress_url: str
+
+
+class VoiOut(BaseModel):
+    """EVPI and the EVPPI of each assumption group, as ``umbrella explore ID --voi --json``
+    prints them under ``voi``."""
+
+    run_id: str
+    unit: str
+    decision_rule: str
+    net_benefit: str
+    cost_weight: float
+    n_futures: int
+    best_option: str
+    evpi: float
+    groups: list[dict[str, Any]] = Field(
+        description="EVPI first (group 'all (EVPI)'), then each group, largest EVPPI first: "
+        "evppi with low and high (its 95% interval), changed (the share of futures whose "
+        "decision would change) and changed_to (mostly to which option)."
+    )
+    switches: dict[str, dict[str, float]]
+    ungrouped: list[str]
+
+
+__all__ += ["TradeoffsOut", "VoiOut", "VoiProgress", "VoiRequest"]

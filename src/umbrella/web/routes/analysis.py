@@ -1,14 +1,17 @@
 """Analyses of stored runs: the numbers of ``umbrella runs diff`` and ``umbrella explore``,
-Sobol indices, and the brief of a run (``umbrella brief --run``).
+Sobol indices, the trade-offs and the value of information, and the brief of a run
+(``umbrella brief --run``).
 
 Run ids are checked against the store's pattern before any path is built from them. The
-quick analyses (diff, robustness, PRIM) answer at once. Sobol indices evaluate new futures and
-a brief takes 10-20 s: both run in the background, in the worker threads of background runs
-and under their bound (``Limits.run_concurrency``; one more is answered 503 with
-Retry-After). Sobol indices are kept in this process's memory, never in the run's folder.
-Briefs are written inside the server's store, under ``briefs/RUN_ID/LANG-BASE/``: the store
-reads only ``runs/`` and its catalog, so it ignores that folder, and every worker process of
-the server finds a brief another one built.
+quick analyses (diff, robustness, PRIM, trade-offs) answer at once. Sobol indices evaluate
+new futures, the value of information fits a regression per assumption group (about 30 s on
+10^5 futures) and a brief takes 10-20 s: they run in the background, in the worker threads of
+background runs and under their bound (``Limits.run_concurrency``; one more is answered 503
+with Retry-After). Finished Sobol indices and values of information are kept inside the
+server's store, under ``analyses/RUN_ID/``, never in the run's folder. Briefs are written
+inside the server's store, under ``briefs/RUN_ID/LANG-BASE/``: the store reads only ``runs/``
+and its catalog, so it ignores these folders, and every worker process of the server finds
+what another one built.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import json
 import logging
 import math
 import os
+import re
 import threading
 import zipfile
 from collections.abc import Mapping
@@ -45,6 +49,10 @@ from umbrella.web.schemas import (
     RunDiffOut,
     SobolOut,
     SobolRequest,
+    TradeoffsOut,
+    VoiOut,
+    VoiProgress,
+    VoiRequest,
     power_of_two,
 )
 from umbrella.web.state import TASKS_KEPT, ApiError, Context, Task, context
@@ -266,11 +274,11 @@ def _sobol_file(ctx: Context, run_id: str, base: int, outcome: str) -> Path:
     return ctx.store / "analyses" / run_id / f"sobol-{outcome}-{base}.json"
 
 
-def _keep_sobol(path: Path, rows: list[dict[str, Any]]) -> None:
-    """``rows`` written whole or not at all: a reader never sees half a file."""
+def _keep(path: Path, found: Any) -> None:
+    """``found`` (JSON-ready) written whole or not at all: a reader never sees half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     staging = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    staging.write_text(json.dumps(rows, allow_nan=False), encoding="utf-8")
+    staging.write_text(json.dumps(found, allow_nan=False), encoding="utf-8")
     os.replace(staging, path)
 
 
@@ -285,9 +293,200 @@ def _sobol_work(ctx: Context, task: Task, opened: Any, base: int, outcome: str) 
         indices = opened.sobol(base, (outcome,), progress=progress)
         columns, rows = sobol_rows(indices)
         task.result = [_jsonable(dict(zip(columns, row, strict=True))) for row in rows]
-        _keep_sobol(_sobol_file(ctx, task.run_id, base, outcome), task.result)
+        _keep(_sobol_file(ctx, task.run_id, base, outcome), task.result)
     except Exception as error:
         task.error = _failure(error, f"Sobol indices of run {task.run_id}")
+    finally:
+        _release(ctx, task)
+
+
+# --- trade-offs, at once ----------------------------------------------------------------------
+
+
+@router.get(
+    "/runs/{run_id}/tradeoffs",
+    summary="The trade-offs between a run's options",
+    description="Per option: the share of futures in which it is efficient (no other option "
+    "at least as good on every objective and better on one), whether it is efficient on the "
+    "means and on the robust values, who dominates it on the means, and each objective's "
+    "mean, p10 and p90, as `umbrella explore ID --pareto --json` gives them under "
+    "`tradeoffs`; with the parallel-coordinates figure of the means (plotly JSON) and its "
+    "text (`alt`).",
+    responses=_REFUSALS,
+)
+def tradeoffs(run_id: str = _run_id(), ctx: Context = Depends(context)) -> TradeoffsOut:
+    # A sync route: FastAPI runs it in a worker thread, off the event loop (about 1 s).
+    from plotly.io.json import to_json_plotly
+
+    from umbrella.cli.explore import tradeoff_records  # the CLI's conversion: the same numbers
+    from umbrella.explore.tradeoffs import parallel_coordinates
+    from umbrella.explore.tradeoffs import tradeoffs as traded_off
+
+    opened = _opened(ctx, run_id)
+    try:
+        table = traded_off(opened)
+    except UmbrellaError as error:  # the run lacks an objective's outcome or assumption
+        raise ApiError(409, _failure(error, "trade-offs"), "path.run_id") from None
+    figure, alt = parallel_coordinates(table)
+    return TradeoffsOut(
+        run_id=run_id,
+        objectives={
+            o.name: {"unit": o.unit, "direction": o.direction, "definition": o.definition}
+            for o in table.attrs["objectives"].values()
+        },
+        n_futures=int(table.attrs["n_futures"]),
+        options=tradeoff_records(table),
+        figure=json.loads(to_json_plotly(figure, engine="json")),
+        alt=alt,
+    )
+
+
+# --- the value of information, in the background ----------------------------------------------
+
+
+@router.post(
+    "/runs/{run_id}/voi",
+    status_code=202,
+    summary="Compute the value of information of a run in the background",
+    description="EVPI and the EVPPI of each assumption group, in percentage points of the "
+    "probability that deterrence holds, for the decision that chooses the option with the "
+    "highest mean of `100 * holds_europe - cost_weight * npv_eur_bn` (as `umbrella explore "
+    "ID --voi --cost-weight W`): about 30 s on 10^5 futures. Answers 202 at once; follow "
+    "`progress_url`, which gives the table once done (200 here if it is already). Kept in the "
+    "store, for every server process of it. Beyond the server's concurrent runs and "
+    "analyses: 503 with Retry-After.",
+    response_model=VoiProgress,
+    responses={200: {"model": VoiProgress}, **_REFUSALS, **_BUSY},
+)
+def start_voi(
+    body: VoiRequest, run_id: str = _run_id(), ctx: Context = Depends(context)
+) -> VoiProgress | JSONResponse:
+    opened = _opened(ctx, run_id)
+    weight = _weight_name(body.cost_weight, "cost_weight")
+    url = _voi_url(run_id, weight)
+    key = _voi_key(run_id, weight)
+    task = ctx.tasks.get(key)
+    if (task is None or task.error is not None) and _voi_file(ctx, run_id, weight).is_file():
+        # Computed by this or another server process over the same store: nothing to start.
+        done = VoiProgress(
+            run_id=run_id, status="complete", done=0, total=0, fraction=1.0, progress_url=url
+        )
+        return JSONResponse(done.model_dump(), status_code=200)
+    task, started = _admit(ctx, key, "voi", run_id)
+    if started:
+        _submit(ctx, task, _voi_work, ctx, task, opened, body.cost_weight, weight)
+    progress = _voi_progress(task, url)
+    if progress.status == "complete":
+        return JSONResponse(progress.model_dump(), status_code=200)
+    return progress
+
+
+@router.get(
+    "/runs/{run_id}/voi",
+    summary="The value of information of a run, once computed",
+    description="What `POST /api/runs/{run_id}/voi` computed, as `umbrella explore ID --voi "
+    "--json` prints it under `voi`: EVPI first (group `all (EVPI)`), then each assumption "
+    "group's EVPPI with its 95% interval (`low`, `high`), the share of futures whose decision "
+    "would change (`changed`) and to which option (`changed_to`). 202 with the progress while "
+    "it is computed; 404 if no server process of the store has computed it.",
+    response_model=VoiOut,
+    responses={202: {"model": VoiProgress}, **_REFUSALS},
+)
+def voi(
+    run_id: str = _run_id(),
+    cost_weight: float = Query(
+        0.0,
+        ge=0,
+        allow_inf_nan=False,
+        description="Percentage points of deterrence one bn EUR of present-value cost is "
+        "worth (0: deterrence only).",
+    ),
+    ctx: Context = Depends(context),
+) -> VoiOut | JSONResponse:
+    store = _store(ctx)
+    _complete(store, run_id, "path.run_id")
+    weight = _weight_name(cost_weight, "query.cost_weight")
+    task = ctx.tasks.get(_voi_key(run_id, weight))
+    kept = _voi_file(ctx, run_id, weight)
+    if (task is None or task.error is not None) and kept.is_file():
+        # Computed by this or another server process over the same store.
+        return VoiOut(run_id=run_id, **json.loads(kept.read_text(encoding="utf-8")))
+    if task is None:
+        raise ApiError(
+            404,
+            f"no value of information of run {run_id} with cost_weight {weight} in this "
+            f"server; POST api/runs/{run_id}/voi computes it",
+        )
+    if task.error is not None:
+        raise ApiError(409, f"the value of information failed: {task.error}; POST again to retry")
+    if not task.finished:
+        progress = _voi_progress(task, _voi_url(run_id, weight))
+        return JSONResponse(progress.model_dump(), status_code=202)
+    return VoiOut(run_id=run_id, **task.result)
+
+
+def _weight_name(weight: float, field: str) -> str:
+    """The cost weight as it names the file and the task: the float's repr (``0.0``,
+    ``0.1``, ``1e-05``), so that 0, 0.0 and 0e0 are one. Checked finite and >= 0 here too,
+    before any path is built from it."""
+    if not (math.isfinite(weight) and weight >= 0):
+        raise ApiError(422, "cost_weight must be a finite number of 0 or more", field)
+    name = repr(float(weight))
+    if not re.fullmatch(r"[0-9][0-9.e+-]*", name):  # never a separator: a file name only
+        raise ApiError(422, f"cost_weight {name} cannot be used", field)
+    return name
+
+
+def _voi_key(run_id: str, weight: str) -> tuple[str, ...]:
+    return ("voi", run_id, weight)
+
+
+def _voi_url(run_id: str, weight: str) -> str:
+    return f"api/runs/{run_id}/voi?cost_weight={weight}"
+
+
+def _voi_file(ctx: Context, run_id: str, weight: str) -> Path:
+    """Where a finished value of information is kept in the store, for every server process
+    of it (the run id and the weight's name are checked before: no request names another
+    path)."""
+    assert ctx.store is not None  # _store() answered 404 before
+    return ctx.store / "analyses" / run_id / f"voi-{weight}.json"
+
+
+def _voi_progress(task: Task, url: str) -> VoiProgress:
+    fields = _progress(task, url).model_dump()
+    fields["kind"] = "voi"
+    return VoiProgress(**fields)
+
+
+def _voi_work(ctx: Context, task: Task, opened: Any, weight: float, name: str) -> None:
+    """The value of information, in a worker thread, as ``umbrella explore --voi --json``
+    prints it under ``voi``."""
+    from umbrella.cli.explore import VOI_UNIT
+    from umbrella.explore.voi import run_voi
+
+    def progress(done: int, total: int) -> None:
+        task.done, task.total = done, total
+
+    try:
+        information = run_voi(opened, weight, progress=progress)
+        task.result = _jsonable(
+            {
+                "unit": VOI_UNIT,
+                "decision_rule": "the option with the highest mean net benefit over the futures",
+                "net_benefit": "100 * holds_europe - cost_weight * npv_eur_bn",
+                "cost_weight": information.cost_weight,
+                "n_futures": information.n_futures,
+                "best_option": information.best,
+                "evpi": information.evpi,
+                "groups": information.records(),
+                "switches": information.switches,
+                "ungrouped": information.other,
+            }
+        )
+        _keep(_voi_file(ctx, task.run_id, name), task.result)
+    except Exception as error:
+        task.error = _failure(error, f"the value of information of run {task.run_id}")
     finally:
         _release(ctx, task)
 

@@ -1,5 +1,5 @@
-// The stored-runs page: the store's runs, one run's headline, robustness and brief, and the
-// comparison of two runs. Every URL is relative, so the page works under a reverse proxy's
+// The stored-runs page: the store's runs, one run's headline, robustness, trade-offs, value of
+// information and brief, and the comparison of two runs. Every URL is relative, so the page works under a reverse proxy's
 // prefix (--root-path), as the what-if page does.
 "use strict";
 
@@ -21,6 +21,7 @@ const state = {
   compared: [], // the ids ticked to compare, in the order ticked
   diff: null, // the comparison of the two ticked
   briefToken: 0, // the brief asked for last: an older one's answers are dropped
+  voiToken: 0, // the value of information asked for last: likewise
 };
 
 async function api(path, options = {}) {
@@ -166,8 +167,11 @@ async function openRun(runId) {
   $("robustness").tHead.replaceChildren();
   $("robustness").tBodies[0].replaceChildren();
   $("most-robust").textContent = "";
+  resetTradeoffs();
   resetBrief();
+  resetVoi();
   $("brief-build").disabled = run.status !== "complete";
+  $("voi-build").disabled = run.status !== "complete";
   section.focus();
   if (run.status !== "complete") {
     $("run-status").textContent = "This run is " + run.status + ": only a complete run has results.";
@@ -190,6 +194,7 @@ async function openRun(runId) {
     document.body.classList.remove("busy");
   }
   refreshBrief();
+  await loadTradeoffs(runId);
 }
 
 function renderHeadline(rows) {
@@ -233,6 +238,174 @@ function renderRobustness(robust) {
     ([rule, option]) => option + " by " + (RULES[rule] || rule.replace(/_/g, " ")),
   );
   $("most-robust").textContent = best.length ? "Most robust: " + best.join("; ") + "." : "";
+}
+
+// --- the trade-offs -----------------------------------------------------------------------
+
+// The objectives' labels, as umbrella explore --pareto prints them (the API gives their units).
+const OBJECTIVES = {
+  deterrence: "Deterrence holds in Europe",
+  cost: "Cost",
+  proliferation: "Proliferation risk",
+  ukraine: "Deterrence for Ukraine",
+  time: "Time to first effect",
+};
+
+// A mean as the command line prints it: a probability, share or index to 0.001, else to 0.1.
+function mean(value) {
+  if (value === null || value === undefined) return "–";
+  return Math.abs(value) <= 1 ? fmt(value, 3) : Number(value).toLocaleString("en", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+}
+
+const percent = (value) => (value === null || value === undefined ? "–" : Math.round(100 * value) + "%");
+
+function resetTradeoffs() {
+  $("tradeoffs").tHead.replaceChildren();
+  $("tradeoffs").tBodies[0].replaceChildren();
+  $("tradeoffs-status").textContent = "";
+  $("tradeoffs-alt").textContent = "";
+  $("tradeoffs-chart-wrap").hidden = true;
+  if (window.Plotly) window.Plotly.purge($("tradeoffs-chart"));
+}
+
+async function loadTradeoffs(runId) {
+  $("tradeoffs-status").textContent = "Loading the trade-offs…";
+  try {
+    const traded = await api("api/runs/" + runId + "/tradeoffs");
+    if (state.open !== runId) return;
+    renderTradeoffs(traded);
+    $("tradeoffs-status").textContent =
+      "Over " + Number(traded.n_futures).toLocaleString("en") + " futures.";
+    await drawTradeoffs(traded);
+  } catch (error) {
+    if (state.open === runId) $("tradeoffs-status").textContent = "Error: " + error.message;
+  }
+}
+
+function renderTradeoffs(traded) {
+  const names = Object.keys(traded.objectives);
+  const head = document.createElement("tr");
+  head.append(
+    heading("Option"),
+    heading("Efficient in futures", "share of futures"),
+    heading("Efficient on the means", "yes, or dominated by"),
+  );
+  for (const name of names) {
+    const objective = traded.objectives[name];
+    const th = heading(OBJECTIVES[name] || name.replace(/_/g, " "), "mean, " + objective.unit + "; " + objective.direction);
+    th.title = objective.definition;
+    head.append(th);
+  }
+  $("tradeoffs").tHead.replaceChildren(head);
+  const body = traded.options.map((row) => {
+    const tr = document.createElement("tr");
+    tr.append(cell("th", row.option, { scope: "row" }));
+    tr.append(
+      cell("td", percent(row.share_efficient), {
+        "data-option": row.option,
+        "data-field": "share_efficient",
+        "data-value": String(row.share_efficient),
+      }),
+    );
+    const efficient = cell("td", row.efficient_on_mean ? "yes" : "no", {
+      "data-option": row.option,
+      "data-field": "efficient_on_mean",
+    });
+    if (!row.efficient_on_mean && row.dominated_on_mean_by) {
+      efficient.append(document.createElement("br"), cell("small", row.dominated_on_mean_by.split(";").join(", ")));
+    }
+    tr.append(efficient);
+    for (const name of names) {
+      const field = name + "_mean";
+      tr.append(cell("td", mean(row[field]), { "data-option": row.option, "data-field": field, "data-value": String(row[field]) }));
+    }
+    return tr;
+  });
+  $("tradeoffs").tBodies[0].replaceChildren(...body);
+}
+
+async function drawTradeoffs(traded) {
+  $("tradeoffs-alt").textContent = traded.alt;
+  if (!window.Plotly) return;
+  $("tradeoffs-chart-wrap").hidden = false;
+  const plot = $("tradeoffs-chart");
+  const figure = asLines(traded.figure);
+  plot.style.height = figure.layout.height ? figure.layout.height + "px" : "";
+  const config = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["sendDataToCloud"] };
+  await window.Plotly.react(plot, figure.data, figure.layout, config);
+}
+
+// Three significant figures, whole numbers from 100 (as the figure's text says them).
+function short(value) {
+  if (Math.abs(value) >= 100) return Number(value).toLocaleString("en", { maximumFractionDigits: 0 });
+  return String(Number(Number(value).toPrecision(3)));
+}
+
+// The API's parallel-coordinates figure (a plotly parcoords trace) drawn with SVG lines
+// instead: parcoords draws through WebGL code that plotly compiles at run time, which this
+// page's Content-Security-Policy (no eval) refuses. One line per option, one vertical axis
+// per dimension scaled from its smallest value (bottom) to its largest (top), the option
+// names on the first axis, and each line in the figure's own colour.
+function asLines(figure) {
+  const trace = figure.data[0];
+  const dims = trace.dimensions;
+  const n = dims[0].values.length;
+  const line = trace.line || {};
+  const low = line.cmin ?? 0;
+  const span = (line.cmax ?? 1) - low || 1;
+  const scale = line.colorscale || [[0, "#0072B2"]];
+  const colour = (i) => {
+    const at = ((Array.isArray(line.color) ? line.color[i] : i) - low) / span;
+    let best = scale[0];
+    for (const stop of scale) if (Math.abs(stop[0] - at) < Math.abs(best[0] - at)) best = stop;
+    return best[1];
+  };
+  const names = dims[0].values.map((v) => {
+    const at = (dims[0].tickvals || []).indexOf(v);
+    return at >= 0 ? dims[0].ticktext[at] : String(v);
+  });
+  const bounds = dims.map((dim) => dim.range || [Math.min(...dim.values), Math.max(...dim.values)]);
+  const place = (j, v) => {
+    const [lo, hi] = bounds[j];
+    return hi > lo ? (v - lo) / (hi - lo) : 0.5;
+  };
+  const plain = (label) => label.replace(/<br>/g, ", ");
+  const data = names.map((name, i) => ({
+    type: "scatter",
+    mode: "lines+markers",
+    name,
+    showlegend: false,
+    x: dims.map((_, j) => j),
+    y: dims.map((dim, j) => place(j, dim.values[i])),
+    text: dims.map((dim, j) => (j === 0 ? name : plain(dim.label) + ": " + short(dim.values[i]))),
+    hovertemplate: "%{text}<extra>" + name + "</extra>",
+    line: { color: colour(i), width: 2 },
+    marker: { color: colour(i), size: 6 },
+  }));
+  const annotations = [];
+  const shapes = [];
+  dims.forEach((dim, j) => {
+    shapes.push({ type: "line", x0: j, x1: j, y0: 0, y1: 1, line: { color: "#5a6470", width: 1 } });
+    annotations.push({ x: j, y: 1.1, text: dim.label, showarrow: false, yanchor: "bottom" });
+    if (j === 0) return;
+    const [lo, hi] = bounds[j];
+    annotations.push({ x: j, y: 1, text: short(hi), showarrow: false, yanchor: "bottom", font: { color: "#5a6470" } });
+    if (hi > lo) annotations.push({ x: j, y: 0, text: short(lo), showarrow: false, yanchor: "top", font: { color: "#5a6470" } });
+  });
+  names.forEach((name, i) => {
+    annotations.push({ x: 0, y: place(0, dims[0].values[i]), text: name, showarrow: false, xanchor: "right", xshift: -6 });
+  });
+  const axis = { visible: false, fixedrange: true };
+  const layout = Object.assign({}, figure.layout, {
+    xaxis: Object.assign({ range: [-0.05, dims.length - 0.9] }, axis),
+    yaxis: Object.assign({ range: [-0.1, 1.1] }, axis),
+    annotations,
+    shapes,
+    plot_bgcolor: "rgba(0,0,0,0)",
+    paper_bgcolor: "rgba(0,0,0,0)",
+    hovermode: "closest",
+  });
+  return { data, layout };
 }
 
 // --- the brief ----------------------------------------------------------------------------
@@ -351,6 +524,125 @@ async function download(event) {
   setTimeout(() => URL.revokeObjectURL(saved.href), 60_000);
 }
 
+// --- the value of information -------------------------------------------------------------
+
+function resetVoi() {
+  state.voiToken += 1;
+  $("voi-progress").hidden = true;
+  $("voi-wrap").hidden = true;
+  $("voi").tHead.replaceChildren();
+  $("voi").tBodies[0].replaceChildren();
+  $("voi-status").textContent = "";
+  $("voi-note").textContent = "";
+  $("voi-build").disabled = false;
+}
+
+function showVoiProgress(progress) {
+  const bar = $("voi-progress");
+  bar.hidden = false;
+  bar.value = progress.fraction;
+  $("voi-status").textContent = progress.total
+    ? "Computing the value of information: group " + progress.done + " of " + progress.total + "…"
+    : "Computing the value of information…";
+}
+
+async function computeVoi(event) {
+  event.preventDefault();
+  const weight = Number($("voi-weight").value);
+  if ($("voi-weight").value.trim() === "" || !Number.isFinite(weight) || weight < 0) {
+    $("voi-status").textContent = "Give the worth of cost as a number of 0 or more.";
+    $("voi-weight").focus();
+    return;
+  }
+  resetVoi();
+  const mine = state.voiToken;
+  const runId = state.open;
+  $("voi-build").disabled = true;
+  $("voi-status").textContent = "Starting the value of information…";
+  try {
+    let answer;
+    for (;;) {
+      try {
+        answer = await api("api/runs/" + runId + "/voi", {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ cost_weight: weight }),
+        });
+        break;
+      } catch (error) {
+        if (error.status !== 503 || mine !== state.voiToken) throw error;
+        const wait = error.retryAfter || 5;
+        $("voi-status").textContent = "The server is busy with another run; trying again in " + wait + " s…";
+        await sleep(1000 * wait);
+        if (mine !== state.voiToken) return;
+      }
+    }
+    // The progress, then (from its address) the table once done.
+    for (;;) {
+      if (mine !== state.voiToken) return;
+      if (answer.kind !== "voi") break;
+      if (answer.status === "failed") throw new Error(answer.message || "failed");
+      if (answer.status === "running") {
+        showVoiProgress(answer);
+        await sleep(1000);
+        if (mine !== state.voiToken) return;
+      }
+      answer = await api(answer.progress_url);
+    }
+    renderVoi(answer);
+  } catch (error) {
+    if (mine === state.voiToken) $("voi-status").textContent = "Error: " + error.message;
+  } finally {
+    if (mine === state.voiToken) {
+      $("voi-progress").hidden = true;
+      $("voi-build").disabled = false;
+    }
+  }
+}
+
+function renderVoi(voi) {
+  const head = document.createElement("tr");
+  head.append(
+    heading("Assumptions"),
+    heading("Count"),
+    heading("EVPPI", "percentage points, 95% interval"),
+    heading("Decision changed", "share of futures"),
+    heading("Mostly to", "option"),
+  );
+  head.cells[0].className = "group";
+  head.cells[4].className = "group";
+  $("voi").tHead.replaceChildren(head);
+  let clipped = false;
+  const body = voi.groups.map((row, number) => {
+    const tr = document.createElement("tr");
+    if (number === 0) tr.className = "evpi";
+    tr.dataset.group = row.group;
+    tr.append(cell("th", row.group, { scope: "row", class: "group" }));
+    tr.append(cell("td", String(row.n_assumptions)));
+    const value = cell("td", "", { "data-group": row.group, "data-field": "evppi", "data-value": String(row.evppi) });
+    value.append(cell("span", fmt(row.evppi, 3) + (row.clipped ? "*" : "")));
+    if (row.low !== null && row.high !== null) {
+      value.append(document.createElement("br"), cell("small", fmt(row.low, 3) + " to " + fmt(row.high, 3)));
+    }
+    clipped = clipped || row.clipped;
+    tr.append(value);
+    tr.append(cell("td", percent(row.changed), { "data-group": row.group, "data-field": "changed" }));
+    tr.append(cell("td", row.changed_to || "–", { class: "group" }));
+    return tr;
+  });
+  $("voi").tBodies[0].replaceChildren(...body);
+  $("voi-wrap").hidden = false;
+  const valued = voi.cost_weight
+    ? "100 × holds_europe − " + voi.cost_weight + " × npv_eur_bn"
+    : "100 × holds_europe (deterrence only)";
+  $("voi-note").textContent =
+    "Decision rule: the option with the highest mean over the " + Number(voi.n_futures).toLocaleString("en") +
+    " futures of " + valued + "; now " + voi.best_option + ". Interval: the regression's uncertainty." +
+    (clipped ? " *: the estimate exceeded EVPI, shown clipped to it." : "") +
+    (voi.ungrouped.length ? " In no group: " + voi.ungrouped.join(", ") + "." : "");
+  $("voi-status").textContent = "The value of information is ready: EVPI " + fmt(voi.evpi, 3) + " percentage points.";
+}
+
 // --- two runs compared --------------------------------------------------------------------
 
 function tickCompare(runId, on) {
@@ -444,6 +736,8 @@ function renderDiff() {
 
 async function start() {
   $("brief-form").addEventListener("submit", buildBrief);
+  $("voi-form").addEventListener("submit", computeVoi);
+  $("voi-weight").addEventListener("change", () => state.open && resetVoi());
   $("brief-lang").addEventListener("change", () => state.open && refreshBrief());
   $("brief-base").addEventListener("change", () => state.open && refreshBrief());
   $("compare-outcome").addEventListener("change", renderDiff);
