@@ -15,6 +15,7 @@ from umbrella.explore.ensemble import run_ensemble
 from umbrella.explore.sampling import draw, uncertainties
 from umbrella.model.evaluate import OptionOutcomes, evaluate
 from umbrella.model.layout import layout
+from umbrella.model.registry import Part
 from umbrella.model.scenario import Scenario, flagship_path, parse_scenario
 
 PORTFOLIOS: list[dict[str, Any]] = [
@@ -60,7 +61,7 @@ def test_a_portfolio_has_no_numbers_of_its_own(scenario: Scenario) -> None:
     assert ids[-3:] == [p["id"] for p in PORTFOLIOS]
     assert not [name for name in scenario.registry if name.startswith("option.coordination-")]
     spec = scenario.options[-2]
-    assert spec.components == (("uk-france-coordination", 0.0), ("expanded-umbrella", 2.0))
+    assert spec.components == (Part("uk-france-coordination"), Part("expanded-umbrella", 2.0))
     assert spec.category == "nuclear"
 
 
@@ -168,3 +169,84 @@ def test_the_shipped_portfolio_scenario_is_the_flagship_and_portfolios() -> None
     # By its name, as the command line takes it.
     loaded = load_scenario("europe-2026-portfolios")
     assert [o.id for o in loaded.options][-len(portfolios) :] == [p["id"] for p in portfolios]
+
+
+def _pathways(*parts: dict[str, Any]) -> Scenario:
+    raw = yaml.safe_load(flagship_path().read_text(encoding="utf-8"))
+    raw["options"] = [
+        *raw["options"],
+        *(
+            {
+                "id": f"pathway-{k}",
+                "name": f"Pathway {k}",
+                "components": ["uk-france-coordination", p],
+            }
+            for k, p in enumerate(parts)
+        ),
+    ]
+    return parse_scenario(yaml.safe_dump(raw, sort_keys=False), str(flagship_path()))
+
+
+def _evaluated(scenario: Scenario, n: int = 64) -> tuple[dict[str, OptionOutcomes], Any]:
+    varying = uncertainties(scenario.registry.values())
+    futures = draw(varying, 0, n, 13, "lhs")
+    params = resolve(
+        scenario.registry.values(), {a.name: futures[a.name].to_numpy() for a in varying}
+    )
+    result = evaluate(scenario, layout(scenario), params, detail=True)
+    outcomes = {o.id: out for o, out in zip(scenario.options, result.options, strict=True)}
+    return outcomes, params
+
+
+def test_a_pathway_adds_its_part_only_where_its_signpost_fires() -> None:
+    """Coordination now; the expanded umbrella from 2028 where US reliability has kept
+    falling (trust.future_evidence_usa below -1). Never: coordination alone; always: the
+    umbrella from 2028 in every future; sometimes: exactly in the futures that fired."""
+    when = {"assumption": "trust.future_evidence_usa", "read_by": 2028}
+    scenario = _pathways(
+        {"option": "expanded-umbrella", "when": {**when, "below": -100}},
+        {"option": "expanded-umbrella", "when": {**when, "below": 100}},
+        {"option": "expanded-umbrella", "when": {**when, "below": -1}},
+    )
+    out, params = _evaluated(scenario)
+    alone = out["uk-france-coordination"]
+    never, always, sometimes = out["pathway-0"], out["pathway-1"], out["pathway-2"]
+    np.testing.assert_array_equal(never.npv, alone.npv)
+    np.testing.assert_array_equal(never.credibility, alone.credibility)
+    np.testing.assert_array_equal(never.fails, alone.fails)
+    # Always: the umbrella's own spending as if started in 2028 in every future.
+    started = {**params, "option.expanded-umbrella.start_year": np.full(64, 2028.0)}
+    from umbrella.model import options as opt
+
+    umbrella = next(o for o in scenario.options if o.id == "expanded-umbrella")
+    spent = opt.spending(started, umbrella, scenario.years)
+    np.testing.assert_array_equal(always.spending, alone.spending + spent)
+    fired = params["trust.future_evidence_usa"] < -1
+    assert 0 < fired.sum() < 64
+    np.testing.assert_array_equal(sometimes.spending, alone.spending + np.where(fired, spent, 0.0))
+    np.testing.assert_array_equal(sometimes.npv[~fired], alone.npv[~fired])
+    np.testing.assert_array_equal(sometimes.npv[fired], always.npv[fired])
+    # Its years: the umbrella counts only where it starts.
+    first = scenario.option_field("pathway-2", "years_to_full_effect")
+    assert first == scenario.option_field("uk-france-coordination", "years_to_full_effect")
+
+
+@pytest.mark.parametrize(
+    ("when", "message"),
+    [
+        ({"assumption": "trust.future_evidence_usa", "read_by": 2028}, "give one of `below`"),
+        (
+            {"assumption": "trust.future_evidence_usa", "below": 0, "above": 1, "read_by": 2028},
+            "give one of `below`",
+        ),
+        ({"assumption": "trust.future_evidence_us", "below": 0, "read_by": 2028}, "did you mean"),
+        ({"assumption": "trust.future_evidence_usa", "below": 0, "read_by": 2050}, "2026 to 2040"),
+    ],
+)
+def test_a_bad_signpost_is_one_line(when: dict[str, Any], message: str) -> None:
+    from umbrella.errors import ScenarioError
+
+    with pytest.raises(ScenarioError, match=message) as caught:
+        _pathways({"option": "expanded-umbrella", "when": when})
+    assert "\n" not in str(caught.value)
+    assert "components" in str(caught.value)

@@ -158,7 +158,7 @@ class Run:
         # Other options' costs and levers cannot explain this option's failures; a
         # portfolio's are its parts'.
         spec = next((o for o in self.scenario.options if o.id == option), None)
-        own = [part for part, _ in spec.components] if spec and spec.components else [option]
+        own = [p.option for p in spec.components] if spec and spec.components else [option]
         relevant = [
             c
             for c in futures.columns

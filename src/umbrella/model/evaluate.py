@@ -40,8 +40,8 @@ from umbrella.model import kernel
 from umbrella.model import options as opt
 from umbrella.model.layout import Layout
 from umbrella.model.levers import acts_on_credibility
-from umbrella.model.registry import OptionSpec
-from umbrella.model.scenario import Scenario
+from umbrella.model.registry import OptionSpec, Part
+from umbrella.model.scenario import Scenario, part_start
 from umbrella.ordered import matmul, matmul_each, sum_rows
 from umbrella.trust import trust_state
 from umbrella.trust.projection import Projection, projection
@@ -532,8 +532,8 @@ def _plans(scenario: Scenario, grid: Layout, base: _Base) -> list[_Plan]:
             plans.append(_plan(option, params, grid, discount, pressure))
             continue
         parts = [
-            _plan(by_id[part], _delayed(params, part, delay), grid, discount, pressure)
-            for part, delay in option.components
+            _plan(by_id[part.option], _started(params, part), grid, discount, pressure)
+            for part in option.components
         ]
         plans.append(_portfolio(option, parts, params, grid))
     return plans
@@ -563,15 +563,14 @@ def _plan(
     )
 
 
-def _delayed(
-    params: Mapping[str, FloatArray], option: str, delay: float
-) -> Mapping[str, FloatArray]:
-    """``params`` with option ``option`` starting ``delay`` years later (a portfolio's part
-    that begins after the others)."""
-    if not delay:
+def _started(params: Mapping[str, FloatArray], part: Part) -> Mapping[str, FloatArray]:
+    """``params`` with the part's option starting when the part starts: later by its delay,
+    or, for a pathway's part, in the year its signpost is read where it has fired and never
+    (an infinite year: no effect, no spending) where it has not."""
+    if not part.delay and part.trigger is None:
         return params
-    name = f"option.{option}.start_year"
-    return {**params, name: params[name] + delay}
+    name = f"option.{part.option}.start_year"
+    return {**params, name: np.asarray(part_start(part, params.__getitem__), dtype=np.float64)}
 
 
 def _portfolio(

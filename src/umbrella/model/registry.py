@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from typing import Any
 
 from umbrella.assumptions import Assumption
 from umbrella.data import World
@@ -29,6 +30,8 @@ __all__ = [
     "OPTION_FIELDS",
     "OPTION_LEVERS",
     "OptionSpec",
+    "Part",
+    "Trigger",
     "build_registry",
     "override",
 ]
@@ -443,6 +446,33 @@ OPTION_LEVERS: dict[str, dict[str, tuple[float, float, float]]] = {
 
 
 @dataclass(frozen=True)
+class Trigger:
+    """A signpost a pathway reads: in year ``read_by``, whether assumption ``assumption``
+    (as the evidence will then have shown it in that future) lies below or above
+    ``threshold``."""
+
+    assumption: str
+    threshold: float
+    below: bool
+    read_by: int
+
+    def fired(self, value: Any) -> Any:
+        """Where the signpost has fired, for the assumption's ``value`` (one per future)."""
+        return value < self.threshold if self.below else value > self.threshold
+
+
+@dataclass(frozen=True)
+class Part:
+    """A part of a portfolio or pathway: option ``option``, from its own start ``delay``
+    years later; or, with a ``trigger``, from the year the trigger is read plus ``delay``,
+    in the futures where it has fired, and never in the others."""
+
+    option: str
+    delay: float = 0.0
+    trigger: Trigger | None = None
+
+
+@dataclass(frozen=True)
 class OptionSpec:
     """An option to assess; its numbers live in the registry as ``option.<id>.<field>``."""
 
@@ -451,9 +481,9 @@ class OptionSpec:
     category: str
     levers: tuple[str, ...]
     targets: tuple[str, ...] | None = None  # proteges its levers reach; None: the default
-    # A portfolio's parts: (option id, years after that option's own start); empty for an
-    # option. A portfolio has no numbers of its own: it uses its parts' (docs/options.md).
-    components: tuple[tuple[str, float], ...] = ()
+    # A portfolio's or a pathway's parts; empty for an option. It has no numbers of its own:
+    # it uses its parts' (docs/options.md, "Portfolios" and "Pathways").
+    components: tuple[Part, ...] = ()
 
 
 def catalogue_option(option: Option, start_year: int) -> tuple[OptionSpec, list[Assumption]]:

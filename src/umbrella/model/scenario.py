@@ -65,6 +65,8 @@ from umbrella.model.registry import (
     OPTION_FIELDS,
     OPTION_LEVERS,
     OptionSpec,
+    Part,
+    Trigger,
     build_registry,
     catalogue_option,
     inline_option,
@@ -135,11 +137,22 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
 
+class _When(_Strict):
+    """A pathway's signpost: an assumption below or above a value, read in a year."""
+
+    assumption: str
+    below: float | None = None
+    above: float | None = None
+    read_by: int
+
+
 class _Part(_Strict):
-    """A part of a portfolio that starts some years after its option's own start."""
+    """A part of a portfolio that starts some years after its option's own start, or of a
+    pathway, which starts only where its signpost has fired (``when``)."""
 
     option: Slug
     delay: Annotated[float, Field(ge=0, le=30)] = 0.0
+    when: _When | None = None
 
 
 def _part_kind(value: Any) -> str:
@@ -168,10 +181,10 @@ class _OptionEntry(_Strict):
     targets: Annotated[list[str], Field(min_length=1)] | None = None
     components: list[_PartItem] | None = None  # 2 to PORTFOLIO_PARTS: _check_portfolio
 
-    def parts(self) -> tuple[tuple[str, float], ...]:
-        """A portfolio's parts as (option id, delay in years); empty for an option."""
+    def parts(self) -> tuple[Part, ...]:
+        """A portfolio's or pathway's parts; empty for an option."""
         return tuple(
-            (part, 0.0) if isinstance(part, str) else (part.option, float(part.delay))
+            Part(part) if isinstance(part, str) else _resolved_part(part)
             for part in self.components or ()
         )
 
@@ -429,29 +442,31 @@ class Scenario:
         spec = next((o for o in self.options if o.id == option), None)
         if spec is None or not spec.components:
             return read(f"option.{option}.{field}")
-        parts = [
-            (part, delay + read(f"option.{part}.start_year")) for part, delay in spec.components
-        ]
-        begins = [start for _, start in parts]
-        start = begins[0]
-        for other in begins[1:]:
+        begins = [part_start(part, read) for part in spec.components]
+        fixed = [b for b, part in zip(begins, spec.components, strict=True) if not part.trigger]
+        start = fixed[0]
+        for other in fixed[1:]:
             start = np.minimum(start, other)
         if field == "start_year":
             return start
         if field in ("capex_eur_bn", "opex_eur_bn_per_year"):
-            total = read(f"option.{parts[0][0]}.{field}")
-            for part, _ in parts[1:]:
-                total = total + read(f"option.{part}.{field}")
-            return total
+            # A part that never starts (its signpost did not fire) costs nothing.
+            total: Any = 0.0
+            for part, begin in zip(spec.components, begins, strict=True):
+                cost = read(f"option.{part.option}.{field}")
+                total = total + np.where(np.isfinite(begin), cost, 0.0)
+            return total if np.ndim(total) else float(total)
         if field not in ("years_to_first_effect", "years_to_full_effect"):
             raise UsageError(f"a portfolio has no {field}")
-        # Each part's years from the portfolio's start: its own, plus how much later it starts.
-        years = [read(f"option.{part}.{field}") + (begin - start) for part, begin in parts]
-        pick = np.minimum if field == "years_to_first_effect" else np.maximum
-        found = years[0]
-        for other in years[1:]:
-            found = pick(found, other)
-        return found
+        # Each part's years from the portfolio's start: its own, plus how much later it
+        # starts; a part that never starts does not count.
+        first = field == "years_to_first_effect"
+        found: Any = None
+        for part, begin in zip(spec.components, begins, strict=True):
+            years = read(f"option.{part.option}.{field}") + (begin - start)
+            years = np.where(np.isfinite(begin), years, np.inf if first else -np.inf)
+            found = years if found is None else (np.minimum if first else np.maximum)(found, years)
+        return found if np.ndim(found) else float(found)
 
     def exposure_of(self, protege: str) -> str | None:
         """The exposure group ``protege`` is reported in (the first that matches), if any."""
@@ -885,6 +900,7 @@ def _check_references(raw: Mapping[str, Any], world: World | None, findings: _Fi
         catalogue,
         findings,
         [g for g in guarantors if isinstance(g, str)] if isinstance(guarantors, list) else [],
+        raw,
     )
     if catalogue is not None:
         listed = raw.get("stresses")
@@ -1069,6 +1085,7 @@ def _check_options(
     catalogue: Mapping[str, Option] | None,
     findings: _Findings,
     guarantors: list[str],
+    raw: Mapping[str, Any],
 ) -> dict[str, set[str]]:
     """Check the options; return each option's assumption suffixes (fields and levers)."""
     names: dict[str, set[str]] = {STATUS_QUO: set(OPTION_FIELDS)}
@@ -1097,7 +1114,7 @@ def _check_options(
                 f"show options`, or define the option with every field{hint}",
             )
         elif entry.get("components") is not None:
-            _check_portfolio(entry, index, options, catalogue, findings)
+            _check_portfolio(entry, index, options, catalogue, findings, raw)
             seen.setdefault(option_id, index)
             names.setdefault(option_id, set())  # a portfolio has no numbers of its own
             continue
@@ -1128,12 +1145,43 @@ PORTFOLIO_FIELDS = ("id", "name", "components")
 """What a portfolio entry may say: the rest is its parts' (docs/options.md, "Portfolios")."""
 
 
+def _check_when(
+    when: Mapping[str, Any], where: FieldPath, raw: Mapping[str, Any], findings: _Findings
+) -> None:
+    """A pathway's signpost: a model assumption (what the evidence reveals), one bound,
+    read in a year of the assessment."""
+    known = {a.name for a in (*TRUST_ASSUMPTIONS, *MODEL_ASSUMPTIONS)}
+    name = when.get("assumption")
+    if isinstance(name, str) and name not in known:
+        close = difflib.get_close_matches(name, sorted(known), n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        findings.add(
+            (*where, "assumption"),
+            f"unknown assumption '{name}'; a signpost reads a trust or model assumption of "
+            f"`umbrella assumptions`{hint}",
+        )
+    if (when.get("below") is None) == (when.get("above") is None):
+        findings.add(where, "give one of `below` and `above`: the value that fires the signpost")
+    year, start, horizon = when.get("read_by"), raw.get("start_year"), raw.get("horizon")
+    if (
+        isinstance(year, int)
+        and isinstance(start, int)
+        and isinstance(horizon, int)
+        and not start <= year <= horizon
+    ):
+        findings.add(
+            (*where, "read_by"),
+            f"read the signpost within the assessment, {start} to {horizon} (got {year})",
+        )
+
+
 def _check_portfolio(
     entry: Mapping[str, Any],
     index: int,
     options: list[Any],
     catalogue: Mapping[str, Option] | None,
     findings: _Findings,
+    raw: Mapping[str, Any],
 ) -> None:
     """A portfolio: a new id and a name, and parts that are other options of the scenario,
     each once, none itself a portfolio or aimed at chosen proteges."""
@@ -1167,12 +1215,19 @@ def _check_portfolio(
             f"a portfolio has 2 to {PORTFOLIO_PARTS} parts (got {len(parts)}); "
             "a single option needs no portfolio",
         )
+    if parts and all(isinstance(p, dict) and p.get("when") is not None for p in parts):
+        findings.add(
+            ("options", index, "components"),
+            "a pathway needs a part without `when`: what it does before any signpost fires",
+        )
     used: set[str] = set()
     for number, part in enumerate(parts):
         part_id = part.get("option") if isinstance(part, dict) else part
         if not isinstance(part_id, str):
             continue
         where: FieldPath = ("options", index, "components", number)
+        if isinstance(part, dict) and isinstance(part.get("when"), dict):
+            _check_when(part["when"], (*where, "when"), raw, findings)
         listed_as = listed.get(part_id)
         if part_id in used:
             findings.add(where, f"'{part_id}' is a part twice; list each part once")
@@ -1475,9 +1530,33 @@ def _europe(world: World, challenger: str, as_of: dt.date) -> tuple[str, ...]:
     )
 
 
+def _resolved_part(part: _Part) -> Part:
+    when = part.when
+    if when is None:
+        return Part(part.option, float(part.delay))
+    below = when.below is not None
+    threshold = when.below if when.below is not None else when.above
+    assert threshold is not None  # checked: one of the two
+    return Part(
+        part.option,
+        float(part.delay),
+        Trigger(when.assumption, float(threshold), below, int(when.read_by)),
+    )
+
+
+def part_start(part: Part, read: Callable[[str], Any]) -> Any:
+    """The year a part starts (one per future where ``read`` gives arrays): its option's
+    start plus its delay; for a part with a signpost, the year the signpost is read plus
+    its delay where it has fired, and never (infinity) where it has not."""
+    if part.trigger is None:
+        return read(f"option.{part.option}.start_year") + part.delay
+    fired = part.trigger.fired(read(part.trigger.assumption))
+    return np.where(fired, part.trigger.read_by + part.delay, np.inf)
+
+
 def _portfolio(item: _OptionEntry, parts: Mapping[str, OptionSpec]) -> OptionSpec:
     """A portfolio's spec: its parts and their levers; nuclear if any part is."""
-    chosen = [parts[part] for part, _ in item.parts()]
+    chosen = [parts[part.option] for part in item.parts()]
     levers = tuple(dict.fromkeys(lever for spec in chosen for lever in spec.levers))
     nuclear = any(spec.category == "nuclear" for spec in chosen)
     assert item.name is not None  # checked
