@@ -250,3 +250,36 @@ def test_a_bad_signpost_is_one_line(when: dict[str, Any], message: str) -> None:
         _pathways({"option": "expanded-umbrella", "when": when})
     assert "\n" not in str(caught.value)
     assert "components" in str(caught.value)
+
+
+def test_a_part_at_half_scale_costs_half_and_pulls_half() -> None:
+    """Coordination at half scale beside ISR autonomy: half of coordination's costs (its
+    proliferation index unscaled), and credibility between the status quo's and full
+    coordination's in every future."""
+    raw = yaml.safe_load(flagship_path().read_text(encoding="utf-8"))
+    raw["options"] = [
+        *raw["options"],
+        {
+            "id": "half",
+            "name": "Half coordination and ISR autonomy",
+            "components": [
+                {"option": "uk-france-coordination", "scale": 0.5},
+                "isr-autonomy",
+            ],
+        },
+    ]
+    scenario = parse_scenario(yaml.safe_dump(raw, sort_keys=False), str(flagship_path()))
+    out, _ = _evaluated(scenario)
+    half, full, isr = out["half"], out["uk-france-coordination"], out["isr-autonomy"]
+    np.testing.assert_allclose(half.npv, 0.5 * full.npv + isr.npv, rtol=1e-12)
+    quo = out["status-quo"]
+    # Combined credibility (support to Ukraine, which ISR autonomy and diversion move,
+    # acts on the game, not on credibility): between none and full coordination.
+    assert (half.combined >= quo.combined - 1e-12).all()
+    assert (half.combined <= full.combined + 1e-12).all()
+    assert (half.combined < full.combined).any()
+    capex = scenario.option_field("half", "capex_eur_bn")
+    assert capex == pytest.approx(
+        0.5 * scenario.option_field("uk-france-coordination", "capex_eur_bn")
+        + scenario.option_field("isr-autonomy", "capex_eur_bn")
+    )

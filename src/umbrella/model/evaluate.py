@@ -532,7 +532,13 @@ def _plans(scenario: Scenario, grid: Layout, base: _Base) -> list[_Plan]:
             plans.append(_plan(option, params, grid, discount, pressure))
             continue
         parts = [
-            _plan(by_id[part.option], _started(params, part), grid, discount, pressure)
+            _plan(
+                by_id[part.option],
+                _started(params, part, by_id[part.option]),
+                grid,
+                discount,
+                pressure,
+            )
             for part in option.components
         ]
         plans.append(_portfolio(option, parts, params, grid))
@@ -563,14 +569,25 @@ def _plan(
     )
 
 
-def _started(params: Mapping[str, FloatArray], part: Part) -> Mapping[str, FloatArray]:
-    """``params`` with the part's option starting when the part starts: later by its delay,
-    or, for a pathway's part, in the year its signpost is read where it has fired and never
-    (an infinite year: no effect, no spending) where it has not."""
-    if not part.delay and part.trigger is None:
+def _started(
+    params: Mapping[str, FloatArray], part: Part, option: OptionSpec
+) -> Mapping[str, FloatArray]:
+    """``params`` as the part's option runs in it: starting later by its delay, or, for a
+    pathway's step, in the year its signpost is read where it has fired and never (an
+    infinite year: no effect, no spending) where it has not; at ``scale``, its levers (but
+    its proliferation index, which a decision signals whatever its size) and costs scaled."""
+    if not part.delay and part.trigger is None and part.scale == 1.0:
         return params
-    name = f"option.{part.option}.start_year"
-    return {**params, name: np.asarray(part_start(part, params.__getitem__), dtype=np.float64)}
+    changed = dict(params)
+    if part.delay or part.trigger is not None:
+        name = f"option.{part.option}.start_year"
+        changed[name] = np.asarray(part_start(part, params.__getitem__), dtype=np.float64)
+    if part.scale != 1.0:
+        scaled = [x for x in option.levers if x != "proliferation"]
+        for field in (*scaled, "capex_eur_bn", "opex_eur_bn_per_year"):
+            name = f"option.{part.option}.{field}"
+            changed[name] = params[name] * part.scale
+    return changed
 
 
 def _portfolio(

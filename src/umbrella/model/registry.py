@@ -465,11 +465,14 @@ class Trigger:
 class Part:
     """A part of a portfolio or pathway: option ``option``, from its own start ``delay``
     years later; or, with a ``trigger``, from the year the trigger is read plus ``delay``,
-    in the futures where it has fired, and never in the others."""
+    in the futures where it has fired, and never in the others; ``scale`` of it."""
 
     option: str
     delay: float = 0.0
     trigger: Trigger | None = None
+    # The share of the option taken: its levers (but its proliferation index) and its
+    # costs times ``scale`` (docs/options.md, "Portfolios").
+    scale: float = 1.0
 
 
 @dataclass(frozen=True)

@@ -153,6 +153,7 @@ class _Part(_Strict):
     option: Slug
     delay: Annotated[float, Field(ge=0, le=30)] = 0.0
     when: _When | None = None
+    scale: Annotated[float, Field(gt=0, le=1)] = 1.0
 
 
 def _part_kind(value: Any) -> str:
@@ -453,7 +454,7 @@ class Scenario:
             # A part that never starts (its signpost did not fire) costs nothing.
             total: Any = 0.0
             for part, begin in zip(spec.components, begins, strict=True):
-                cost = read(f"option.{part.option}.{field}")
+                cost = read(f"option.{part.option}.{field}") * part.scale
                 total = total + np.where(np.isfinite(begin), cost, 0.0)
             return total if np.ndim(total) else float(total)
         if field not in ("years_to_first_effect", "years_to_full_effect"):
@@ -1533,7 +1534,7 @@ def _europe(world: World, challenger: str, as_of: dt.date) -> tuple[str, ...]:
 def _resolved_part(part: _Part) -> Part:
     when = part.when
     if when is None:
-        return Part(part.option, float(part.delay))
+        return Part(part.option, float(part.delay), scale=float(part.scale))
     below = when.below is not None
     threshold = when.below if when.below is not None else when.above
     assert threshold is not None  # checked: one of the two
@@ -1541,6 +1542,7 @@ def _resolved_part(part: _Part) -> Part:
         part.option,
         float(part.delay),
         Trigger(when.assumption, float(threshold), below, int(when.read_by)),
+        float(part.scale),
     )
 
 
