@@ -38,12 +38,17 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from umbrella.explore.sampling import Sampler
+    from umbrella.explore.search import SearchResult
+    from umbrella.explore.tradeoffs import Objective
     from umbrella.explore.voi import VoiResult
 
 STORE_OPTION = typer.Option(
     Path("umbrella-runs"), "--store", help="The run store's folder (created if missing)."
 )
 RUN_PHASES = ("evaluating the futures", "robustness")
+# umbrella.explore.search's defaults, written out so that the CLI starts without importing
+# the search (tests/explore/test_search.py checks that they agree).
+SEARCH_GENERATIONS, SEARCH_POPULATION, SEARCH_FUTURES = 20, 40, 256
 VOI_UNIT = "percentage points of the probability that deterrence holds through the horizon"
 
 
@@ -183,20 +188,64 @@ def explore_command(
         help="Trade-offs: each option's Pareto efficiency on deterrence, cost, proliferation "
         "risk, Ukraine and time to first effect (docs/explore.md).",
     ),
+    search_policies: bool = typer.Option(
+        False,
+        "--search",
+        help="Search combinations of the options (each part scaled and delayed) for "
+        "Pareto-efficient policies with NSGA-III, and compare them with the options "
+        "(docs/explore.md).",
+    ),
+    generations: int | None = typer.Option(
+        None, "--generations", help=f"With --search: generations [default: {SEARCH_GENERATIONS}]."
+    ),
+    population: int | None = typer.Option(
+        None, "--population", help=f"With --search: population size [default: {SEARCH_POPULATION}]."
+    ),
+    search_futures: int | None = typer.Option(
+        None,
+        "--search-futures",
+        help=f"With --search: futures every policy is evaluated on [default: {SEARCH_FUTURES}].",
+    ),
+    search_seed: int | None = typer.Option(
+        None, "--seed", help="With --search: the search's seed [default: the run's seed]."
+    ),
     quiet: bool = typer.Option(False, "--quiet", help="No progress display."),
     fmt: Format = format_option(
-        "one table: the value of information with --voi, the trade-offs with --pareto, the "
-        "Sobol indices with --sobol, the PRIM box with --prim, else robustness"
+        "one table: the policy front with --search, the value of information with --voi, the "
+        "trade-offs with --pareto, the Sobol indices with --sobol, the PRIM box with --prim, "
+        "else robustness"
     ),
     as_json: bool = json_alias("the results"),
 ) -> None:
     """Analyse a stored run: robustness, PRIM boxes where an option fails, Sobol indices,
-    the value of information, the trade-offs between options."""
+    the value of information, the trade-offs between options, a search for policies."""
     chosen = chosen_format(fmt, as_json)
-    if chosen is Format.csv and (prim_option is not None) + sobol + voi + pareto > 1:
+    if (
+        chosen is Format.csv
+        and (prim_option is not None) + sobol + voi + pareto + search_policies > 1
+    ):
         raise UsageError(
-            "--format csv prints one table: give one of --prim, --sobol, --voi and --pareto, "
-            "or use --format json"
+            "--format csv prints one table: give one of --prim, --sobol, --voi, --pareto and "
+            "--search, or use --format json"
+        )
+    search_flags = {
+        "--generations": generations,
+        "--population": population,
+        "--search-futures": search_futures,
+        "--seed": search_seed,
+    }
+    given = [flag for flag, value in search_flags.items() if value is not None]
+    if given and not search_policies:
+        raise UsageError(f"{', '.join(given)} go{'es' * (len(given) == 1)} with --search")
+    if search_policies:
+        from umbrella.explore.search import check_settings
+
+        # Before the run is read: a bad number fails at once.
+        check_settings(
+            SEARCH_GENERATIONS if generations is None else generations,
+            SEARCH_POPULATION if population is None else population,
+            SEARCH_FUTURES if search_futures is None else search_futures,
+            0 if search_seed is None else search_seed,
         )
     if cost_weight is not None and not voi:
         raise UsageError("--cost-weight goes with --voi")
@@ -212,10 +261,12 @@ def explore_command(
         *(["sensitivity (Sobol)"] * sobol),
         *(["value of information"] * voi),
         *(["trade-offs"] * pareto),
+        *(["policy search"] * search_policies),
     ]
     box_found = indices = None
     information: VoiResult | None = None
     traded: pd.DataFrame | None = None
+    found: SearchResult | None = None
     with progress("explore", phases, quiet=quiet) as shown:
         shown.phase(phases[0])
         table = stored.robustness(outcome)
@@ -236,8 +287,22 @@ def explore_command(
 
             shown.phase("trade-offs")
             traded = tradeoffs(stored)
+        if search_policies:
+            from umbrella.explore.search import search
+
+            shown.phase("policy search")
+            found = search(
+                stored.scenario,
+                generations=SEARCH_GENERATIONS if generations is None else generations,
+                population=SEARCH_POPULATION if population is None else population,
+                futures=SEARCH_FUTURES if search_futures is None else search_futures,
+                seed=stored.seed if search_seed is None else search_seed,
+                progress=shown.count,
+            )
     if chosen is Format.csv:
-        if traded is not None:
+        if found is not None:
+            echo_records(frame_records(found.front))
+        elif traded is not None:
             echo_records(tradeoff_records(traded))
         elif information is not None:
             echo_records(_voi_records(information))
@@ -286,6 +351,8 @@ def explore_command(
             "n_futures": traded.attrs["n_futures"],
             "options": tradeoff_records(traded),
         }
+    if found is not None:
+        payload["search"] = search_payload(found)
     if chosen is Format.json:
         typer.echo(json.dumps(payload, indent=2, default=float))
         return
@@ -309,6 +376,83 @@ def explore_command(
         _print_voi(information, run_id)
     if traded is not None:
         _print_tradeoffs(traded, run_id)
+    if found is not None:
+        _print_search(found, run_id)
+
+
+def search_payload(found: SearchResult) -> dict[str, object]:
+    """A policy search as JSON: settings, summary, the front, the options beside it."""
+    catalogue = frame_records(found.catalogue.drop(columns=["dominated_by", "matched_by"]))
+    for row, beaten, matched in zip(
+        catalogue, found.catalogue["dominated_by"], found.catalogue["matched_by"], strict=True
+    ):
+        row["dominated_by"] = list(beaten)
+        row["matched_by"] = list(matched)
+    return {
+        "settings": found.settings,
+        "objectives": {
+            name: {"unit": o.unit, "direction": o.direction, "definition": o.definition}
+            for name, o in _objectives(found).items()
+        },
+        "summary": found.summary,
+        "front": frame_records(found.front),
+        "catalogue": catalogue,
+        "comparison": frame_records(found.comparison),
+    }
+
+
+def _objectives(found: SearchResult) -> dict[str, Objective]:
+    from umbrella.explore.tradeoffs import OBJECTIVES
+
+    return {name: OBJECTIVES[name] for name in found.objective_names}
+
+
+def _print_search(found: SearchResult, run_id: str) -> None:
+    objectives = list(_objectives(found).values())
+    settings = found.settings
+    print_table(
+        [
+            Column("policy", kind="name"),
+            Column("parts (option x scale +delay)", kind="name", narrowest=24),
+            *(Column(f"{o.label}\n{o.unit}", justify="right", drop=1) for o in objectives),
+        ],
+        [
+            [
+                str(candidate).removeprefix("candidate-"),
+                str(row["parts"]),
+                *(_mean(row[f"{o.name}_mean"]) for o in objectives),
+            ]
+            for candidate, row in found.front.iterrows()
+        ],
+        title=f"Run {run_id}: policies found ({settings['generations']} generations of "
+        f"{settings['population']}, {settings['futures']:,} futures, seed {settings['seed']})",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+    )
+    print_table(
+        [
+            Column("option", kind="name"),
+            *(Column(f"{o.label}\n{o.unit}", justify="right", drop=1) for o in objectives),
+            Column("dominated\nby policies", kind="name", drop=2),
+        ],
+        [
+            [
+                str(option),
+                *(_mean(row[f"{o.name}_mean"]) for o in objectives),
+                ", ".join(c.removeprefix("candidate-") for c in row["dominated_by"]) or "-",
+            ]
+            for option, row in found.catalogue.iterrows()
+        ],
+        title="The scenario's options on the same futures",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+    )
+    paragraph(
+        found.summary
+        + " Parts below scale 0.05 are left out; every policy has two parts or more, as a "
+        "portfolio must. The front is efficient on these futures' means only; --format json "
+        "gives by how much each policy beats each option it dominates."
+    )
 
 
 def tradeoff_records(table: pd.DataFrame) -> list[dict[str, object]]:
