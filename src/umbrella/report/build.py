@@ -38,6 +38,7 @@ from umbrella.report.findings import NEAR_WINDOW, Findings, findings, spread
 from umbrella.report.locale import ENGLISH, FINDINGS_TEXTS, N_, Language, language
 from umbrella.report.narrative import bottom_line, conclusion
 from umbrella.report.numbers import dollars, estimate, money, number, percent, points
+from umbrella.report.watch import watch_context, watch_tables
 from umbrella.settings import LEAN_CHUNK_SIZE, MAX_KEPT
 from umbrella.types import PathLike
 
@@ -73,6 +74,7 @@ SECTIONS = (
     ("options", N_("What is realistically possible")),
     ("stresses", N_("What no option controls")),
     ("drivers", N_("What drives the answer")),
+    ("watch", N_("What to do now, what to watch")),
     ("limits", N_("What the model cannot tell")),
     ("conclusion", N_("Conclusion")),
     ("method", N_("Method, assumptions and sources")),
@@ -653,6 +655,7 @@ def _context(found: Findings, words: list[str], lang: Language = ENGLISH) -> dic
     unmapped = sorted({str(t) for t in found.tiles["iso3"] if t not in mapped})
     context["unmapped"] = ", ".join(lang.country(t, world.actor(t).name) for t in unmapped)
     context |= _drivers_context(found, lang)
+    context["watch"] = watch_context(found, lang)
     context["provenance"] = [
         # The count of futures as the brief prints counts; every other item as recorded.
         (lang.text(key), number(n_samples, 0, lang) if key == "futures" else value)
@@ -834,7 +837,7 @@ def _tables(found: Findings) -> dict[str, pd.DataFrame]:
             sources=found.sharing["sources"].map(" ".join),
             weapons_sources=found.sharing["weapons_sources"].map(" ".join),
         ),
-    }
+    } | watch_tables(found)
 
 
 def _subtitle(found: Findings, lang: Language = ENGLISH) -> str:

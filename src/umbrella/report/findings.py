@@ -24,7 +24,9 @@ from umbrella.explore.assessment import Assessment
 from umbrella.explore.headline import headline
 from umbrella.explore.run import SATISFICING, Run
 from umbrella.explore.sampling import uncertainties
+from umbrella.explore.signposts import NEAR_MARGIN, SignpostReport, evaluate, signposts
 from umbrella.explore.stress import stress_tests
+from umbrella.explore.voi import VoiResult, run_voi
 from umbrella.model.central import labelled
 from umbrella.trust import trajectories
 
@@ -32,8 +34,10 @@ __all__ = [
     "FAIL_BELOW",
     "NEAR_WINDOW",
     "SECONDARY_MARK",
+    "WATCH_GROUPS",
     "WHAT_IF_FUTURES",
     "Findings",
+    "Watch",
     "WhatIfFindings",
     "findings",
     "spread",
@@ -66,6 +70,36 @@ WHAT_IF_FUTURES = DETAIL_CHUNK
 """Detail futures of a what-if (:func:`what_if_findings`, the web page's figures): the first
 of its assessment's own futures. One chunk, so that its figures answer in a tenth of a
 second, as a slider moves; the brief evaluates :data:`DETAIL_FUTURES`."""
+WATCH_GROUPS = 3
+"""Assumption groups the brief lists by their value of information, largest first."""
+VOI_DRAWS = 0
+"""Posterior draws behind each EVPPI's interval in the brief: none. The estimates are the
+same with or without them (the draws only give the interval, ``umbrella explore --voi``
+prints it); without them the value of information costs the brief seconds, not minutes."""
+
+
+@dataclass(frozen=True)
+class Watch:
+    """What to do now and what to watch: the leading option (an option, a portfolio or a
+    pathway) and its parts, its signposts read against today's evidence, a pathway's own
+    signposts read the same way, and the value of information of the run's decision.
+
+    ``signposts`` is :func:`umbrella.explore.signposts.signposts` of the run for the leading
+    option; ``steps`` (``option``, ``assumption``, ..., as :func:`~umbrella.explore.signposts.
+    evaluate` gives it, a row per step of a pathway that waits for a signpost, the step's
+    option in ``option``) and ``unread_steps`` (the steps whose signpost the dataset cannot
+    show) read a pathway's ``when`` conditions as triggers; ``voi`` is
+    :func:`umbrella.explore.voi.run_voi` of the run (no cost weight); ``staged`` says whether
+    the scenario has any portfolio or pathway."""
+
+    option: str
+    kind: str  # "option", "portfolio" or "pathway"
+    parts: list[dict[str, Any]]  # option, delay, scale, when (assumption, below, value, read_by)
+    signposts: SignpostReport
+    steps: pd.DataFrame
+    unread_steps: pd.DataFrame
+    voi: VoiResult
+    staged: bool
 
 
 @dataclass
@@ -96,6 +130,7 @@ class Findings:
     by_year: pd.DataFrame  # option x year: Europe's holds through each year, detail futures
     value: pd.DataFrame  # per option but the status quo: change per EUR bn, with ranges
     sharing: pd.DataFrame  # weapons kept on other states' territory (deployments)
+    watch: Watch  # the leading option's parts, signposts and the value of information
     cited: list[str] = field(default_factory=list)  # source ids, in order of first use
 
     def cite(self, *source_ids: str) -> str:
@@ -161,6 +196,9 @@ def findings(
     value = _value_for_money(outcomes, ids, table)
     pivot = _pivot(scenario, futures, europe, leading, runner_up)
     chosen = _first(futures, detail_futures)
+    # Part of scenario discovery's phase: about a second at the default 10,000 futures (a
+    # phase of its own would change the phases tests/cli/test_progress.py counts).
+    watch = _watch(run, leading)
     # Everything else that reads the run's futures is done: free them before the model runs
     # again (the detail futures, Sobol's design, the stress tests) and the brief is drawn.
     del futures, outcomes, europe
@@ -196,6 +234,59 @@ def findings(
         by_year=_by_year(detail, table),
         value=value,
         sharing=_sharing(scenario),
+        watch=watch,
+    )
+
+
+def _watch(run: Run, leading: str) -> Watch:
+    """The leading option's parts, its signposts (those of ``umbrella signposts``), a
+    pathway's own signposts read as triggers on today's evidence, and the run's value of
+    information (that of ``umbrella explore --voi``)."""
+    scenario = run.scenario
+    spec = next(o for o in scenario.options if o.id == leading)
+    parts: list[dict[str, Any]] = [
+        {
+            "option": part.option,
+            "delay": float(part.delay),
+            "scale": float(part.scale),
+            "when": None
+            if part.trigger is None
+            else {
+                "assumption": part.trigger.assumption,
+                "below": bool(part.trigger.below),
+                "value": float(part.trigger.threshold),
+                "read_by": int(part.trigger.read_by),
+            },
+        }
+        for part in spec.components
+    ]
+    waiting = [p for p in parts if p["when"] is not None]
+    kind = "pathway" if waiting else "portfolio" if parts else "option"
+    report = signposts(run, options=[leading])
+    # A pathway's step waits for a signpost of its own: read it as the signposts of failure
+    # are read, as a trigger on today's evidence (fired where the evidence lies past it).
+    boxes = {
+        str(p["option"]): pd.DataFrame(
+            {
+                "uncertainty": [p["when"]["assumption"]],
+                "low": [-np.inf if p["when"]["below"] else p["when"]["value"]],
+                "high": [p["when"]["value"] if p["when"]["below"] else np.inf],
+            }
+        )
+        for p in waiting
+    }
+    ranges = {name: (a.low, a.high) for name, a in scenario.registry.items()}
+    read_by = {str(p["option"]): int(p["when"]["read_by"]) for p in waiting}
+    steps, unread = evaluate(boxes, report.observations, ranges, read_by, NEAR_MARGIN)
+    return Watch(
+        option=leading,
+        kind=kind,
+        parts=parts,
+        signposts=report,
+        steps=steps,
+        unread_steps=unread,
+        voi=run_voi(run, draws=VOI_DRAWS),
+        staged=any(o.components for o in scenario.options),
     )
 
 

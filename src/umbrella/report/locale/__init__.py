@@ -80,6 +80,21 @@ FINDINGS_TEXTS = (
     N_("started"),
     N_("finished"),
     N_("store"),
+    # The groups of assumptions the value of information reports
+    # (umbrella.explore.voi.GROUPS and OTHER).
+    N_("US reliability"),
+    N_("European reliability"),
+    N_("evidence model"),
+    N_("Russian resolve"),
+    N_("crisis frequency"),
+    N_("game payoffs"),
+    N_("commitments and forces"),
+    N_("costs"),
+    N_("proliferation"),
+    N_("Ukraine"),
+    N_("option delivery"),
+    N_("stress tests"),
+    N_("other"),
 )
 """Words the findings hold in English (:mod:`umbrella.report.findings`) that the brief
 prints: marked here so that they are in the catalogue."""
