@@ -16,13 +16,14 @@ from umbrella.explore.ensemble import run_ensemble
 from umbrella.explore.run import Run
 from umbrella.explore.search import (
     MAX_DELAY,
+    MIN_GENE,
     MIN_SCALE,
     SearchResult,
-    at_least_two_parts,
     catalogue_options,
     global_random_state,
     optimise,
     search,
+    with_parts,
 )
 from umbrella.explore.tradeoffs import OBJECTIVES, dominance, objective_values, pareto_mask
 from umbrella.model.scenario import load_scenario
@@ -111,20 +112,20 @@ def test_global_random_state_is_restored_after_an_error() -> None:
     assert _same_state(before, _states())
 
 
-def test_a_candidate_keeps_at_least_two_parts() -> None:
+def test_a_candidate_keeps_at_least_one_part() -> None:
     decisions = np.array(
         [
-            [0.5, 0.01, 0.0, 1.0, 2.0, 3.0],  # one part: the next largest joins at 0.05
-            [0.0, 0.0, 0.0, 0.0, 0.0, 0.0],  # none: the first two, by a stable order
-            [0.2, 0.3, 0.04, 1.0, 2.0, 3.0],  # two parts already: unchanged
+            [-0.5, 0.01, -0.2, 1.0, 2.0, 3.0],  # none: the largest gene joins at 0.05
+            [-1.0, -1.0, -1.0, 0.0, 0.0, 0.0],  # none, all equal: the first, by a stable order
+            [0.2, -0.3, 0.04, 1.0, 2.0, 3.0],  # one part already: unchanged
         ]
     )
-    repaired = at_least_two_parts(decisions)
-    assert repaired[0, :3].tolist() == [0.5, MIN_SCALE, 0.0]
-    assert repaired[1, :3].tolist() == [MIN_SCALE, MIN_SCALE, 0.0]
+    repaired = with_parts(decisions)
+    assert repaired[0, :3].tolist() == [-0.5, MIN_SCALE, -0.2]
+    assert repaired[1, :3].tolist() == [MIN_SCALE, -1.0, -1.0]
     assert np.array_equal(repaired[2], decisions[2])
     assert np.array_equal(repaired[:, 3:], decisions[:, 3:])  # delays untouched
-    assert decisions[1, 0] == 0.0  # the input is not changed in place
+    assert decisions[1, 0] == -1.0  # the input is not changed in place
 
 
 TINY = {"population": 8, "generations": 2, "futures": 64}
@@ -150,7 +151,7 @@ def test_tiny_flagship_search_returns_a_front(tiny: SearchResult) -> None:
     assert tiny.objectives.shape == (n, len(OBJECTIVES))
     maximise = [o.maximise for o in OBJECTIVES.values()]
     assert pareto_mask(tiny.objectives, maximise).all()
-    assert (tiny.front["n_parts"] >= 2).all()
+    assert (tiny.front["n_parts"] >= 1).all()
     for k, name in enumerate(OBJECTIVES):
         assert np.array_equal(tiny.front[f"{name}_mean"].to_numpy(), tiny.objectives[:, k])
     assert tiny.settings["evaluations"] == TINY["population"] * TINY["generations"]
@@ -161,13 +162,17 @@ def test_initial_population_is_random_not_the_catalogue(tiny: SearchResult) -> N
     first = tiny.first
     m = len(tiny.options)
     assert first.shape == (TINY["population"], 2 * m)
-    assert ((first[:, :m] >= 0) & (first[:, :m] <= 1)).all()
+    assert ((first[:, :m] >= MIN_GENE) & (first[:, :m] <= 1)).all()
     assert ((first[:, m:] >= 0) & (first[:, m:] <= MAX_DELAY)).all()
     for row in first:
         kept = np.flatnonzero(row[:m] >= MIN_SCALE)
-        assert len(kept) >= 2
+        assert len(kept) >= 1
+        # A catalogue option is one part, whole and on time: never drawn as such.
         single = len(kept) == 1 and row[kept[0]] == 1.0 and row[m + kept[0]] == 0.0
         assert not single
+    # Genes from -1: a random policy keeps some options and leaves others out.
+    counts = (first[:, :m] >= MIN_SCALE).sum(axis=1)
+    assert counts.min() < m
 
 
 def test_catalogue_comparison_agrees_with_tradeoffs(tiny: SearchResult) -> None:

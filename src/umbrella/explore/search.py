@@ -10,13 +10,13 @@ futures.
 
 What is searched: for every *catalogue option* (an option of the scenario other than the
 status quo, a portfolio, or an option aimed at chosen proteges, none of which can be a part
-of a portfolio: docs/options.md), a ``scale`` in [0, 1] and a ``delay`` in [0, 5] years. A
-part below :data:`MIN_SCALE` is left out; the parts kept make a portfolio, evaluated by the
-portfolio rules of docs/options.md. A portfolio has at least two parts, so a policy does
-too: a candidate keeping fewer is *repaired* before it is evaluated, its largest scales
-raised to :data:`MIN_SCALE` until two parts are kept (:func:`at_least_two_parts`). A single
-option taken in part or late is therefore not searched; the scenario's options are compared
-whole and on time.
+of a portfolio: docs/options.md), a ``scale`` gene in [-1, 1] and a ``delay`` in [0, 5]
+years. A part whose gene is below :data:`MIN_SCALE` is left out, so that a random policy
+keeps about half the options (a gene in [0, 1] would keep nearly all); the parts kept, at
+their gene as scale, make a portfolio, evaluated by the portfolio rules of docs/options.md.
+A policy keeps at least one part: a candidate keeping none is *repaired* before it is
+evaluated, its largest gene raised to :data:`MIN_SCALE` (:func:`with_parts`). A single
+option taken in part or later is a policy too.
 
 How: NSGA-III (Deb & Jain 2014) from pymoo, each generation's population evaluated in one
 call: one scenario text holding the run's options and every candidate as a portfolio
@@ -68,15 +68,16 @@ __all__ = [
     "DEFAULT_GENERATIONS",
     "DEFAULT_POPULATION",
     "MAX_DELAY",
+    "MIN_GENE",
     "MIN_SCALE",
     "Optimum",
     "SearchResult",
-    "at_least_two_parts",
     "catalogue_options",
     "check_settings",
     "global_random_state",
     "optimise",
     "search",
+    "with_parts",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -88,8 +89,11 @@ MIN_SCALE = 0.05
 """A part at a smaller scale is left out of the policy."""
 MAX_DELAY = 5.0
 """The latest a part may start, in years after its option's own start."""
-MIN_PARTS = 2
+MIN_PARTS = 1
 """A portfolio's fewest parts (docs/options.md), so a policy's."""
+MIN_GENE = -1.0
+"""The lowest scale gene: below :data:`MIN_SCALE` a part is left out, about half the time
+in a random policy."""
 ALGORITHM = "NSGA-III (Deb & Jain 2014), pymoo"
 
 # Bounds on the settings: enough for a search to mean something, few enough to finish.
@@ -231,9 +235,9 @@ def catalogue_options(scenario: Scenario) -> list[str]:
     ]
 
 
-def at_least_two_parts(decisions: FloatArray) -> FloatArray:
-    """Decisions (scales, then delays) with at least two parts kept: where fewer scales reach
-    :data:`MIN_SCALE`, the largest are raised to it (a portfolio needs two parts)."""
+def with_parts(decisions: FloatArray) -> FloatArray:
+    """Decisions (scale genes, then delays) with at least :data:`MIN_PARTS` parts kept:
+    where fewer genes reach :data:`MIN_SCALE`, the largest are raised to it."""
     repaired = np.array(decisions, dtype=np.float64, copy=True)
     m = repaired.shape[1] // 2
     scales = repaired[:, :m]
@@ -396,13 +400,13 @@ def search(
 
     optimum = optimise(
         evaluate,
-        [0.0] * m + [0.0] * m,
+        [MIN_GENE] * m + [0.0] * m,
         [1.0] * m + [MAX_DELAY] * m,
         len(chosen),
         population=population,
         generations=generations,
         seed=algorithm_stream,
-        repair=at_least_two_parts,
+        repair=with_parts,
         progress=progress,
     )
     decisions = optimum.decisions[optimum.front]

@@ -180,7 +180,7 @@ class _OptionEntry(_Strict):
     opex_eur_bn_per_year: NonNegative | None = None
     levers: dict[str, float] | None = None
     targets: Annotated[list[str], Field(min_length=1)] | None = None
-    components: list[_PartItem] | None = None  # 2 to PORTFOLIO_PARTS: _check_portfolio
+    components: list[_PartItem] | None = None  # 1 to PORTFOLIO_PARTS: _check_portfolio
 
     def parts(self) -> tuple[Part, ...]:
         """A portfolio's or pathway's parts; empty for an option."""
@@ -1210,11 +1210,11 @@ def _check_portfolio(
     parts = entry.get("components")
     if not isinstance(parts, list):
         return
-    if not 2 <= len(parts) <= PORTFOLIO_PARTS:
+    if not 1 <= len(parts) <= PORTFOLIO_PARTS:
         findings.add(
             ("options", index, "components"),
-            f"a portfolio has 2 to {PORTFOLIO_PARTS} parts (got {len(parts)}); "
-            "a single option needs no portfolio",
+            f"a portfolio has 1 to {PORTFOLIO_PARTS} parts (got {len(parts)}); one part "
+            "is an option taken in part or later",
         )
     if parts and all(isinstance(p, dict) and p.get("when") is not None for p in parts):
         findings.add(
