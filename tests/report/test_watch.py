@@ -140,3 +140,13 @@ def test_every_group_of_the_value_of_information_is_translated() -> None:
     for group in [*(name for name, _ in GROUPS), OTHER]:
         assert group in FINDINGS_TEXTS, group
         assert uk.text(group) != group, group
+
+
+def test_the_flagship_brief_has_no_pathway_map(
+    flagship: tuple[Path, str, dict[str, Brief]],
+) -> None:
+    _, _, briefs = flagship
+    for brief in briefs.values():
+        assert not (brief.folder / "data" / "pathways.csv").exists()
+        assert not (brief.folder / "charts" / "pathways.png").exists()
+        assert "plot-pathways" not in brief.files["html"].read_text(encoding="utf-8")

@@ -38,7 +38,7 @@ from umbrella.report.findings import NEAR_WINDOW, Findings, findings, spread
 from umbrella.report.locale import ENGLISH, FINDINGS_TEXTS, N_, Language, language
 from umbrella.report.narrative import bottom_line, conclusion
 from umbrella.report.numbers import dollars, estimate, money, number, percent, points
-from umbrella.report.watch import watch_context, watch_tables
+from umbrella.report.watch import pathway_names, pathway_table, watch_context, watch_tables
 from umbrella.settings import LEAN_CHUNK_SIZE, MAX_KEPT
 from umbrella.types import PathLike
 
@@ -259,7 +259,15 @@ def _charts(found: Findings) -> dict[str, Callable[[Language], ch.Chart]]:
     charts = chart_drawers(found)
     value = {k: charts.pop(k) for k in ("value-per-eur",) if k in charts}
     charts["drivers"] = lambda lang: ch.sobol_chart(sobol, lang=lang)
-    return charts | value  # in the order the brief has always listed them
+    charts |= value  # in the order the brief has always listed them
+    # The pathway map, only where the scenario has a pathway (a part that waits for a
+    # signpost): the flagship's brief has none.
+    pathways = pathway_table(found)
+    if not pathways.empty:
+        charts["pathways"] = lambda lang: ch.pathway_chart(
+            pathways, lang=lang, names=pathway_names(found, lang)
+        )
+    return charts
 
 
 def chart_drawers(found: Charted) -> dict[str, Callable[[Language], ch.Chart]]:
@@ -505,6 +513,15 @@ def _captions(found: Findings, lang: Language = ENGLISH) -> dict[str, str]:
             "under {option} in the same year, in percentage points (blue a gain, red a loss, "
             "white none); on the web page the list above the map shows any option {mark}."
         ).format(start=start, horizon=horizon, option=leading, mark=run),
+        "pathways": _(
+            "The scenario's pathways as an adaptation-pathway map (Haasnoot et al., 2013): "
+            "each pathway is a line across the years through the options it uses, starting "
+            "with its first step; a circle marks the year a signpost is read, and a branch "
+            "leads to the step it starts, labelled with the share of the run's futures in "
+            "which the signpost fired (the step starts only in those). At the end of each "
+            "pathway, the probability that deterrence holds Europe-wide through {horizon}, "
+            "mean over the futures {mark}."
+        ).format(horizon=horizon, mark=run),
         # Translators: {level} is "95%", the confidence level.
         "drivers": _(
             "Sobol indices of the probability that deterrence holds Europe-wide through the "
@@ -522,6 +539,7 @@ _CHARTS_OF = {
     "ukraine": ("ukraine",),
     "options": ("options", "map", "holds-by-year", "value-per-eur"),
     "drivers": ("drivers",),
+    "watch": ("pathways",),
 }
 
 

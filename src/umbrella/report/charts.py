@@ -76,6 +76,7 @@ __all__ = [
     "holds_chart",
     "map_chart",
     "options_chart",
+    "pathway_chart",
     "sobol_chart",
     "trust_chart",
     "ukraine_chart",
@@ -2108,3 +2109,278 @@ def sobol_chart(
     ).format(n=_count(len(data), lang), level=confidence)
     alt += " " + _("The largest: {named}.").format(named="; ".join(named))
     return Chart("drivers", title, data, fig, paint, alt, lang=lang)
+
+
+# --- pathways ---------------------------------------------------------------------------
+
+_PATHWAYS = ("pathway", "part", "start", "end", "condition", "read_by", "fired", "holds")
+#: Pixels per row of the pathway map: the option's label above, the pathways' lines, and
+#: the labels of the branches that reach it below them.
+PATHWAY_PITCH = 150
+#: Characters per line of a branch's label on the page (a 360 px wide screen) and in the PNG.
+PATHWAY_LABEL_WIDTH = 30
+PATHWAY_PNG_WIDTH = 44
+
+
+def _pathway_rows(data: pd.DataFrame) -> tuple[list[Any], list[Any], dict[Any, float]]:
+    """The options the pathways use (a row each, in order of first use), the pathways, and
+    each pathway's vertical offset within a row, so that pathways sharing a row run side by
+    side like the lines of a metro map."""
+    options = _distinct(data["part"])
+    pathways = _distinct(data["pathway"])
+    step = min(0.12, 0.3 / max(len(pathways) - 1, 1))
+    offset = {p: -0.1 + i * step for i, p in enumerate(pathways)}
+    return options, pathways, offset
+
+
+def pathway_chart(
+    table: pd.DataFrame,
+    *,
+    title: str | None = None,
+    lang: Language = ENGLISH,
+    names: Mapping[str, str] | None = None,
+) -> Chart:
+    """The adaptation-pathway map (Haasnoot et al. 2013, "Dynamic adaptive policy
+    pathways", Global Environmental Change 23(2):485-498): the years of the assessment
+    across, a row per option the pathways use, and each pathway a line of its own colour.
+
+    ``table`` has a row per part of each pathway (``pathway`` and ``part``, names; the
+    pathway's first part first): the year it starts (``start``), the end of the assessment
+    (``end``), the signpost it waits for (``condition``, its words; empty for a part that
+    waits for none), the year the signpost is read (``read_by``) and the share of the run's
+    futures in which it fired (``fired``), and the pathway's mean probability that deterrence
+    holds through the end (``holds``). A pathway runs along its first part's row from its
+    start; at each signpost's read-by year a circle marks the decision point, and a branch
+    leads to the part the signpost starts, labelled with the condition and the share of
+    futures in which it fired. What the pathway achieves is written at the end of its last
+    branch. ``names`` words the pathways, parts and conditions in the brief's language.
+    """
+    _ = lang.gettext
+    title = title or _("Pathways: what starts now, and what a signpost adds")
+    name = _namer(lang, names)
+    data = _table(table, _PATHWAYS, "pathway_chart")
+    data["condition"] = data["condition"].astype(str)
+    options, pathways, offset = _pathway_rows(data)
+    row = {o: i for i, o in enumerate(options)}
+    colour = _colours(pathways)
+    first, end = int(data["start"].min()), int(data["end"].max())
+    middle = (first + end) / 2
+
+    def held(value: float) -> str:
+        return _("holds {level}").format(level=percent(value, 0, lang))
+
+    # Per pathway: its base part, its line's segments, its decision points and its branches.
+    layout: list[dict[str, Any]] = []
+    for pathway in pathways:
+        parts = data[data["pathway"] == pathway].reset_index(drop=True)
+        base = parts.iloc[0]
+        y0 = row[base["part"]] + offset[pathway]
+        xs: list[float | None] = [float(base["start"]), float(base["end"]), None]
+        ys: list[float | None] = [y0, y0, None]
+        decisions, branches = [], []
+        for part in parts.iloc[1:].to_dict("records"):
+            y1 = row[part["part"]] + offset[pathway]
+            s = float(part["start"])
+            xs += [s, s, float(part["end"]), None]
+            ys += [y0, y1, y1, None]
+            if part["condition"]:
+                share = percent(float(part["fired"]), 0, lang)
+                condition = name(part["condition"])
+                label = _("By {year}, fired in {share} of the futures: if {condition}").format(
+                    year=_year(part["read_by"]), share=share, condition=condition
+                )
+                decisions.append((float(part["read_by"]), y0, label))
+                step = _("by {year}, where {condition} (in {share} of the futures), adds {option}")
+                step = step.format(
+                    year=_year(part["read_by"]),
+                    condition=condition,
+                    share=share,
+                    option=name(part["part"]),
+                )
+                branches.append((s, y1, label, step))
+            else:
+                step = _("adds {option} in {year}").format(option=name(part["part"]), year=_year(s))
+                branches.append((s, y1, "", step))
+        last = parts.iloc[-1]
+        layout.append(
+            {
+                "pathway": pathway,
+                "base": name(base["part"]),
+                "start": int(base["start"]),
+                "x": xs[:-1],
+                "y": ys[:-1],
+                "decisions": decisions,
+                "branches": branches,
+                "end": (float(last["end"]), row[last["part"]] + offset[pathway]),
+                "holds": float(base["holds"]),
+            }
+        )
+
+    fig = go.Figure()
+    annotations: list[dict[str, Any]] = []
+    for item in layout:
+        pathway, c = item["pathway"], colour[item["pathway"]]
+        fig.add_trace(
+            go.Scatter(
+                x=item["x"],
+                y=item["y"],
+                mode="lines",
+                name=_lines(name(pathway)),
+                legendgroup=str(pathway),
+                line={"color": c, "width": 3},
+                hoverinfo="skip",
+            )
+        )
+        if item["decisions"]:
+            fig.add_trace(
+                go.Scatter(
+                    x=[d[0] for d in item["decisions"]],
+                    y=[d[1] for d in item["decisions"]],
+                    mode="markers",
+                    name=_("Decision point"),
+                    legendgroup=str(pathway),
+                    showlegend=False,
+                    marker={
+                        "symbol": "circle",
+                        "size": 13,
+                        "color": "white",
+                        "line": {"color": c, "width": 3},
+                    },
+                    hovertext=[
+                        f"<b>{escape(name(pathway))}</b><br>{_lines(d[2], 50)}"
+                        for d in item["decisions"]
+                    ],
+                    hovertemplate="%{hovertext}<extra></extra>",
+                )
+            )
+        for x, y, label, _part in item["branches"]:
+            if not label:
+                continue
+            right = x > middle
+            annotations.append(
+                {
+                    "x": x,
+                    "xref": "x",
+                    "xanchor": "right" if right else "left",
+                    "xshift": -4 if right else 4,
+                    "y": y + 0.04,
+                    "yref": "y",
+                    "yanchor": "top",
+                    "text": escape(
+                        textwrap.fill(
+                            label, _fit(label, PATHWAY_LABEL_WIDTH), max_lines=4, placeholder=" …"
+                        ),
+                        quote=False,
+                    ).replace("\n", "<br>"),
+                    "align": "right" if right else "left",
+                    "showarrow": False,
+                    # White behind the words, so that another pathway's branch crossing
+                    # them does not strike them through.
+                    "bgcolor": "rgba(255,255,255,0.85)",
+                    "font": {"size": 11, "color": c},
+                }
+            )
+        x, y = item["end"]
+        annotations.append(
+            {
+                "x": x,
+                "xref": "x",
+                "xanchor": "right",
+                "y": y - 0.03,
+                "yref": "y",
+                "yanchor": "bottom",
+                "text": f"<b>{escape(held(item['holds']), quote=False)}</b>",
+                "showarrow": False,
+                "font": {"size": 12, "color": c},
+            }
+        )
+    _style(fig, title, 60 + PATHWAY_PITCH * len(options) + 90)
+    fig.update_layout(annotations=annotations)
+    _labels_above(fig, [name(o) for o in options])
+    fig.update_xaxes(
+        title_text=_("Year"),
+        tickformat="d",
+        hoverformat="d",
+        range=[first - 0.3, end + 0.3],
+        showgrid=True,
+    )
+
+    def paint(png: Figure) -> None:
+        png.set_size_inches(PNG_WIDTH_IN, max(3.6, 1.8 + 1.5 * len(options)))
+        ax = png.add_subplot()
+        handles = []
+        for item in layout:
+            c = colour[item["pathway"]]
+            xs = [np.nan if v is None else v for v in item["x"]]
+            ys = [np.nan if v is None else v for v in item["y"]]
+            (line,) = ax.plot(xs, ys, color=c, lw=2.4, label=name(item["pathway"]), zorder=2)
+            handles.append(line)
+            for dx, dy, _label in item["decisions"]:
+                ax.plot(dx, dy, "o", ms=9, mfc="white", mec=c, mew=2.2, zorder=3)
+            for bx, by, label, _part in item["branches"]:
+                if not label:
+                    continue
+                right = bx > middle
+                ax.text(
+                    bx + (-0.1 if right else 0.1),
+                    by + 0.06,
+                    textwrap.fill(label, PATHWAY_PNG_WIDTH, max_lines=3, placeholder=" …"),
+                    ha="right" if right else "left",
+                    va="top",
+                    fontsize=8,
+                    color=c,
+                    zorder=4,
+                    path_effects=[withStroke(linewidth=3, foreground="white")],
+                )
+            ex, ey = item["end"]
+            ax.text(
+                ex,
+                ey - 0.04,
+                held(item["holds"]),
+                ha="right",
+                va="bottom",
+                fontsize=9,
+                color=c,
+                fontweight="bold",
+            )
+        for option, i in row.items():
+            ax.text(
+                first - 0.3,
+                i - 0.45,
+                textwrap.fill(name(option), 70, max_lines=1, placeholder=" …"),
+                ha="left",
+                va="top",
+                fontsize=9.5,
+                color=INK,
+                zorder=4,
+                path_effects=[withStroke(linewidth=3, foreground="white")],
+            )
+        ax.set_ylim(len(options) - 0.5, -0.5)
+        ax.set_xlim(first - 0.3, end + 0.3)
+        ax.set_yticks([])
+        ax.spines["left"].set_visible(False)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.xaxis.set_major_formatter(FuncFormatter(_year_tick))
+        ax.set_xlabel(_("Year"))
+        ax.grid(axis="x")
+        wrapped = [textwrap.fill(name(p), 60) for p in pathways]
+        _png_legend(png, 1, handles=handles, labels=wrapped)
+        _png_title(png, title)
+
+    alt = lang.ngettext(
+        "Pathway map: {n} pathway from {first} to {end}, a line across the years through "
+        "the options it uses, with a circle where a signpost is read.",
+        "Pathway map: {n} pathways from {first} to {end}, each a line across the years "
+        "through the options it uses, with a circle where a signpost is read.",
+        len(pathways),
+    ).format(n=_count(len(pathways), lang), first=_year(first), end=_year(end))
+    for item in layout:
+        said = [
+            _("{pathway}: {option} from {year}").format(
+                pathway=name(item["pathway"]), option=item["base"], year=_year(item["start"])
+            )
+        ]
+        said += [words for _x, _y, _label, words in item["branches"]]
+        said.append(held(item["holds"]))
+        alt += " " + "; ".join(said) + "."
+    return Chart("pathways", title, data, fig, paint, alt, lang=lang)

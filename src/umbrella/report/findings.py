@@ -10,6 +10,7 @@ the run id.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -20,6 +21,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from umbrella.errors import UmbrellaError
 from umbrella.explore.assessment import Assessment
 from umbrella.explore.headline import headline
 from umbrella.explore.run import SATISFICING, Run
@@ -90,7 +92,8 @@ class Watch:
     option in ``option``) and ``unread_steps`` (the steps whose signpost the dataset cannot
     show) read a pathway's ``when`` conditions as triggers; ``voi`` is
     :func:`umbrella.explore.voi.run_voi` of the run (no cost weight); ``staged`` says whether
-    the scenario has any portfolio or pathway."""
+    the scenario has any portfolio or pathway. ``pathways`` has a row per part of each of the
+    scenario's pathways (:func:`_pathways`): what the pathway map draws."""
 
     option: str
     kind: str  # "option", "portfolio" or "pathway"
@@ -100,6 +103,7 @@ class Watch:
     unread_steps: pd.DataFrame
     voi: VoiResult
     staged: bool
+    pathways: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 @dataclass
@@ -198,7 +202,7 @@ def findings(
     chosen = _first(futures, detail_futures)
     # Part of scenario discovery's phase: about a second at the default 10,000 futures (a
     # phase of its own would change the phases tests/cli/test_progress.py counts).
-    watch = _watch(run, leading)
+    watch = _watch(run, leading, _pathways(scenario, futures, europe))
     # Everything else that reads the run's futures is done: free them before the model runs
     # again (the detail futures, Sobol's design, the stress tests) and the brief is drawn.
     del futures, outcomes, europe
@@ -238,7 +242,75 @@ def findings(
     )
 
 
-def _watch(run: Run, leading: str) -> Watch:
+PATHWAY_COLUMNS = (
+    "pathway",
+    "part",
+    "start",
+    "end",
+    "assumption",
+    "below",
+    "threshold",
+    "read_by",
+    "fired",
+    "holds",
+)
+"""The columns of :attr:`Watch.pathways`."""
+
+
+def _pathways(scenario: Any, futures: pd.DataFrame, europe: pd.DataFrame) -> pd.DataFrame:
+    """A row per part of each pathway (an option with a part that waits for a signpost):
+    ``pathway`` and ``part`` (option ids), ``start`` (the year the part starts: its option's
+    own start year at the assumptions' default plus its delay, or, with a signpost, the year
+    the signpost is read plus the delay), ``end`` (the horizon), the signpost (``assumption``,
+    ``below``, ``threshold``, ``read_by``; empty, and ``read_by`` the start year, for a part
+    that waits for none), ``fired`` (the share of the run's futures in which the signpost
+    fired, :meth:`~umbrella.model.registry.Trigger.fired` on the futures table; 1 for a part
+    that waits for none) and ``holds`` (the pathway's mean ``holds_europe`` over the futures,
+    the deterrence it achieves through the horizon)."""
+    rows: list[dict[str, Any]] = []
+    for spec in scenario.options:
+        if not any(part.trigger is not None for part in spec.components):
+            continue
+        holds = float(europe[spec.id].mean())
+        for part in spec.components:
+            trigger = part.trigger
+            if trigger is None:
+                try:
+                    own = float(scenario.option_field(part.option, "start_year"))
+                except (KeyError, UmbrellaError):  # without a start year: from the start
+                    own = float(scenario.start_year)
+                start = math.floor(own + float(part.delay))
+                signpost: dict[str, Any] = {
+                    "assumption": "",
+                    "below": False,
+                    "threshold": 0.0,
+                    "read_by": start,
+                    "fired": 1.0,
+                }
+            else:
+                start = math.floor(trigger.read_by + float(part.delay))
+                fired = trigger.fired(futures[trigger.assumption].to_numpy())
+                signpost = {
+                    "assumption": trigger.assumption,
+                    "below": bool(trigger.below),
+                    "threshold": float(trigger.threshold),
+                    "read_by": int(trigger.read_by),
+                    "fired": float(np.mean(fired)),
+                }
+            rows.append(
+                {
+                    "pathway": spec.id,
+                    "part": part.option,
+                    "start": start,
+                    "end": int(scenario.horizon),
+                    **signpost,
+                    "holds": holds,
+                }
+            )
+    return pd.DataFrame(rows, columns=list(PATHWAY_COLUMNS))
+
+
+def _watch(run: Run, leading: str, pathways: pd.DataFrame | None = None) -> Watch:
     """The leading option's parts, its signposts (those of ``umbrella signposts``), a
     pathway's own signposts read as triggers on today's evidence, and the run's value of
     information (that of ``umbrella explore --voi``)."""
@@ -287,6 +359,7 @@ def _watch(run: Run, leading: str) -> Watch:
         unread_steps=unread,
         voi=run_voi(run, draws=VOI_DRAWS),
         staged=any(o.components for o in scenario.options),
+        pathways=pd.DataFrame(columns=list(PATHWAY_COLUMNS)) if pathways is None else pathways,
     )
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -23,7 +24,13 @@ from umbrella.report.findings import WATCH_GROUPS, Findings
 from umbrella.report.locale import ENGLISH, Language
 from umbrella.report.numbers import number, percent, points
 
-__all__ = ["PORTFOLIO_SCENARIO", "watch_context", "watch_tables"]
+__all__ = [
+    "PORTFOLIO_SCENARIO",
+    "pathway_names",
+    "pathway_table",
+    "watch_context",
+    "watch_tables",
+]
 
 PORTFOLIO_SCENARIO = "europe-2026-portfolios"
 """The shipped scenario whose options include portfolios and pathways."""
@@ -94,6 +101,53 @@ def _now(found: Findings, lang: Language) -> dict[str, Any]:
             "{mark}."
         ).format(mark=mark)
     return {"lead": lead, "parts": parts, "after": after}
+
+
+def pathway_table(found: Findings) -> pd.DataFrame:
+    """The table behind the pathway map (:func:`umbrella.report.charts.pathway_chart`): a row
+    per part of each of the scenario's pathways, named as the options table names them, the
+    signpost's condition in English (empty for a part that waits for none); empty where the
+    scenario has no pathway."""
+    table = found.watch.pathways
+    columns = ["pathway", "part", "start", "end", "condition", "read_by", "fired", "holds"]
+    if table.empty:
+        return pd.DataFrame(columns=columns)
+    return pd.DataFrame(
+        {
+            "pathway": [found.name(str(p)) for p in table["pathway"]],
+            "part": [found.name(str(p)) for p in table["part"]],
+            "start": table["start"].astype(int),
+            "end": table["end"].astype(int),
+            "condition": [_condition(found, r, ENGLISH) for r in table.to_dict("records")],
+            "read_by": table["read_by"].astype(int),
+            "fired": table["fired"].astype(float),
+            "holds": table["holds"].astype(float),
+        }
+    )[columns]
+
+
+def pathway_names(found: Findings, lang: Language = ENGLISH) -> dict[str, str]:
+    """The words of :func:`pathway_table` (the pathways', the parts' names and the
+    conditions, in English) as ``lang`` words them."""
+    table = found.watch.pathways
+    words: dict[str, str] = {}
+    for r in table.to_dict("records"):
+        for option in (str(r["pathway"]), str(r["part"])):
+            words[found.name(option)] = lang.text(found.name(option))
+        words[_condition(found, r, ENGLISH)] = _condition(found, r, lang)
+    return words
+
+
+def _condition(found: Findings, r: Mapping[Any, Any], lang: Language) -> str:
+    """A pathway step's signpost in words: ``'{assumption} is below {value}'``; empty for
+    a part that waits for none."""
+    if not r["assumption"]:
+        return ""
+    _ = lang.gettext
+    assumption = _plain(found.run.scenario.registry[str(r["assumption"])].meaning)
+    return (
+        _("{assumption} is below {value}") if r["below"] else _("{assumption} is above {value}")
+    ).format(assumption=assumption, value=number(float(r["threshold"]), lang=lang))
 
 
 def _first_year(found: Findings, option: str) -> int:
