@@ -330,18 +330,7 @@ def explore_command(
     if indices is not None:
         payload["sobol"] = frame_records(indices.reset_index())
     if information is not None:
-        payload["voi"] = {
-            "unit": VOI_UNIT,
-            "decision_rule": "the option with the highest mean net benefit over the futures",
-            "net_benefit": "100 * holds_europe - cost_weight * npv_eur_bn",
-            "cost_weight": information.cost_weight,
-            "n_futures": information.n_futures,
-            "best_option": information.best,
-            "evpi": information.evpi,
-            "groups": information.records(),
-            "switches": information.switches,
-            "ungrouped": information.other,
-        }
+        payload["voi"] = voi_payload(information)
     if traded is not None:
         payload["tradeoffs"] = {
             "objectives": {
@@ -500,6 +489,23 @@ def _mean(value: float) -> str:
     """A mean as the tables print it: a probability, share or index to 0.001, a cost or
     a time to 0.1."""
     return f"{value:.3f}" if abs(value) <= 1 else f"{value:,.1f}"
+
+
+def voi_payload(information: VoiResult) -> dict[str, object]:
+    """The value of information as ``umbrella explore --voi --json`` prints it under
+    ``voi`` (and the HTTP API returns it): the rule, the unit, EVPI and every group."""
+    return {
+        "unit": VOI_UNIT,
+        "decision_rule": "the option with the highest mean net benefit over the futures",
+        "net_benefit": "100 * holds_europe - cost_weight * npv_eur_bn",
+        "cost_weight": information.cost_weight,
+        "n_futures": information.n_futures,
+        "best_option": information.best,
+        "evpi": information.evpi,
+        "groups": information.records(),
+        "switches": information.switches,
+        "ungrouped": information.other,
+    }
 
 
 def sobol_rows(indices: pd.DataFrame) -> tuple[list[str], list[list[object]]]:

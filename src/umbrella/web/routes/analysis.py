@@ -462,7 +462,7 @@ def _voi_progress(task: Task, url: str) -> VoiProgress:
 def _voi_work(ctx: Context, task: Task, opened: Any, weight: float, name: str) -> None:
     """The value of information, in a worker thread, as ``umbrella explore --voi --json``
     prints it under ``voi``."""
-    from umbrella.cli.explore import VOI_UNIT
+    from umbrella.cli.explore import voi_payload
     from umbrella.explore.voi import run_voi
 
     def progress(done: int, total: int) -> None:
@@ -470,20 +470,7 @@ def _voi_work(ctx: Context, task: Task, opened: Any, weight: float, name: str) -
 
     try:
         information = run_voi(opened, weight, progress=progress)
-        task.result = _jsonable(
-            {
-                "unit": VOI_UNIT,
-                "decision_rule": "the option with the highest mean net benefit over the futures",
-                "net_benefit": "100 * holds_europe - cost_weight * npv_eur_bn",
-                "cost_weight": information.cost_weight,
-                "n_futures": information.n_futures,
-                "best_option": information.best,
-                "evpi": information.evpi,
-                "groups": information.records(),
-                "switches": information.switches,
-                "ungrouped": information.other,
-            }
-        )
+        task.result = _jsonable(voi_payload(information))
         _keep(_voi_file(ctx, task.run_id, name), task.result)
     except Exception as error:
         task.error = _failure(error, f"the value of information of run {task.run_id}")

@@ -26,30 +26,7 @@ let figuresTimer = null;
 // answer from api/assess; null when not comparing.
 let pinned = null;
 
-const $ = (id) => document.getElementById(id);
-const token = (() => {
-  // A token given as #token=... is kept for this tab only, and dropped from the address.
-  const match = location.hash.match(/token=([^&]+)/);
-  if (match) {
-    sessionStorage.setItem("umbrella-token", decodeURIComponent(match[1]));
-    history.replaceState(null, "", location.pathname + location.search);
-  }
-  return sessionStorage.getItem("umbrella-token");
-})();
 
-async function api(path, options = {}) {
-  const headers = Object.assign({ Accept: "application/json" }, options.headers || {});
-  if (token) headers.Authorization = "Bearer " + token;
-  const response = await fetch(path, Object.assign({}, options, { headers }));
-  const body = await response.json().catch(() => ({ message: response.statusText }));
-  if (!response.ok) {
-    const error = new Error((body.field ? body.field + ": " : "") + (body.message || response.status));
-    error.status = response.status;
-    error.retryAfter = Number(response.headers.get("Retry-After") || 0);
-    throw error;
-  }
-  return body;
-}
 
 function fmt(value, digits) {
   if (value === null || value === undefined) return "–";

@@ -3,17 +3,7 @@
 // prefix (--root-path), as the what-if page does.
 "use strict";
 
-const $ = (id) => document.getElementById(id);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const token = (() => {
-  // A token given as #token=... is kept for this tab only, and dropped from the address.
-  const match = location.hash.match(/token=([^&]+)/);
-  if (match) {
-    sessionStorage.setItem("umbrella-token", decodeURIComponent(match[1]));
-    history.replaceState(null, "", location.pathname + location.search);
-  }
-  return sessionStorage.getItem("umbrella-token");
-})();
 
 const state = {
   runs: [], // GET api/runs, newest first
@@ -24,19 +14,6 @@ const state = {
   voiToken: 0, // the value of information asked for last: likewise
 };
 
-async function api(path, options = {}) {
-  const headers = Object.assign({ Accept: "application/json" }, options.headers || {});
-  if (token) headers.Authorization = "Bearer " + token;
-  const response = await fetch(path, Object.assign({}, options, { headers }));
-  const body = await response.json().catch(() => ({ message: response.statusText }));
-  if (!response.ok) {
-    const error = new Error((body.field ? body.field + ": " : "") + (body.message || response.status));
-    error.status = response.status;
-    error.retryAfter = Number(response.headers.get("Retry-After") || 0);
-    throw error;
-  }
-  return body;
-}
 
 function fmt(value, digits) {
   if (value === null || value === undefined || Number.isNaN(Number(value))) return "–";
