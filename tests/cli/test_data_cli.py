@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import subprocess
 import sys
@@ -62,6 +64,38 @@ def test_show_table_renders() -> None:
     result = runner.invoke(app, ["data", "show", "forces"])
     assert result.exit_code == 0
     assert "FRA-2025" in result.stdout
+
+
+def _csv(args: list[str]) -> dict[str, dict[str, str]]:
+    result = runner.invoke(app, ["data", "show", *args, "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    return {row["id"]: row for row in csv.DictReader(io.StringIO(result.stdout))}
+
+
+def test_show_agreements_and_elections_as_columns() -> None:
+    for _ in range(2):  # read and checked, then from the cache
+        options = runner.invoke(app, ["data", "show", "options", "--format", "csv"])
+        assert options.exit_code == 0, options.output
+        assert "governments=[" not in options.stdout
+        row = _csv(["options"])["uk-france-coordination"]
+        assert row["agreement_governments"] == "GBR;FRA"
+        assert "agreement" not in row
+        actors = runner.invoke(app, ["data", "show", "actors", "--format", "csv"])
+        assert "office=" not in actors.stdout
+        france = _csv(["actors"])["FRA"]
+        assert (france["elections_next"], france["elections_every_years"]) == ("2027", "5")
+        assert _csv(["actors"])["AUT"]["elections_next"] == ""
+    table = runner.invoke(
+        app,
+        ["data", "show", "options", "--columns", "agreement_governments"],
+        env={"COLUMNS": "200"},
+    )
+    assert table.exit_code == 0, table.output
+    assert "GBR, FRA" in table.stdout
+    assert "governments=[" not in table.stdout
+    chosen = _csv(["actors", "--columns", "elections_next", "-f", "elections_next=2027"])
+    assert "FRA" in chosen
+    assert all(row["elections_next"] == "2027" for row in chosen.values())
 
 
 def test_show_bad_requests_get_one_line() -> None:

@@ -22,6 +22,11 @@ def test_export_datapackage(tmp_path: Path) -> None:
     assert str(out / "datapackage.json") in result.stdout
     assert (out / "sources.csv").is_file()
     assert frictionless.validate(out / "datapackage.json").valid
+    references = (out / "actor_references.csv").read_text(encoding="utf-8")
+    assert "options,uk-france-coordination,agreement.governments,GBR" in references
+    options = (out / "options.csv").read_text(encoding="utf-8")
+    assert "agreement_governments" in options.splitlines()[0]
+    assert "governments=[" not in options
 
 
 def test_export_with_an_overlay(tmp_path: Path, overlay: Path) -> None:

@@ -12,7 +12,7 @@ import pytest
 
 from umbrella.data import TABLES, World
 from umbrella.data.export import LIST_SEPARATOR, export_world
-from umbrella.data.schema import Force
+from umbrella.data.schema import Actor, Force, Option
 from umbrella.errors import UsageError
 
 
@@ -101,6 +101,55 @@ def test_lists_are_semicolon_joined_or_json(exported: Path, world: World) -> Non
     actor = next(r for r in _rows(exported, "actors") if r["id"] == "POL")
     memberships = json.loads(actor["memberships"])
     assert {"org": "NATO", "since": 1999, "status": "member"} in memberships
+
+
+def test_agreements_and_elections_are_columns(exported: Path, world: World) -> None:
+    options = _rows(exported, "options")
+    row = next(r for r in options if r["id"] == "uk-france-coordination")
+    assert row["agreement_governments"] == LIST_SEPARATOR.join(["GBR", "FRA"])
+    option = world.record("options", "uk-france-coordination")
+    assert isinstance(option, Option)
+    assert row["agreement_note"] == option.agreement.note
+    assert row["agreement_sources"].split(LIST_SEPARATOR) == option.agreement.sources
+    assert "agreement" not in row
+    actors = _rows(exported, "actors")
+    france = next(r for r in actors if r["id"] == "FRA")
+    actor = world.record("actors", "FRA")
+    assert isinstance(actor, Actor)
+    assert actor.elections is not None
+    assert (france["elections_next"], france["elections_every_years"]) == ("2027", "5")
+    assert france["elections_office"] == actor.elections.office
+    assert france["elections_sources"].split(LIST_SEPARATOR) == actor.elections.sources
+    assert "elections" not in france
+    austria = next(r for r in actors if r["id"] == "AUT")
+    assert all(v == "" for k, v in austria.items() if k.startswith("elections_"))
+    for table in ("options", "actors"):
+        text = (exported / f"{table}.csv").read_text(encoding="utf-8")
+        assert "governments=[" not in text
+        assert "office=" not in text
+    resources = {r["name"]: r for r in _package(exported)["resources"]}
+    fields = {f["name"]: f for f in resources["actors"]["schema"]["fields"]}
+    assert fields["elections_next"]["type"] == "integer"
+    assert fields["elections_every_years"]["constraints"] == {"maximum": 7, "minimum": 1}
+    fields = {f["name"]: f for f in resources["options"]["schema"]["fields"]}
+    assert fields["agreement_governments"]["description"]
+    assert fields["agreement_sources"]["constraints"] == {"required": True}
+
+
+def test_an_agreement_names_actors(exported: Path, world: World) -> None:
+    references = {
+        (r["table"], r["record"], r["field"], r["actor"])
+        for r in _rows(exported, "actor_references")
+    }
+    assert ("options", "uk-france-coordination", "agreement.governments", "GBR") in references
+    expected = {
+        ("options", option.id, "agreement.governments", code)
+        for option in world.records["options"].values()
+        if isinstance(option, Option)
+        for code in option.agreement.governments
+    }
+    assert expected
+    assert expected <= references
 
 
 def test_a_broken_reference_makes_it_invalid(exported: Path, tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pydantic import BaseModel
 
 from umbrella.data import World, check_world
-from umbrella.data.schema import Estimate, Event
+from umbrella.data.schema import DATASET_YEAR, Estimate, Event, Option
 
 EUROPE = [
     *("AUT", "BEL", "BGR", "HRV", "CYP", "CZE", "DNK", "EST", "FIN", "FRA", "DEU", "GRC"),
@@ -97,6 +97,36 @@ def test_options_catalogue(world: World) -> None:
         "isr-autonomy",
         "ukraine-conventional",
     } <= set(world.options.index)
+
+
+def test_every_option_names_the_governments_that_must_agree(world: World) -> None:
+    """What the implementation-risk model reads (docs/options.md): each option's agreement,
+    and the elections of every government it names."""
+    agreements = {}
+    for option in world.records["options"].values():
+        assert isinstance(option, Option)
+        assert option.agreement.note, option.id
+        assert option.agreement.sources, option.id
+        agreements[option.id] = option.agreement.governments
+    talks = {"FRA", "GBR", "DEU", "POL", "NLD", "BEL", "GRC", "SWE", "DNK"}
+    assert agreements["status-quo"] == []
+    assert set(agreements["uk-france-coordination"]) == {"GBR", "FRA"}
+    assert set(agreements["expanded-umbrella"]) == {"FRA", "GBR", "DEU", "POL"}
+    assert set(agreements["shared-responsibility"]) == talks
+    assert set(agreements["european-arsenal"]) == talks
+    assert set(agreements["isr-autonomy"]) == {"FRA", "DEU", "ITA", "ESP"}
+    assert 1 <= len(agreements["ukraine-conventional"]) <= 7
+    named = {code for governments in agreements.values() for code in governments}
+    assert named == talks | {"ITA", "ESP", "NOR"}
+    for code in sorted(named):
+        elections = world.actor(code).elections
+        assert elections is not None, code
+        assert DATASET_YEAR <= elections.next <= DATASET_YEAR + elections.every_years + 1, code
+        for source_id in elections.sources:
+            assert world.source(source_id).kind == "primary", (code, source_id)
+    france = world.actor("FRA").elections
+    assert france is not None
+    assert france.office == "President of the Republic"
 
 
 def test_commitments_cover_the_guarantee_types(world: World) -> None:

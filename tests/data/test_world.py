@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import umbrella
-from umbrella.data import World
+from umbrella.data import World, check_world
 from umbrella.errors import DataError, UsageError
 
 NEW_ACTOR = """\
@@ -26,6 +26,12 @@ NEW_ACTOR = """\
     - {org: EU, since: 2004}
   nuclear_status: non_nuclear
   defence_pct_gdp: {value: 5.0, year: 2026, sources: [test-source]}
+  elections:
+    office: Sejm
+    next: 2027
+    every_years: 4
+    rule: A four-year term.
+    sources: [test-source]
   sources: [test-source]
 """
 
@@ -41,6 +47,9 @@ def test_overlay_replaces_and_adds(overlay: Path, world: World) -> None:
     assert mine.actor("POL").name == "Poland (edited)"
     assert mine.actors.loc["POL", "defence_pct_gdp"] == 5.0
     assert mine.actor("POL").gdp_usd_bn is None  # replaced whole, not merged field by field
+    elections = mine.actor("POL").elections
+    assert elections is not None
+    assert elections.office == "Sejm"
     assert mine.forces.equals(world.forces)  # tables not provided stay as shipped
 
 
@@ -124,3 +133,86 @@ def test_challenge_rates_count_the_crises_table_by_group_at_the_time(world: Worl
     assert (everything["challenges"] >= force["challenges"]).all()
     with pytest.raises(UsageError, match="MID or ICB"):
         challenge_rates(world, dataset="UCDP")
+
+
+OPTION = """\
+- id: test-option
+  name: Test option
+  category: non_nuclear
+  description: An option for testing.
+  capex_eur_bn: {value: 5, year: 2026, sources: [test-source]}
+  opex_eur_bn_per_year: {value: 1, year: 2026, sources: [test-source]}
+  years_to_first_effect: {value: 1, year: 2026, sources: [test-source]}
+  years_to_full_effect: {value: 2, year: 2026, sources: [test-source]}
+  agreement: {governments: [FRA, GBR], note: For testing., sources: [test-source]}
+  rationale: For testing.
+  sources: [test-source]
+"""
+
+
+def _problems(overlay: Path, **tables: str) -> list[tuple[str, str, str]]:
+    for table, text in tables.items():
+        (overlay / f"{table}.yaml").write_text(text, encoding="utf-8")
+    return [(p.record, p.field, p.message) for p in check_world(overlay)]
+
+
+def test_an_option_agreed_by_known_elected_governments_passes(overlay: Path) -> None:
+    assert _problems(overlay, options=OPTION) == []
+    mine = umbrella.load_world(data_dir=overlay)
+    assert mine.record("options", "test-option").cited_sources()["agreement.sources"] == [
+        "test-source"
+    ]
+
+
+def test_a_government_without_elections_is_reported(overlay: Path) -> None:
+    problems = _problems(overlay, options=OPTION.replace("[FRA, GBR]", "[FRA, CHE, AUT]"))
+    assert [(record, field) for record, field, _ in problems] == [
+        ("test-option", "agreement.governments"),
+        ("test-option", "agreement.governments"),
+    ]
+    messages = [message for _, _, message in problems]
+    assert messages[0].startswith("'AUT' must agree to the option but has no elections")
+    assert messages[1].startswith("'CHE' must agree to the option but has no elections")
+    assert "add 'elections' (office, next, every_years, rule, sources) to CHE" in messages[1]
+
+
+def test_a_shipped_government_stripped_of_its_elections_fails_every_option_naming_it(
+    overlay: Path,
+) -> None:
+    norway = """\
+- id: NOR
+  name: Norway
+  region: europe
+  nuclear_status: non_nuclear
+  sources: [test-source]
+"""
+    problems = _problems(overlay, actors=norway)
+    assert [(record, field) for record, field, _ in problems] == [
+        ("ukraine-conventional", "agreement.governments")
+    ]
+    assert problems[0][2].startswith("'NOR' must agree to the option but has no elections")
+    with pytest.raises(DataError, match="'NOR' must agree"):
+        umbrella.load_world(data_dir=overlay)
+
+
+def test_an_unknown_government_is_an_unknown_actor(overlay: Path) -> None:
+    problems = _problems(overlay, options=OPTION.replace("[FRA, GBR]", "[FRA, JPN]"))
+    assert len(problems) == 1
+    assert problems[0][:2] == ("test-option", "agreement.governments")
+    assert problems[0][2].startswith("unknown actor 'JPN'")
+
+
+def test_unknown_sources_of_agreements_and_elections_are_reported(overlay: Path) -> None:
+    option = OPTION.replace(
+        "note: For testing., sources: [test-source]", "note: For testing., sources: [no-such]"
+    )
+    actor = NEW_ACTOR.replace(
+        "rule: A four-year term.\n    sources: [test-source]",
+        "rule: A four-year term.\n    sources: [not-there]",
+    )
+    assert "not-there" in actor
+    problems = _problems(overlay, options=option, actors=actor)
+    assert [(record, field, message.split(";")[0]) for record, field, message in problems] == [
+        ("POL", "elections.sources", "unknown source 'not-there'"),
+        ("test-option", "agreement.sources", "unknown source 'no-such'"),
+    ]

@@ -171,8 +171,11 @@ def test_the_shipped_portfolio_scenario_is_the_flagship_and_portfolios() -> None
     assert [o.id for o in loaded.options][-len(portfolios) :] == [p["id"] for p in portfolios]
 
 
-def _pathways(*parts: dict[str, Any]) -> Scenario:
+def _pathways(*parts: dict[str, Any], risk: bool = False) -> Scenario:
+    """The flagship with a pathway per part (coordination, then the part); without
+    implementation risk unless ``risk``, so that a step starts exactly when its rule says."""
     raw = yaml.safe_load(flagship_path().read_text(encoding="utf-8"))
+    raw["implementation_risk"] = risk
     raw["options"] = [
         *raw["options"],
         *(
@@ -229,6 +232,32 @@ def test_a_pathway_adds_its_part_only_where_its_signpost_fires() -> None:
     # Its years: the umbrella counts only where it starts.
     first = scenario.option_field("pathway-2", "years_to_full_effect")
     assert first == scenario.option_field("uk-france-coordination", "years_to_full_effect")
+
+
+def test_a_pathway_step_that_stalls_starts_late() -> None:
+    """With implementation risk, a step whose signpost fired in 2028 starts then where it is
+    delivered on time and implementation.stall_years later where it stalls."""
+    when = {"assumption": "trust.future_evidence_usa", "read_by": 2028, "below": 100}
+    scenario = _pathways({"option": "expanded-umbrella", "when": when}, risk=True)
+    out, params = _evaluated(scenario, 256)
+    alone, pathway = out["uk-france-coordination"], out["pathway-0"]
+    from umbrella.model import options as opt
+
+    umbrella = next(o for o in scenario.options if o.id == "expanded-umbrella")
+    # Where coordination is on time, the pathway's flag is its step's.
+    step = alone.on_time == 1
+    late = params["implementation.stall_years"] * (1.0 - pathway.on_time)
+    started = {**params, "option.expanded-umbrella.start_year": 2028.0 + late}
+    spent = opt.spending(started, umbrella, scenario.years)
+    np.testing.assert_array_equal(pathway.on_time, np.minimum(alone.on_time, pathway.on_time))
+    stalled = step & (pathway.on_time == 0)
+    assert 0 < stalled.sum() < step.sum()
+    np.testing.assert_allclose(
+        pathway.spending[:, step], (alone.spending + spent)[:, step], rtol=0, atol=1e-12
+    )
+    # Where the step stalled, it spends nothing in 2028 (it starts two years later at least).
+    year = scenario.years.index(2028)
+    np.testing.assert_array_equal(pathway.spending[year, stalled], alone.spending[year, stalled])
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,5 @@
-"""Checks across records: every cited source exists, every named actor is known.
+"""Checks across records: every cited source exists, every named actor is known, and every
+government an option needs to agree has its elections recorded.
 
 Record-level checks (types, ranges, dates, id formats) happen when each record is read
 (:mod:`umbrella.data.schema`); what needs the whole dataset happens here.
@@ -16,6 +17,7 @@ from umbrella.data.schema import (
     Deployment,
     Event,
     Force,
+    Option,
     Record,
 )
 from umbrella.errors import DataError, Problem
@@ -43,7 +45,8 @@ def read_checked(data_dir: PathLike | None = None) -> dict[str, dict[str, Record
 
 
 def check_references(tables: Tables) -> list[Problem]:
-    """Every problem of cross-reference in ``tables`` (sources, actors, organisations)."""
+    """Every problem of cross-reference in ``tables`` (sources, actors, organisations, the
+    elections of the governments named by options' agreements)."""
     return sorted(_source_problems(tables)) + sorted(_actor_problems(tables))
 
 
@@ -113,3 +116,17 @@ def _actor_problems(tables: Tables) -> Iterator[Problem]:
             yield from unknown(
                 "events", event.id, f"effects[{index}]", [effect.guarantor, effect.protege]
             )
+    for option in tables.of("options", Option):
+        governments = option.agreement.governments
+        yield from unknown("options", option.id, "agreement.governments", governments)
+        for code in governments:
+            actor = actors.get(code)
+            if actor is not None and actor.elections is None:
+                yield Problem(
+                    tables.origins[("options", option.id)],
+                    option.id,
+                    "agreement.governments",
+                    f"'{code}' must agree to the option but has no elections in actors.yaml; "
+                    f"add 'elections' (office, next, every_years, rule, sources) to {code} "
+                    "or drop it from the agreement",
+                )

@@ -12,6 +12,9 @@ In the CSVs:
 - an estimate ``x`` becomes the columns ``x``, ``x_low``, ``x_high``, ``x_year``,
   ``x_sources`` and ``x_note`` (``low`` and ``high`` filled in with the value where the
   record gives none);
+- another object ``x`` (an option's ``agreement``, an actor's ``elections``) becomes one
+  column ``x_field`` per field (``agreement_governments``, ``elections_next``...), all
+  empty where the record has none;
 - a list of ids or codes (``sources``, ``hosts``, ``legs``...) is one string, its items
   joined by semicolons (``POL;DEU``); an empty list is an empty cell;
 - a list of objects (``memberships``, ``quotes``, ``effects``) is a JSON array (Table
@@ -44,6 +47,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from umbrella.data.rows import object_columns, object_fields
 from umbrella.data.schema import (
     ORGANISATIONS,
     TABLES,
@@ -53,6 +57,7 @@ from umbrella.data.schema import (
     Estimate,
     Event,
     Force,
+    Option,
     Record,
 )
 from umbrella.data.world import World
@@ -140,6 +145,25 @@ _DESCRIPTIONS: dict[str, dict[str, str]] = {
             "ISO3 codes of the states it shares a land border with (recorded for Russia, "
             "Belarus and Ukraine; a border recorded on either side counts for both)"
         ),
+        "elections": (
+            "when the state next chooses its government, or its president where the "
+            "president decides on defence (recorded for every state an option's agreement "
+            "names)"
+        ),
+        "elections_office": "what is elected (President of the Republic, House of Commons)",
+        "elections_next": (
+            "the calendar year of the latest date the law allows for the next election after "
+            "the dataset's date, 1 November 2026 (early elections are not modelled)"
+        ),
+        "elections_every_years": (
+            "the legal maximum term: later elections are taken to fall every so many years "
+            "after the next"
+        ),
+        "elections_rule": (
+            "one sentence: the legal rule (constitution or statute, with its article) and the "
+            "last election it counts from"
+        ),
+        "elections_sources": "source ids for the elections: the constitution or statute",
         "sources": "source ids for the non-numeric fields (memberships, status)",
     },
     "forces": {
@@ -208,6 +232,13 @@ _DESCRIPTIONS: dict[str, dict[str, str]] = {
         "opex_eur_bn_per_year": "yearly running cost, EUR bn",
         "years_to_first_effect": "years to first effect",
         "years_to_full_effect": "years to full effect",
+        "agreement": "the governments that must agree for the option to be agreed and delivered",
+        "agreement_governments": (
+            "ISO3 codes of the states whose governments must agree, each once; empty where "
+            "nothing new has to be agreed, as for the status quo"
+        ),
+        "agreement_note": "why these governments",
+        "agreement_sources": "source ids for the agreement",
         "rationale": "how the figures were derived, especially where no source gives them",
         "sources": "source ids",
     },
@@ -387,10 +418,10 @@ def _foreign_key(column: str, target: str) -> dict[str, Any]:
 
 def _fields(table: str, model: type[Record]) -> list[dict[str, Any]]:
     described = _DESCRIPTIONS.get(table, {})
+    objects = object_fields(model)
     fields: list[dict[str, Any]] = []
     for name, info in model.model_fields.items():
-        kind, optional, extra = _unwrap(info.annotation)
-        constraints = _constraints([*info.metadata, *extra])
+        kind, optional, _ = _unwrap(info.annotation)
         required = info.is_required() and not optional
         description = described.get(name, name.replace("_", " "))
         if isinstance(kind, type) and issubclass(kind, Estimate):
@@ -404,26 +435,43 @@ def _fields(table: str, model: type[Record]) -> list[dict[str, Any]]:
             fields.append(_field(name, "string", f"{description} (semicolon-separated)"))
             fields.append(_field(f"{name}_sources", "string", f"{description}: source ids"))
             continue
-        column_type, enum = _column_type(kind)
-        if column_type == "list":
-            column = _field(name, "string", f"{description} (semicolon-separated)")
-            required = required and constraints.get("minLength", 0) >= 1
-            constraints = {}
-        elif column_type == "array":
-            column = _field(name, "array", f"{description} (a JSON array)")
-            constraints = {}
-            required = False
-        else:
-            column = _field(name, column_type, description)
-        if enum:
-            constraints["enum"] = enum
-        constraints.pop("minLength", None)
-        if required or name == "id":
-            constraints["required"] = True
-        if constraints:
-            column["constraints"] = dict(sorted(constraints.items()))
-        fields.append(column)
+        if name in objects:  # one column per field, required where both are
+            for part, part_info in objects[name].model_fields.items():
+                column_name = f"{name}_{part}"
+                text = described.get(column_name, f"{description}: {part.replace('_', ' ')}")
+                fields.append(_column(column_name, part_info, text, within_required=required))
+            continue
+        fields.append(_column(name, info, description))
     return fields
+
+
+def _column(
+    name: str, info: FieldInfo, description: str, *, within_required: bool = True
+) -> dict[str, Any]:
+    """The column of a field that holds one value or a list (of a record, or of an object
+    the record holds: required only where the object is)."""
+    kind, optional, extra = _unwrap(info.annotation)
+    constraints = _constraints([*info.metadata, *extra])
+    required = within_required and info.is_required() and not optional
+    column_type, enum = _column_type(kind)
+    if column_type == "list":
+        column = _field(name, "string", f"{description} (semicolon-separated)")
+        required = required and constraints.get("minLength", 0) >= 1
+        constraints = {}
+    elif column_type == "array":
+        column = _field(name, "array", f"{description} (a JSON array)")
+        constraints = {}
+        required = False
+    else:
+        column = _field(name, column_type, description)
+    if enum:
+        constraints["enum"] = enum
+    constraints.pop("minLength", None)
+    if required or name == "id":
+        constraints["required"] = True
+    if constraints:
+        column["constraints"] = dict(sorted(constraints.items()))
+    return column
 
 
 def _field(name: str, column_type: str, description: str) -> dict[str, Any]:
@@ -490,6 +538,7 @@ def _constraints(metadata: Iterable[Any]) -> dict[str, Any]:
 
 def _row(record: Record) -> dict[str, Any]:
     row: dict[str, Any] = {}
+    objects = object_fields(type(record))
     for name in type(record).model_fields:
         value = getattr(record, name)
         if isinstance(value, Estimate):
@@ -497,6 +546,8 @@ def _row(record: Record) -> dict[str, Any]:
         elif isinstance(value, Borders):
             row[name] = list(value.states)
             row[f"{name}_sources"] = list(value.sources)
+        elif name in objects:
+            row |= object_columns(name, objects[name], value)
         elif isinstance(value, list) and any(isinstance(v, BaseModel) for v in value):
             row[name] = [v.model_dump(mode="json", exclude_none=True) for v in value]
         else:
@@ -536,6 +587,8 @@ def _named_actors(record: Record) -> Iterator[tuple[str, Sequence[str | None]]]:
         for index, effect in enumerate(record.effects):
             yield f"effects[{index}].guarantor", [effect.guarantor]
             yield f"effects[{index}].protege", [effect.protege]
+    elif isinstance(record, Option):
+        yield "agreement.governments", record.agreement.governments
 
 
 def _csv_text(fields: Sequence[Mapping[str, Any]], rows: Iterable[Mapping[str, Any]]) -> str:

@@ -25,13 +25,16 @@ from pydantic import (
 )
 
 __all__ = [
+    "DATASET_YEAR",
     "ORGANISATIONS",
     "TABLES",
     "Actor",
+    "Agreement",
     "Borders",
     "Commitment",
     "Crisis",
     "Deployment",
+    "Elections",
     "Estimate",
     "Event",
     "Force",
@@ -45,6 +48,8 @@ __all__ = [
 ]
 
 ORGANISATIONS = ("NATO", "EU", "CSTO")
+DATASET_YEAR = 2026
+"""The year of the dataset's date (1 November 2026), from which elections are counted."""
 _ISO3 = frozenset(country.alpha_3 for country in pycountry.countries)
 
 
@@ -302,6 +307,47 @@ class Borders(BaseModel):
     sources: SourceIds
 
 
+class Elections(BaseModel):
+    """When a state next chooses the government (or the president, where the president
+    decides on defence): the latest the law allows, and the term that follows."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    office: Text  # what is elected: "President of the Republic", "House of Commons"
+    # The calendar year of the latest date the law allows for the next election after the
+    # dataset's date (early elections are not modelled).
+    next: Year
+    # The legal maximum term: later elections are taken to fall every so many years.
+    every_years: Annotated[int, Field(ge=1, le=7)]
+    rule: Text  # one sentence: the legal rule and the last election it counts from
+    sources: SourceIds
+
+    @field_validator("next")
+    @classmethod
+    def _after_the_dataset_date(cls, year: int) -> int:
+        if year < DATASET_YEAR:
+            raise ValueError(
+                f"must not be before {DATASET_YEAR}, the year of the dataset's date (got "
+                f"{year}): give the next election the law requires after 1 November "
+                f"{DATASET_YEAR}"
+            )
+        return year
+
+    @field_validator("every_years")
+    @classmethod
+    def _next_within_one_term(cls, every_years: int, info: ValidationInfo) -> int:
+        # A term under way on the dataset's date ends within one legal term of it (a year
+        # more where a term after an early election runs to a fixed season, as in the
+        # Netherlands).
+        year = info.data.get("next")
+        if year is not None and year > DATASET_YEAR + every_years + 1:
+            raise ValueError(
+                f"next election {year} is more than one {every_years}-year term after "
+                f"{DATASET_YEAR}, the year of the dataset's date; check next and every_years"
+            )
+        return every_years
+
+
 class Actor(Record):
     """A state, keyed by its ISO 3166-1 alpha-3 code."""
 
@@ -317,6 +363,7 @@ class Actor(Record):
     defence_usd_bn: UsdBn | None = None
     defence_pct_gdp: Percent | None = None
     land_borders: Borders | None = None  # recorded where a scenario's rule needs it
+    elections: Elections | None = None  # recorded for the states options need to agree
     sources: list[Slug] = []
 
     def member_of(self, org: str, on: dt.date | None = None) -> bool:
@@ -486,6 +533,24 @@ class Event(Record):
         return end
 
 
+class Agreement(BaseModel):
+    """The governments that must agree for an option to be agreed and delivered."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    governments: list[ISO3]  # empty where nothing new has to be agreed
+    note: Text  # why these governments
+    sources: SourceIds
+
+    @field_validator("governments")
+    @classmethod
+    def _each_once(cls, governments: list[str]) -> list[str]:
+        repeated = sorted({code for code in governments if governments.count(code) > 1})
+        if repeated:
+            raise ValueError(f"names {', '.join(repeated)} more than once; list each once")
+        return governments
+
+
 class Option(Record):
     """A policy option, with its costs and time to effect."""
 
@@ -497,6 +562,7 @@ class Option(Record):
     opex_eur_bn_per_year: EurBn
     years_to_first_effect: Years
     years_to_full_effect: Years
+    agreement: Agreement
     rationale: Text
     sources: SourceIds
 

@@ -147,7 +147,9 @@ OBJECTIVES: Mapping[str, Objective] = {
             label="Time to first effect",
             unit="years",
             maximise=False,
-            definition="How many years after the option starts before it first changes anything.",
+            definition="How many years after the option starts before it first changes anything, "
+            "if it is agreed and delivered on time (a stalled option's later start is counted "
+            "in the other objectives).",
             column="option.{option}.years_to_first_effect",
             source="futures",
         ),

@@ -117,6 +117,9 @@ GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("costs", ("discount_rate", "option.*.capex_eur_bn", "option.*.opex_eur_bn_per_year")),
     ("proliferation", ("proliferation.*", "option.*.proliferation")),
     ("Ukraine", ("ukraine.*",)),
+    # Whether the capitals agree each option and deliver it on time (docs/options.md,
+    # "Implementation risk"): the drivers' weights and each future's draws.
+    ("implementation", ("implementation.*", "option.*.implementation_draw")),
     # When and how much each option delivers: start, lead times, levers (aid included).
     ("option delivery", ("option.*",)),
     ("stress tests", ("stress.*",)),

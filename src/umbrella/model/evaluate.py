@@ -36,8 +36,9 @@ from umbrella.assumptions import Assumption
 from umbrella.errors import ModelError
 from umbrella.games import expected
 from umbrella.model import credibility as cred
-from umbrella.model import kernel
+from umbrella.model import implementation, kernel
 from umbrella.model import options as opt
+from umbrella.model.implementation import Agreement
 from umbrella.model.layout import Layout
 from umbrella.model.levers import acts_on_credibility
 from umbrella.model.registry import OptionSpec, Part
@@ -91,6 +92,12 @@ SUMMARY_OUTCOMES = {
     "npv_eur_bn": "net present value of spending, EUR bn",
     "proliferation": "non-proliferation risk index in the last year",
     "ukraine_support_eur_bn": "support to Ukraine, EUR bn per year, averaged over the years",
+    "on_time": "1 where the option (every part of a portfolio that starts) is agreed and "
+    "delivered on its timeline, 0 where it stalls; over futures, the probability that it "
+    "is (docs/options.md, 'Implementation risk')",
+    "holds_europe_on_time": "holds_europe as it would be were the option agreed and "
+    "delivered on its timeline in every future (the same as holds_europe where the "
+    "scenario has no implementation risk)",
 }
 """The per-future, per-option outcomes an ensemble keeps, for every scenario; a scenario's
 other reports add ``<outcome>_<report>`` (:func:`summary_outcomes`)."""
@@ -142,6 +149,7 @@ class OptionOutcomes:
     npv: FloatArray
     proliferation: FloatArray
     support: tuple[FloatArray, FloatArray, FloatArray]
+    on_time: FloatArray  # (sample,): 1 where it is agreed and delivered on time, else 0
 
 
 @dataclass(frozen=True)
@@ -181,6 +189,7 @@ def evaluate(
                 npv=plan.npv,
                 proliferation=plan.proliferation,
                 support=plan.support,
+                on_time=plan.on_time,
             )
         )
     return Evaluation(trust=_trust(base), options=tuple(results), rate=base.rate, steps=grid.steps)
@@ -210,7 +219,14 @@ def summarise(
     """The summary outcomes (:data:`SUMMARY_OUTCOMES`), each (sample, option)."""
     base = _base(scenario, grid, params)
     plans = _plans(scenario, grid, base)
-    folded = _kernel(base, grid, plans, full=False, detail=False).folded  # (k, o, r, s)
+    # Where an option stalls in some future, the same option on time beside it: the
+    # effect implementation risk takes away, on the same futures.
+    late = [k for k, p in enumerate(plans) if not p.on_time.all()]
+    planned = _plans(scenario, grid, base, risk=False) if late else []
+    extra = [planned[k] for k in late]
+    folded = _kernel(base, grid, [*plans, *extra], full=False, detail=False).folded
+    on_time_hazard = folded[kernel.FOLDED.index("hazard"), len(plans) :]
+    folded = folded[:, : len(plans)]  # (k, o, r, s)
     weights = grid.group_weights
     supported = grid.supported
     n = next(iter(params.values())).shape[0]
@@ -256,6 +272,12 @@ def summarise(
     summary["ukraine_support_eur_bn"] = np.stack(
         [sum_rows(p.support[0]) / p.support[0].shape[0] for p in plans], axis=1
     )
+    summary["on_time"] = np.stack([p.on_time for p in plans], axis=1)
+    on_time = summary["holds_europe"].copy()
+    if late:
+        planned_holds = np.exp(-(on_time_hazard * rate))  # (late option, r, s)
+        on_time[:, late] = _weighted(weights[None], planned_holds)[:, 0].T
+    summary["holds_europe_on_time"] = on_time
     order = [*SUMMARY_OUTCOMES]
     order += [f"{name}_in_{r}" for r in [*reports, "europe_exposure"] for name in OUTCOMES]
     summary = {name: summary[name] for name in order}
@@ -519,30 +541,76 @@ class _Plan:
     denial: FloatArray | None  # (y, s)
     acts: bool  # pulls a lever that moves credibility
     pulls: dict[str, FloatArray]  # lever -> (y, s): the lever as pulled each year
+    on_time: FloatArray  # (s,): 1 where agreed and delivered on its timeline, else 0
 
 
-def _plans(scenario: Scenario, grid: Layout, base: _Base) -> list[_Plan]:
+def _plans(scenario: Scenario, grid: Layout, base: _Base, *, risk: bool = True) -> list[_Plan]:
+    """Every option's plan; with ``risk`` (and the scenario's implementation risk on) an
+    option that is not agreed and delivered on time in a future starts late there."""
     params = base.params
     discount = opt.discount_factors(grid.years, scenario.start_year, params["discount_rate"])
     pressure = _abandonment(scenario, grid, base)
     by_id = {o.id: o for o in scenario.options}
+    trust = _trust_between(scenario, grid, base) if risk and scenario.agreements else {}
+
+    def planned(option: OptionSpec, given: Mapping[str, FloatArray]) -> _Plan:
+        at_risk = scenario.agreements.get(option.id) if risk else None
+        changed, on_time = _at_risk(at_risk, given, option.id, trust)
+        plan = _plan(option, changed, grid, discount, pressure)
+        return replace(plan, on_time=on_time)
+
     plans = []
     for option in scenario.options:
         if not option.components:
-            plans.append(_plan(option, params, grid, discount, pressure))
+            plans.append(planned(option, params))
             continue
         parts = [
-            _plan(
-                by_id[part.option],
-                _started(params, part, by_id[part.option]),
-                grid,
-                discount,
-                pressure,
-            )
+            planned(by_id[part.option], _started(params, part, by_id[part.option]))
             for part in option.components
         ]
         plans.append(_portfolio(option, parts, params, grid))
     return plans
+
+
+def _trust_between(
+    scenario: Scenario, grid: Layout, base: _Base
+) -> dict[tuple[str, str], FloatArray]:
+    """Each agreement's (state, guarantor) pairs: the state's trust in the guarantor in the
+    first year assessed (sample,), as the evidence gives it in each future."""
+    pairs = {pair for agreement in scenario.agreements.values() for pair in agreement.pairs}
+    if not pairs:
+        return {}
+    first = _trust(base)[:, :, 0]  # (g, r, s)
+    found = {}
+    for state, guarantor in sorted(pairs):
+        r = int(grid.group[grid.proteges.index(state)])
+        found[(state, guarantor)] = first[grid.guarantors.index(guarantor), r]
+    return found
+
+
+def _at_risk(
+    agreement: Agreement | None,
+    params: Mapping[str, FloatArray],
+    option: str,
+    trust: Mapping[tuple[str, str], FloatArray],
+) -> tuple[Mapping[str, FloatArray], FloatArray]:
+    """``params`` as the option runs under implementation risk, and where it is delivered
+    on time (1) or stalls (0), per future (:mod:`umbrella.model.implementation`): a stalled
+    option starts ``implementation.stall_years`` late. An option that never starts (a
+    pathway's step whose signpost did not fire) has nothing to deliver late."""
+    n = next(iter(params.values())).shape[0]
+    if agreement is None:
+        return params, np.ones(n)
+    start = params[f"option.{option}.start_year"]
+    full = params[f"option.{option}.years_to_full_effect"]
+    chance = implementation.probability(agreement, params, trust, start, full)
+    on_time = implementation.delivered(params, option, chance) | ~np.isfinite(start)
+    if on_time.all():
+        return params, np.ones(n)
+    changed = dict(params)
+    late = np.where(on_time, 0.0, params["implementation.stall_years"])
+    changed[f"option.{option}.start_year"] = start + late
+    return changed, on_time.astype(np.float64)
 
 
 def _plan(
@@ -566,6 +634,7 @@ def _plan(
         acts=any(acts_on_credibility(x) for x in option.levers),
         # The lever times the ramp: the product the kernel's equations take first.
         pulls={name: opt.lever(params, option, name) * share for name in option.levers},
+        on_time=np.ones(share.shape[1]),
     )
 
 
@@ -616,6 +685,8 @@ def _portfolio(
         denial=_denial(support, params) if grid.supported is not None else None,
         acts=any(p.acts for p in parts),
         pulls=pulls,
+        # On time only where every part that starts is.
+        on_time=np.minimum.reduce([p.on_time for p in parts]),
     )
 
 

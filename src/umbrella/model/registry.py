@@ -487,6 +487,9 @@ class OptionSpec:
     # A portfolio's or a pathway's parts; empty for an option. It has no numbers of its own:
     # it uses its parts' (docs/options.md, "Portfolios" and "Pathways").
     components: tuple[Part, ...] = ()
+    # The governments that must agree for it to be agreed and delivered on its timeline
+    # (docs/options.md, "Implementation risk"); none: nothing to agree.
+    governments: tuple[str, ...] = ()
 
 
 def catalogue_option(option: Option, start_year: int) -> tuple[OptionSpec, list[Assumption]]:
@@ -533,7 +536,14 @@ def catalogue_option(option: Option, start_year: int) -> tuple[OptionSpec, list[
                 _LEVER_BASIS,
             )
         )
-    return OptionSpec(option.id, option.name, option.category, tuple(levers)), entries
+    found = OptionSpec(
+        option.id,
+        option.name,
+        option.category,
+        tuple(levers),
+        governments=tuple(option.agreement.governments),
+    )
+    return found, entries
 
 
 def inline_option(

@@ -55,9 +55,16 @@ from umbrella.data.safeyaml import (
     limited_loader,
     read_limited,
 )
-from umbrella.data.schema import ORGANISATIONS, Actor, Option
+from umbrella.data.schema import ISO3, ORGANISATIONS, Actor, Option
 from umbrella.errors import DataError, ScenarioError, UsageError
 from umbrella.model.credibility import COMMITMENT_KINDS
+from umbrella.model.implementation import (
+    IMPLEMENTATION_ASSUMPTIONS,
+    Agreement,
+    agreement_of,
+    draw_assumption,
+    draw_name,
+)
 from umbrella.model.levers import guarantor_of, lever_names
 from umbrella.model.levers import lever as find_lever
 from umbrella.model.registry import (
@@ -181,6 +188,9 @@ class _OptionEntry(_Strict):
     levers: dict[str, float] | None = None
     targets: Annotated[list[str], Field(min_length=1)] | None = None
     components: list[_PartItem] | None = None  # 1 to PORTFOLIO_PARTS: _check_portfolio
+    # The governments that must agree (docs/options.md, "Implementation risk"); for a
+    # catalogue option, in place of the catalogue's.
+    governments: list[ISO3] | None = None
 
     def parts(self) -> tuple[Part, ...]:
         """A portfolio's or pathway's parts; empty for an option."""
@@ -295,6 +305,7 @@ class _ScenarioFile(_Strict):
     data: Text | None = None
     population_weights: bool = True
     trust_assumptions: Literal["calibrated", "hand"] = "calibrated"
+    implementation_risk: bool = True
     protege_groups: Annotated[list[_ProtegeGroup], Field(min_length=1)] | None = None
     coordination: Annotated[list[str], Field(min_length=2, max_length=2)] | None = None
     future_evidence: dict[str, Text] = {}
@@ -427,6 +438,10 @@ class Scenario:
     exposure_groups: tuple[ProtegeGroup, ...] = ()  # reporting groups (no resolve, no rate)
     stresses: tuple[Stress, ...] = ()
     text: str | None = field(default=None, repr=False)  # the file's text, as read
+    # Per option with governments to agree, what the implementation-risk model reads
+    # (umbrella.model.implementation); empty where the scenario has implementation risk off.
+    agreements: Mapping[str, Agreement] = field(default_factory=dict)
+    implementation_risk: bool = False  # whether options may stall (the file's switch)
 
     def option_field(
         self, option: str, field: str, value: Callable[[str], Any] | None = None
@@ -1385,6 +1400,12 @@ def _resolve(
     for stress in model.stresses:
         for entry in _stress_assumptions(stress):
             registry[entry.name] = entry
+    risky = [spec for spec in specs if spec.governments] if model.implementation_risk else []
+    if risky:
+        for entry in IMPLEMENTATION_ASSUMPTIONS:
+            registry[entry.name] = entry
+        for spec in risky:
+            registry[draw_name(spec.id)] = draw_assumption(spec.id, spec.name)
     for name, change in model.assumptions.items():
         registry[name] = override(registry, name, change.default, change.low, change.high)
     for stress in model.stresses:
@@ -1410,6 +1431,15 @@ def _resolve(
             raise UsageError(
                 f"option {spec.id}: targets {', '.join(outside)} are not among the proteges"
             )
+    agreements = {
+        spec.id: agreement_of(
+            spec.governments,
+            _elections(world, spec),
+            model.guarantors,
+            proteges,
+        )
+        for spec in risky
+    }
     return Scenario(
         name=model.name,
         title=model.title,
@@ -1472,7 +1502,27 @@ def _resolve(
             )
             for s in model.stresses
         ),
+        implementation_risk=model.implementation_risk,
+        agreements=agreements,
     )
+
+
+def _elections(world: World, spec: OptionSpec) -> dict[str, tuple[int, int]]:
+    """Each government ``spec`` needs: its next election and term (the actors table)."""
+    found: dict[str, tuple[int, int]] = {}
+    for state in spec.governments:
+        try:
+            elections = world.actor(state).elections
+        except UsageError:
+            elections = None
+        if elections is None:
+            raise UsageError(
+                f"option {spec.id}: government {state} has no elections recorded in the actors "
+                "table; name states that have them (`umbrella data show actors`), or set "
+                "implementation_risk: false"
+            )
+        found[state] = (int(elections.next), int(elections.every_years))
+    return found
 
 
 def _stress_assumptions(stress: _Stress) -> list[Assumption]:
@@ -1581,7 +1631,7 @@ def _option(
         if item.name is None or item.category is None or item.levers is None:
             raise UsageError(f"option {item.id}: not in the catalogue, so every field is needed")
         spec, entries = inline_option(item.id, item.name, item.category, item.given(), item.levers)
-        return replace(spec, targets=targets), entries
+        return replace(spec, targets=targets, governments=tuple(item.governments or ())), entries
     # A catalogue option with some fields changed: each becomes the new default, its range
     # kept and widened if needed, as for a number under `assumptions:`.
     option = catalogue[item.id]
@@ -1613,5 +1663,6 @@ def _option(
         category=item.category or spec.category,
         levers=levers,
         targets=targets,
+        governments=spec.governments if item.governments is None else tuple(item.governments),
     )
     return spec, list(by_name.values())
