@@ -188,6 +188,13 @@ def explore_command(
         help="Trade-offs: each option's Pareto efficiency on deterrence, cost, proliferation "
         "risk, Ukraine and time to first effect (docs/explore.md).",
     ),
+    pathway_map: bool = typer.Option(
+        False,
+        "--pathways",
+        help="Pathways: each step of every pathway, the share of futures in which its "
+        "signpost fired, when it first acts, and the pathway's deterrence and regret "
+        "(docs/explore.md).",
+    ),
     search_policies: bool = typer.Option(
         False,
         "--search",
@@ -211,22 +218,23 @@ def explore_command(
     ),
     quiet: bool = typer.Option(False, "--quiet", help="No progress display."),
     fmt: Format = format_option(
-        "one table: the policy front with --search, the value of information with --voi, the "
-        "trade-offs with --pareto, the Sobol indices with --sobol, the PRIM box with --prim, "
-        "else robustness"
+        "one table: the policy front with --search, the pathways' steps with --pathways, the "
+        "value of information with --voi, the trade-offs with --pareto, the Sobol indices with "
+        "--sobol, the PRIM box with --prim, else robustness"
     ),
     as_json: bool = json_alias("the results"),
 ) -> None:
     """Analyse a stored run: robustness, PRIM boxes where an option fails, Sobol indices,
-    the value of information, the trade-offs between options, a search for policies."""
+    the value of information, the trade-offs between options, the pathways' steps, a search
+    for policies."""
     chosen = chosen_format(fmt, as_json)
     if (
         chosen is Format.csv
-        and (prim_option is not None) + sobol + voi + pareto + search_policies > 1
+        and (prim_option is not None) + sobol + voi + pareto + pathway_map + search_policies > 1
     ):
         raise UsageError(
-            "--format csv prints one table: give one of --prim, --sobol, --voi, --pareto and "
-            "--search, or use --format json"
+            "--format csv prints one table: give one of --prim, --sobol, --voi, --pareto, "
+            "--pathways and --search, or use --format json"
         )
     search_flags = {
         "--generations": generations,
@@ -261,11 +269,13 @@ def explore_command(
         *(["sensitivity (Sobol)"] * sobol),
         *(["value of information"] * voi),
         *(["trade-offs"] * pareto),
+        *(["pathways"] * pathway_map),
         *(["policy search"] * search_policies),
     ]
     box_found = indices = None
     information: VoiResult | None = None
     traded: pd.DataFrame | None = None
+    staged: pd.DataFrame | None = None
     found: SearchResult | None = None
     with progress("explore", phases, quiet=quiet) as shown:
         shown.phase(phases[0])
@@ -287,6 +297,11 @@ def explore_command(
 
             shown.phase("trade-offs")
             traded = tradeoffs(stored)
+        if pathway_map:
+            from umbrella.explore.pathways import pathways
+
+            shown.phase("pathways")
+            staged = pathways(stored)
         if search_policies:
             from umbrella.explore.search import search
 
@@ -302,6 +317,10 @@ def explore_command(
     if chosen is Format.csv:
         if found is not None:
             echo_records(frame_records(found.front))
+        elif staged is not None:
+            from umbrella.explore.pathways import FIELDS
+
+            echo_records(pathway_records(staged), list(FIELDS))
         elif traded is not None:
             echo_records(tradeoff_records(traded))
         elif information is not None:
@@ -340,6 +359,8 @@ def explore_command(
             "n_futures": traded.attrs["n_futures"],
             "options": tradeoff_records(traded),
         }
+    if staged is not None:
+        payload["pathways"] = pathway_payload(staged)
     if found is not None:
         payload["search"] = search_payload(found)
     if chosen is Format.json:
@@ -365,6 +386,8 @@ def explore_command(
         _print_voi(information, run_id)
     if traded is not None:
         _print_tradeoffs(traded, run_id)
+    if staged is not None:
+        _print_pathways(staged, run_id)
     if found is not None:
         _print_search(found, run_id)
 
@@ -482,6 +505,127 @@ def _print_tradeoffs(table: pd.DataFrame, run_id: str) -> None:
         "An option is efficient in a future when no other option is at least as good there on "
         f"every objective and better on one ({directions}). Efficient is not recommended: "
         "it says which options are not beaten outright, not which trade-off to choose."
+    )
+
+
+def pathway_records(table: pd.DataFrame) -> list[dict[str, object]]:
+    """The steps of :func:`umbrella.explore.pathways.pathways` as JSON records, one per step
+    with every column (a missing number as null): the CSV of ``umbrella explore
+    --pathways``, and the ``steps`` of :func:`pathway_payload`."""
+    return frame_records(table)
+
+
+def pathway_payload(table: pd.DataFrame) -> dict[str, object]:
+    """The pathways as ``umbrella explore --pathways --json`` prints them under ``pathways``
+    (and the HTTP API returns them): the futures, every column's unit and definition, the
+    single option with the least mean regret, and the steps (:func:`pathway_records`)."""
+    from umbrella.explore.pathways import FIELDS
+
+    least = float(table.attrs.get("best_single_regret", math.nan))
+    return {
+        "scenario": str(table.attrs.get("scenario", "")),
+        "outcome": str(table.attrs.get("outcome", "holds_europe")),
+        "n_futures": int(table.attrs.get("n_futures", 0)),
+        "columns": {
+            name: {"unit": unit, "definition": definition}
+            for name, (unit, definition) in FIELDS.items()
+        },
+        "best_single": str(table.attrs.get("best_single", "")) or None,
+        "best_single_regret": least if math.isfinite(least) else None,
+        "steps": pathway_records(table),
+    }
+
+
+def _print_pathways(table: pd.DataFrame, run_id: str) -> None:
+    if table.empty:
+        console.print(
+            f"Run {run_id}: the scenario {table.attrs.get('scenario', '')} has no pathways "
+            '(options with a step that waits for a signpost; docs/options.md, "Pathways").',
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+        return
+    n_futures = int(table.attrs["n_futures"])
+    rows = []
+    for record in table.to_dict("records"):
+        waits = bool(record["assumption"])
+        rows.append(
+            [
+                str(record["pathway"]) if record["step"] == 1 else "",
+                str(record["step"]),
+                str(record["option"]),
+                (
+                    f"{record['assumption']} {'<' if record['bound'] == 'below' else '>'} "
+                    f"{record['threshold']:g} by {record['read_by']}"
+                    if waits
+                    else "none: from its start"
+                ),
+                f"{record['fired']:.0%}",
+                str(record["start"]),
+                str(record["first_year"]),
+                f"{record['scale']:g}",
+                f"{record['delay']:g}",
+            ]
+        )
+    print_table(
+        [
+            Column("pathway", kind="name"),
+            Column("step", justify="right"),
+            Column("option", kind="name"),
+            Column("signpost\n(read by)", kind="name", narrowest=16),
+            Column("starts in\nfutures", justify="right"),
+            Column("starts\nyear", justify="right", drop=2),
+            Column("first acts\nyear", justify="right"),
+            Column("scale", justify="right", drop=3),
+            Column("delay\nyears", justify="right", drop=3),
+        ],
+        rows,
+        title=f"Run {run_id}: pathway steps over {n_futures:,} futures",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+    )
+    figures = table.drop_duplicates("pathway")
+    print_table(
+        [
+            Column("pathway", kind="name"),
+            Column("holds\nmean", justify="right"),
+            Column("holds\np10", justify="right", drop=2),
+            Column("mean\nregret", justify="right"),
+            Column("max\nregret", justify="right", drop=1),
+            Column("beats every\nsingle option", justify="right"),
+        ],
+        [
+            [
+                str(row["pathway"]),
+                f"{row['holds_mean']:.3f}",
+                f"{row['holds_p10']:.3f}",
+                f"{row['mean_regret']:.3f}",
+                f"{row['max_regret']:.3f}",
+                "yes" if row["beats_singles"] else "no",
+            ]
+            for row in figures.to_dict("records")
+        ],
+        title=f"Run {run_id}: pathways on holds_europe",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+    )
+    least = float(table.attrs.get("best_single_regret", math.nan))
+    best = (
+        f" The single option with the least mean regret is {table.attrs['best_single']} "
+        f"({least:.3f})."
+        if math.isfinite(least)
+        else ""
+    )
+    paragraph(
+        "A step with a signpost starts, in the year the signpost is read plus its delay, only "
+        "in the futures where it fired (starts in futures); a step without one starts with its "
+        "option, in every future. First acts: the step's start plus its option's years to "
+        "first effect, at the assumptions' defaults. Holds: the probability that deterrence "
+        "holds in Europe through the horizon (holds_europe). Regret, in the same unit: how "
+        "far the pathway's holds_europe falls short of the best option's in each future, "
+        f"every option of the run compared.{best} A signpost here reads a sampled "
+        "assumption as if the evidence revealed it exactly by the year it is read."
     )
 
 

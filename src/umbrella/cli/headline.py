@@ -41,6 +41,15 @@ def definitions(first: int, last: int, n_proteges: int) -> dict[str, str]:
         "fails_ukraine": f"share of crisis opportunities in {last} in which deterrence of a new "
         "offensive against Ukraine fails",
         "change_vs_status_quo": "holds_europe minus the status quo's, in the same future",
+        "on_time": "probability that the option is agreed and delivered on its timeline: the "
+        "share of futures in which the governments it needs agree and keep to it "
+        "(docs/options.md, 'Implementation risk')",
+        "change_on_time_vs_status_quo": "change_vs_status_quo were the option agreed and "
+        "delivered on time in every future",
+        "ukraine_change, ukraine_change_on_time": "fails_ukraine minus the status quo's, with "
+        "the risk and were the option delivered on time",
+        "effect lost": "the share of the change on time (in Europe: holds; for Ukraine: fails "
+        "per crisis) that the futures where the option stalls take away",
         "p10, p90": "10th and 90th percentiles over the futures",
         "crisis opportunity": "an occasion on which the challenger weighs a military challenge "
         "(a rate per year per group of states: `umbrella assumptions --filter crisis`)",
@@ -205,11 +214,47 @@ def print_headline(
         ],
         **_PLAIN,
     )
+    _print_implementation(options, rows)
     paragraph(
         f"Means over {samples:,} futures (seed {seed}), 10th to 90th percentiles in brackets."
     )
     for name, sentence in definitions(first, last, n_proteges).items():
         paragraph(f"{name}: {sentence}.", indent="  ", hanging="    ")
+
+
+def _print_implementation(options: list[str], rows: list[pd.Series]) -> None:
+    """Per option: the probability that it is delivered on time, and how much of its change
+    against the status quo the futures where it stalls take away."""
+    if not rows or "on_time" not in rows[0] or all(row["on_time"] == 1.0 for row in rows):
+        return
+    lines = []
+    for option, row in zip(options, rows, strict=True):
+        planned, change = row["change_on_time_vs_status_quo"], row["change_vs_status_quo"]
+        line = [option, f"{row['on_time']:.2f}", f"{planned:+.3f}", f"{change:+.3f}"]
+        line.append(_lost(planned, change))
+        line.append(_lost(row["ukraine_change_on_time"], row["ukraine_change"]))
+        lines.append(line)
+    print_table(
+        [
+            Column("option"),
+            Column("on time", justify="right"),
+            Column("vs status quo\nif on time", justify="right"),
+            Column("vs status quo\nwith risk", justify="right"),
+            Column("effect lost\nEurope", justify="right"),
+            Column("effect lost\nUkraine", justify="right", drop=1),
+        ],
+        lines,
+        title="Will it happen at all? Implementation risk (holds, Europe-wide)",
+        **_PLAIN,
+    )
+
+
+def _lost(planned: float, change: float) -> str:
+    """The share of ``planned`` that ``change`` falls short of; "-" where there is no
+    change to lose (under 0.0001 either way)."""
+    if not math.isfinite(planned) or abs(planned) < 1e-4:
+        return "-"
+    return f"{(planned - change) / planned:.0%}"
 
 
 def print_stress_tests(tests: Any, scenario: Any, *, first: int, last: int) -> None:

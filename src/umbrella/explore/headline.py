@@ -46,7 +46,11 @@ def headline(outcomes: pd.DataFrame, options: Sequence[str]) -> pd.DataFrame:
     any reports the scenario adds (other weightings, exposure groups). Columns are
     ``<outcome>``, ``<outcome>_p10`` and ``<outcome>_p90``, and ``change_vs_status_quo``
     (the mean over futures of the option's ``holds_europe`` minus the first option's, with
-    its percentiles): one row per option, in ``options`` order.
+    its percentiles) and, where the run has ``holds_europe_on_time``,
+    ``change_on_time_vs_status_quo`` (the same were the option delivered on time), and with
+    ``fails_ukraine_on_time`` ``ukraine_change`` and ``ukraine_change_on_time`` (the option's
+    ``fails_ukraine`` minus the first option's, with the risk and on time): one row per
+    option, in ``options`` order.
 
     >>> table = pd.DataFrame({"future": [0, 0, 1, 1], "option": ["a", "b", "a", "b"],
     ...                       **{k: [0.5, 0.6, 0.7, 0.9] for k in HEADLINE}})
@@ -112,6 +116,15 @@ def _table(
     for row, option in zip(rows, options, strict=True):
         change = column("holds_europe", option) - baseline
         row |= _spread("change_vs_status_quo", change)
+        if "holds_europe_on_time" in names:
+            # The same change were the option agreed and delivered on time in every future.
+            planned = column("holds_europe_on_time", option) - baseline
+            row |= _spread("change_on_time_vs_status_quo", planned)
+        if "fails_ukraine_on_time" in names:
+            ukraine = column("fails_ukraine", options[0])
+            row |= _spread("ukraine_change", column("fails_ukraine", option) - ukraine)
+            planned = column("fails_ukraine_on_time", option) - ukraine
+            row |= _spread("ukraine_change_on_time", planned)
     return pd.DataFrame(rows, index=pd.Index(list(options), name="option"))
 
 

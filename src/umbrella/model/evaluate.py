@@ -98,6 +98,8 @@ SUMMARY_OUTCOMES = {
     "holds_europe_on_time": "holds_europe as it would be were the option agreed and "
     "delivered on its timeline in every future (the same as holds_europe where the "
     "scenario has no implementation risk)",
+    "fails_ukraine_on_time": "fails_ukraine as it would be were the option agreed and "
+    "delivered on its timeline in every future",
 }
 """The per-future, per-option outcomes an ensemble keeps, for every scenario; a scenario's
 other reports add ``<outcome>_<report>`` (:func:`summary_outcomes`)."""
@@ -226,6 +228,7 @@ def summarise(
     extra = [planned[k] for k in late]
     folded = _kernel(base, grid, [*plans, *extra], full=False, detail=False).folded
     on_time_hazard = folded[kernel.FOLDED.index("hazard"), len(plans) :]
+    on_time_fails = folded[kernel.FOLDED.index("fails_last"), len(plans) :]
     folded = folded[:, : len(plans)]  # (k, o, r, s)
     weights = grid.group_weights
     supported = grid.supported
@@ -278,6 +281,9 @@ def summarise(
         planned_holds = np.exp(-(on_time_hazard * rate))  # (late option, r, s)
         on_time[:, late] = _weighted(weights[None], planned_holds)[:, 0].T
     summary["holds_europe_on_time"] = on_time
+    summary["fails_ukraine_on_time"] = summary["fails_ukraine"].copy()
+    if late and supported is not None:
+        summary["fails_ukraine_on_time"][:, late] = on_time_fails[:, supported].T
     order = [*SUMMARY_OUTCOMES]
     order += [f"{name}_in_{r}" for r in [*reports, "europe_exposure"] for name in OUTCOMES]
     summary = {name: summary[name] for name in order}

@@ -327,6 +327,33 @@ class TradeoffsOut(BaseModel):
     alt: str = Field(description="The figure in words, for readers who cannot see it.")
 
 
+class PathwaysOut(BaseModel):
+    """The pathways of a run's scenario, step by step, as ``umbrella explore ID --pathways
+    --json`` prints them under ``pathways``."""
+
+    run_id: str
+    scenario: str
+    outcome: str = Field(description="The outcome of the pathways' spread and regret.")
+    n_futures: int
+    columns: dict[str, dict[str, str]] = Field(
+        description="Per column of a step: its unit and definition."
+    )
+    best_single: str | None = Field(
+        description="The single option (neither a portfolio nor a pathway) with the least "
+        "mean regret; null when the scenario has no pathway."
+    )
+    best_single_regret: float | None = Field(
+        description="Its mean regret (probability); null when the scenario has no pathway."
+    )
+    steps: list[dict[str, Any]] = Field(
+        description="One per step of every pathway: pathway, name, step, option, delay, "
+        "scale, the signpost (assumption, bound, threshold, unit, read_by; null or empty for "
+        "a step that waits for none), fired (share of futures in which the step starts), "
+        "start, first_year, and the pathway's holds_mean, holds_p10, mean_regret, max_regret "
+        "and beats_singles. Empty when the scenario has no pathway."
+    )
+
+
 CostWeight = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 """Percentage points of deterrence one bn EUR of present-value cost is worth: finite, >= 0."""
 

@@ -1,17 +1,17 @@
 """Analyses of stored runs: the numbers of ``umbrella runs diff`` and ``umbrella explore``,
-Sobol indices, the trade-offs and the value of information, and the brief of a run
-(``umbrella brief --run``).
+Sobol indices, the trade-offs, the pathways and the value of information, and the brief of a
+run (``umbrella brief --run``).
 
 Run ids are checked against the store's pattern before any path is built from them. The
-quick analyses (diff, robustness, PRIM, trade-offs) answer at once. Sobol indices evaluate
-new futures, the value of information fits a regression per assumption group (about 30 s on
-10^5 futures) and a brief takes 10-20 s: they run in the background, in the worker threads of
-background runs and under their bound (``Limits.run_concurrency``; one more is answered 503
-with Retry-After). Finished Sobol indices and values of information are kept inside the
-server's store, under ``analyses/RUN_ID/``, never in the run's folder. Briefs are written
-inside the server's store, under ``briefs/RUN_ID/LANG-BASE/``: the store reads only ``runs/``
-and its catalog, so it ignores these folders, and every worker process of the server finds
-what another one built.
+quick analyses (diff, robustness, PRIM, trade-offs, pathways) answer at once. Sobol indices
+evaluate new futures, the value of information fits a regression per assumption group (about
+30 s on 10^5 futures) and a brief takes 10-20 s: they run in the background, in the worker
+threads of background runs and under their bound (``Limits.run_concurrency``; one more is
+answered 503 with Retry-After). Finished Sobol indices and values of information are kept
+inside the server's store, under ``analyses/RUN_ID/``, never in the run's folder. Briefs are
+written inside the server's store, under ``briefs/RUN_ID/LANG-BASE/``: the store reads only
+``runs/`` and its catalog, so it ignores these folders, and every worker process of the
+server finds what another one built.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ from umbrella.web.schemas import (
     BriefRequest,
     BriefStatus,
     ErrorBody,
+    PathwaysOut,
     PrimOut,
     RobustnessOut,
     RunDiffOut,
@@ -339,6 +340,33 @@ def tradeoffs(run_id: str = _run_id(), ctx: Context = Depends(context)) -> Trade
         figure=json.loads(to_json_plotly(figure, engine="json")),
         alt=alt,
     )
+
+
+# --- pathways, at once ------------------------------------------------------------------------
+
+
+@router.get(
+    "/runs/{run_id}/pathways",
+    summary="The pathways of a run's scenario, step by step",
+    description="Per step of every pathway (an option with a step that waits for a signpost): "
+    "the option, delay and scale, the signpost (assumption, bound, threshold, the year it is "
+    "read), the share of the run's futures in which the step starts, the year it starts and "
+    "the year it first acts; with the pathway's holds_europe (mean, p10) and regret against "
+    "every option of the run (mean, max), and whether its mean regret is below every single "
+    "option's, as `umbrella explore ID --pathways --json` gives them under `pathways`. "
+    "`steps` is empty when the scenario has no pathway.",
+    responses=_REFUSALS,
+)
+def pathways(run_id: str = _run_id(), ctx: Context = Depends(context)) -> PathwaysOut:
+    from umbrella.cli.explore import pathway_payload  # the CLI's payload: the same numbers
+    from umbrella.explore.pathways import pathways as staged
+
+    opened = _opened(ctx, run_id)
+    try:
+        table = staged(opened)
+    except UmbrellaError as error:  # the run lacks a signpost's assumption or the outcome
+        raise ApiError(409, _failure(error, "pathways"), "path.run_id") from None
+    return PathwaysOut(run_id=run_id, **_jsonable(pathway_payload(table)))
 
 
 # --- the value of information, in the background ----------------------------------------------

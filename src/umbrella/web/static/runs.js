@@ -1,5 +1,5 @@
-// The stored-runs page: the store's runs, one run's headline, robustness, trade-offs, value of
-// information and brief, and the comparison of two runs. Every URL is relative, so the page works under a reverse proxy's
+// The stored-runs page: the store's runs, one run's headline, robustness, trade-offs, pathways,
+// value of information and brief, and the comparison of two runs. Every URL is relative, so the page works under a reverse proxy's
 // prefix (--root-path), as the what-if page does.
 "use strict";
 
@@ -145,6 +145,7 @@ async function openRun(runId) {
   $("robustness").tBodies[0].replaceChildren();
   $("most-robust").textContent = "";
   resetTradeoffs();
+  resetPathways();
   resetBrief();
   resetVoi();
   $("brief-build").disabled = run.status !== "complete";
@@ -171,7 +172,7 @@ async function openRun(runId) {
     document.body.classList.remove("busy");
   }
   refreshBrief();
-  await loadTradeoffs(runId);
+  await Promise.all([loadTradeoffs(runId), loadPathways(runId)]);
 }
 
 function renderHeadline(rows) {
@@ -383,6 +384,122 @@ function asLines(figure) {
     hovermode: "closest",
   });
   return { data, layout };
+}
+
+// --- the pathways -------------------------------------------------------------------------
+
+function resetPathways() {
+  $("pathways-section").hidden = true;
+  for (const id of ["pathways", "pathway-steps"]) {
+    $(id).tHead.replaceChildren();
+    $(id).tBodies[0].replaceChildren();
+  }
+  $("pathways-status").textContent = "";
+  $("pathways-note").textContent = "";
+}
+
+// The section stays hidden for a run whose scenario has no pathway.
+async function loadPathways(runId) {
+  try {
+    const staged = await api("api/runs/" + runId + "/pathways");
+    if (state.open !== runId || !staged.steps.length) return;
+    renderPathways(staged);
+    $("pathways-status").textContent =
+      "Over " + Number(staged.n_futures).toLocaleString("en") + " futures.";
+    $("pathways-section").hidden = false;
+  } catch (error) {
+    if (state.open !== runId) return;
+    $("pathways-status").textContent = "Error: " + error.message;
+    $("pathways-section").hidden = false;
+  }
+}
+
+// A cell of a pathway's or a step's figure, its exact value in data-value for readers.
+function pathwayCell(text, pathway, field, value, step) {
+  const attrs = { "data-pathway": pathway, "data-field": field, "data-value": String(value) };
+  if (step !== undefined) attrs["data-step"] = String(step);
+  return cell("td", text, attrs);
+}
+
+function renderPathways(staged) {
+  const unit = (name) => (staged.columns[name] || {}).unit || "";
+  const titled = (th, name) => {
+    th.title = (staged.columns[name] || {}).definition || "";
+    return th;
+  };
+  // The pathways: their figures are the same on every step, so shown once.
+  const head = document.createElement("tr");
+  head.append(
+    heading("Pathway"),
+    titled(heading("Holds, mean", unit("holds_mean")), "holds_mean"),
+    titled(heading("Holds, 10th percentile", unit("holds_p10")), "holds_p10"),
+    titled(heading("Mean regret", unit("mean_regret")), "mean_regret"),
+    titled(heading("Largest regret", unit("max_regret")), "max_regret"),
+    titled(heading("Beats every single option", "on mean regret"), "beats_singles"),
+  );
+  $("pathways").tHead.replaceChildren(head);
+  const seen = new Set();
+  const rows = [];
+  for (const step of staged.steps) {
+    if (seen.has(step.pathway)) continue;
+    seen.add(step.pathway);
+    const tr = document.createElement("tr");
+    const name = cell("th", step.pathway, { scope: "row" });
+    name.append(document.createElement("br"), cell("small", step.name));
+    tr.append(name);
+    for (const field of ["holds_mean", "holds_p10", "mean_regret", "max_regret"]) {
+      tr.append(pathwayCell(fmt(step[field], 3), step.pathway, field, step[field]));
+    }
+    tr.append(pathwayCell(step.beats_singles ? "yes" : "no", step.pathway, "beats_singles", step.beats_singles));
+    rows.push(tr);
+  }
+  $("pathways").tBodies[0].replaceChildren(...rows);
+
+  const stepsHead = document.createElement("tr");
+  stepsHead.append(
+    heading("Pathway"),
+    titled(heading("Step", "from 1"), "step"),
+    titled(heading("Option", "scale, delay"), "option"),
+    titled(heading("Signpost", "read by"), "assumption"),
+    titled(heading("Starts in", unit("fired")), "fired"),
+    titled(heading("Starts", unit("start")), "start"),
+    titled(heading("First acts", unit("first_year")), "first_year"),
+  );
+  // Names and conditions read from the left (runs.css aligns cells right, for numbers); set
+  // through the CSSOM, which the page's Content-Security-Policy allows.
+  for (const at of [2, 3]) stepsHead.cells[at].style.textAlign = "left";
+  $("pathway-steps").tHead.replaceChildren(stepsHead);
+  const steps = staged.steps.map((step) => {
+    const tr = document.createElement("tr");
+    tr.append(cell("th", step.pathway, { scope: "row" }));
+    tr.append(pathwayCell(String(step.step), step.pathway, "step", step.step, step.step));
+    const option = pathwayCell(step.option, step.pathway, "option", step.option, step.step);
+    option.append(
+      document.createElement("br"),
+      cell("small", "scale " + step.scale + ", delay " + step.delay + (step.delay === 1 ? " year" : " years")),
+    );
+    tr.append(option);
+    const signpost = step.assumption
+      ? step.assumption + (step.bound === "below" ? " below " : " above ") + step.threshold +
+        (step.unit ? " " + step.unit : "")
+      : "none: from its option's start";
+    const when = pathwayCell(signpost, step.pathway, "signpost", step.assumption, step.step);
+    if (step.read_by !== null) when.append(document.createElement("br"), cell("small", "by " + step.read_by));
+    tr.append(when);
+    option.style.textAlign = "left";
+    when.style.textAlign = "left";
+    tr.append(pathwayCell(percent(step.fired), step.pathway, "fired", step.fired, step.step));
+    tr.append(pathwayCell(String(step.start), step.pathway, "start", step.start, step.step));
+    tr.append(pathwayCell(String(step.first_year), step.pathway, "first_year", step.first_year, step.step));
+    return tr;
+  });
+  $("pathway-steps").tBodies[0].replaceChildren(...steps);
+  const best = staged.best_single
+    ? " The single option with the least mean regret: " + staged.best_single + " (" + fmt(staged.best_single_regret, 3) + ")."
+    : "";
+  $("pathways-note").textContent =
+    "Starts in: the share of the run's futures in which the step starts (where its signpost fired). " +
+    "First acts: the step's start plus its option's years to first effect, at the assumptions' defaults." + best;
 }
 
 // --- the brief ----------------------------------------------------------------------------
