@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from scipy.special import expit, logit
 
 from umbrella.assumptions import resolve
-from umbrella.errors import UsageError
+from umbrella.errors import ScenarioError
 from umbrella.explore.sampling import draw, uncertainties
 from umbrella.model.evaluate import evaluate, summarise
 from umbrella.model.implementation import (
@@ -205,5 +205,24 @@ def test_a_government_without_elections_is_refused_with_the_fix() -> None:
             "governments": ["ISL"],
         },
     ]
-    with pytest.raises(UsageError, match="government ISL has no elections"):
+    with pytest.raises(ScenarioError, match=r"governments\[0\]: ISL has no elections"):
+        parse_scenario(yaml.safe_dump(raw, sort_keys=False), str(flagship_path()))
+
+
+def test_a_scenario_can_change_a_catalogue_option_s_governments() -> None:
+    raw = yaml.safe_load(flagship_path().read_text(encoding="utf-8"))
+    raw["options"] = [
+        "status-quo",
+        {"id": "uk-france-coordination", "governments": ["GBR", "FRA", "DEU"]},
+    ]
+    scenario = parse_scenario(yaml.safe_dump(raw, sort_keys=False), str(flagship_path()))
+    assert scenario.agreements["uk-france-coordination"].governments == ("GBR", "FRA", "DEU")
+    flagship = parse_scenario(flagship_path().read_text(encoding="utf-8"), str(flagship_path()))
+    assert flagship.agreements["uk-france-coordination"].governments == ("GBR", "FRA")
+
+
+def test_an_unknown_government_code_is_refused() -> None:
+    raw = yaml.safe_load(flagship_path().read_text(encoding="utf-8"))
+    raw["options"] = ["status-quo", {"id": "uk-france-coordination", "governments": ["XXX"]}]
+    with pytest.raises(Exception, match="governments"):
         parse_scenario(yaml.safe_dump(raw, sort_keys=False), str(flagship_path()))

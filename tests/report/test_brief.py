@@ -35,6 +35,7 @@ def test_the_brief_writes_html_markdown_charts_and_data(brief: Brief) -> None:
         "holds-by-year",
         "map",
         "options",
+        "tradeoffs",
         "trust",
         "ukraine",
         "value-per-eur",

@@ -37,6 +37,7 @@ CHARTS = (
     "map",
     "holds-by-year",
     "value-per-eur",
+    "tradeoffs",
     "drivers",
 )
 #: (width, height) of the viewports: a small phone, a laptop, a desktop.

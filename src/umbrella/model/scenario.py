@@ -985,6 +985,8 @@ def _check_roles(raw: Mapping[str, Any], world: World | None, findings: _Finding
         _check_group(("protege_groups", index), group, world, findings)
     options = raw.get("options")
     for index, entry in enumerate(options if isinstance(options, list) else []):
+        if world is not None and isinstance(entry, dict):
+            _check_governments(("options", index, "governments"), entry, world, findings)
         targets = entry.get("targets") if isinstance(entry, dict) else None
         if world is None or not isinstance(targets, list):
             continue
@@ -1157,6 +1159,27 @@ def _check_options(
 
 PORTFOLIO_PARTS = 8
 """The most parts of a portfolio."""
+def _check_governments(
+    where: tuple[Any, ...], entry: Mapping[str, Any], world: World, findings: _Findings
+) -> None:
+    """An option's governments: known states, each with its elections recorded (the
+    implementation-risk model reads them, docs/options.md)."""
+    codes = entry.get("governments")
+    if not isinstance(codes, list):
+        return
+    for position, code in enumerate(codes):
+        if not isinstance(code, str) or len(code) != 3 or not code.isupper():
+            continue  # the schema reports it
+        if code not in world.records["actors"]:
+            findings.add((*where, position), _unknown_actor(code, world))
+        elif world.actor(code).elections is None:
+            findings.add(
+                (*where, position),
+                f"{code} has no elections in the actors table; add them there (in your own "
+                "data, --data DIR) or leave it out",
+            )
+
+
 PORTFOLIO_FIELDS = ("id", "name", "components")
 """What a portfolio entry may say: the rest is its parts' (docs/options.md, "Portfolios")."""
 

@@ -31,10 +31,12 @@ from umbrella.errors import UsageError
 from umbrella.explore.run import Run, open_run
 from umbrella.explore.run import run as run_ensemble
 from umbrella.explore.sampling import uncertainties
+from umbrella.explore.tradeoffs import OBJECTIVES, Objective
 from umbrella.model.scenario import Scenario, load_scenario
 from umbrella.report import DEFAULT_SAMPLES, DEFAULT_SEED, FORMATS, reader
 from umbrella.report import charts as ch
 from umbrella.report.findings import NEAR_WINDOW, Findings, findings, spread
+from umbrella.report.implementation import implementation_context, implementation_table
 from umbrella.report.locale import ENGLISH, FINDINGS_TEXTS, N_, Language, language
 from umbrella.report.narrative import bottom_line, conclusion
 from umbrella.report.numbers import dollars, estimate, money, number, percent, points
@@ -262,12 +264,36 @@ def _charts(found: Findings) -> dict[str, Callable[[Language], ch.Chart]]:
     charts |= value  # in the order the brief has always listed them
     # The pathway map, only where the scenario has a pathway (a part that waits for a
     # signpost): the flagship's brief has none.
+    # The trade-off chart, from the table the findings computed once.
+    if not found.tradeoffs.empty:
+        objectives = _objectives(found)
+        trade = _tradeoff_chart_table(found, objectives)
+        charts["tradeoffs"] = lambda lang: ch.tradeoffs_chart(trade, objectives, lang=lang)
     pathways = pathway_table(found)
     if not pathways.empty:
         charts["pathways"] = lambda lang: ch.pathway_chart(
             pathways, lang=lang, names=pathway_names(found, lang)
         )
     return charts
+
+
+def _objectives(found: Findings) -> list[Objective]:
+    """The objectives of the findings' trade-off table, in its order."""
+    known = found.tradeoffs.attrs.get("objectives") or OBJECTIVES
+    return [o for o in known.values() if f"{o.name}_mean" in found.tradeoffs.columns]
+
+
+def _tradeoff_chart_table(found: Findings, objectives: Sequence[Objective]) -> pd.DataFrame:
+    """What the trade-off chart draws: per option (by name), the share of futures in which it
+    is efficient and its mean on each objective, as the trade-off table has them."""
+    table = found.tradeoffs
+    return pd.DataFrame(
+        {
+            "option": [found.name(str(option)) for option in table.index],
+            "share_efficient": table["share_efficient"].to_numpy(dtype=float),
+            **{f"{o.name}_mean": table[f"{o.name}_mean"].to_numpy(dtype=float) for o in objectives},
+        }
+    )
 
 
 def chart_drawers(found: Charted) -> dict[str, Callable[[Language], ch.Chart]]:
@@ -522,6 +548,7 @@ def _captions(found: Findings, lang: Language = ENGLISH) -> dict[str, str]:
             "pathway, the probability that deterrence holds Europe-wide through {horizon}, "
             "mean over the futures {mark}."
         ).format(horizon=horizon, mark=run),
+        "tradeoffs": _tradeoff_caption(found, lang),
         # Translators: {level} is "95%", the confidence level.
         "drivers": _(
             "Sobol indices of the probability that deterrence holds Europe-wide through the "
@@ -537,7 +564,7 @@ _CHARTS_OF = {
     "center": ("forces",),
     "why-now": ("trust",),
     "ukraine": ("ukraine",),
-    "options": ("options", "map", "holds-by-year", "value-per-eur"),
+    "options": ("options", "map", "holds-by-year", "value-per-eur", "tradeoffs"),
     "drivers": ("drivers",),
     "watch": ("pathways",),
 }
@@ -665,6 +692,8 @@ def _context(found: Findings, words: list[str], lang: Language = ENGLISH) -> dic
     context["definitions"] = reader.definitions(found, lang)
     context["by_year"] = reader.by_year_context(found, lang)
     context["value_rows"] = reader.value_context(found, lang)
+    context["tradeoffs"] = _tradeoffs_text(found, lang)
+    context["implementation"] = implementation_context(found, lang)
     context["timeline"] = reader.timeline_context(found, lang=lang)
     context["limits"] = reader.limits(found, lang)
     context |= reader.sharing_context(found, lang)
@@ -694,6 +723,128 @@ def _context(found: Findings, words: list[str], lang: Language = ENGLISH) -> dic
     ]
     context["bibliography"] = _bibliography(found)
     return context
+
+
+def _and(items: Sequence[str], lang: Language = ENGLISH) -> str:
+    """``'A, B and C'`` in ``lang``."""
+    if len(items) < 2:
+        return "".join(items)
+    return lang.gettext("{items} and {last}").format(items=", ".join(items[:-1]), last=items[-1])
+
+
+def _tradeoff_caption(found: Findings, lang: Language = ENGLISH) -> str:
+    """The trade-off chart's caption: what its axes and lines are, which axes put the lowest
+    value at the top."""
+    _ = lang.gettext
+    objectives = _objectives(found) if not found.tradeoffs.empty else []
+    lowest = [ch.objective_words(o, lang)[0] for o in objectives if not o.maximise]
+    caption = _(
+        "Each option's mean over the futures on each objective of the trade-off, as parallel "
+        "coordinates: an axis per objective, from the worst option's mean at the bottom to the "
+        "best's at the top, so that better is up on every axis, each labelled with its unit "
+        "and both values; the legend gives the share of futures in which each option is "
+        "Pareto-efficient."
+    )
+    if lowest:
+        caption += " " + lang.ngettext(
+            "On the axis of {objectives} the lowest value is at the top.",
+            "On the axes of {objectives} the lowest value is at the top.",
+            len(lowest),
+        ).format(objectives=_and(lowest, lang))
+    return f"{caption} {found.run_mark}"
+
+
+def _tradeoffs_text(found: Findings, lang: Language = ENGLISH) -> str:
+    """The paragraph beside the trade-off chart: which options are Pareto-efficient in most
+    futures, and the main trade-off: the option that does most for deterrence in Europe
+    against the cheapest, what each achieves and costs. Empty without a trade-off table."""
+    table = found.tradeoffs
+    if table.empty or not {"deterrence_mean", "cost_mean"} <= set(table.columns):
+        return ""
+    _ = lang.gettext
+
+    def name(option: object) -> str:
+        return lang.text(found.name(str(option)))
+
+    share = table["share_efficient"].astype(float)
+    ranked = share.sort_values(ascending=False, kind="stable")
+    most = ranked[ranked > 0.5]
+    futures = int(table.attrs.get("n_futures", found.run.n_samples))
+    sentences = [
+        lang.ngettext(
+            "Trade-offs: an option is Pareto-efficient in a future when no other option is at "
+            "least as good on each of the {k} objective of the chart below and better on one; "
+            "the shares are of the {n} futures of the run.",
+            "Trade-offs: an option is Pareto-efficient in a future when no other option is at "
+            "least as good on each of the {k} objectives of the chart below and better on one; "
+            "the shares are of the {n} futures of the run.",
+            len(_objectives(found)),
+        ).format(k=number(len(_objectives(found)), 0, lang), n=number(futures, 0, lang))
+    ]
+    if len(most):
+        shown = [
+            # Translators: an option and the share of futures in which it is efficient.
+            _("{option} ({share})").format(option=name(o), share=percent(float(v), lang=lang))
+            for o, v in most.items()
+        ]
+        sentences.append(
+            _("Efficient in most futures: {options}.").format(options="; ".join(shown))
+        )
+    else:
+        sentences.append(
+            _(
+                "No option is efficient in most futures; the most often efficient is {option}, "
+                "in {share} of them."
+            ).format(option=name(ranked.index[0]), share=percent(float(ranked.iloc[0]), lang=lang))
+        )
+    last = ranked.index[-1]
+    if last not in most.index and float(ranked.iloc[-1]) < float(ranked.iloc[0]):
+        sentences.append(
+            _("Least often efficient: {option}, in {share} of futures.").format(
+                option=name(last), share=percent(float(ranked.iloc[-1]), lang=lang)
+            )
+        )
+    deterrence = table["deterrence_mean"].astype(float)
+    cost = table["cost_mean"].astype(float)
+    best, cheapest = str(deterrence.idxmax()), str(cost.idxmin())
+    if best == cheapest:
+        sentences.append(
+            _(
+                "{option} does most for deterrence in Europe ({level} on average) and is also "
+                "the cheapest ({cost} in present value): on these two objectives it gives "
+                "nothing up."
+            ).format(
+                option=name(best),
+                level=percent(float(deterrence[best]), 1, lang),
+                cost=money(float(cost[best]), lang=lang),
+            )
+        )
+    else:
+        sentences.append(
+            _(
+                "The main trade-off is between deterrence and cost: {best}, the option that "
+                "does most for deterrence in Europe ({best_level} on average, {gain} "
+                "percentage points more than the {cheapest_level} of {cheapest}, the "
+                "cheapest), costs {best_cost} in present value against {cheapest_cost}."
+            ).format(
+                best=name(best),
+                best_level=percent(float(deterrence[best]), 1, lang),
+                gain=number(100.0 * float(deterrence[best] - deterrence[cheapest]), 1, lang),
+                cheapest=name(cheapest),
+                cheapest_level=percent(float(deterrence[cheapest]), 1, lang),
+                best_cost=money(float(cost[best]), lang=lang),
+                cheapest_cost=money(float(cost[cheapest]), lang=lang),
+            )
+        )
+        if "proliferation_mean" in table.columns:
+            risk = table["proliferation_mean"].astype(float)
+            sentences.append(
+                _("Its proliferation risk index is {best} against {cheapest}.").format(
+                    best=number(float(risk[best]), 2, lang),
+                    cheapest=number(float(risk[cheapest]), 2, lang),
+                )
+            )
+    return " ".join(sentences) + f" {found.run_mark}"
 
 
 def _value(value: float, unit: str, lang: Language) -> str:
@@ -850,11 +1001,17 @@ def _tables(found: Findings) -> dict[str, pd.DataFrame]:
         "provenance": pd.DataFrame(list(found.provenance.items()), columns=["item", "value"]),
         "by-year": found.by_year,
         "value-for-money": found.value,
+        "tradeoffs-table": found.tradeoffs.reset_index().assign(
+            dominated_on_mean_by=lambda t: t["dominated_on_mean_by"].map(" ".join)
+        )
+        if not found.tradeoffs.empty
+        else pd.DataFrame(),
         "sharing": found.sharing.assign(
             hosts=found.sharing["hosts"].map(" ".join),
             sources=found.sharing["sources"].map(" ".join),
             weapons_sources=found.sharing["weapons_sources"].map(" ".join),
         ),
+        "implementation": implementation_table(found),
     } | watch_tables(found)
 
 

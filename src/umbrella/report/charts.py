@@ -58,10 +58,12 @@ from matplotlib.transforms import blended_transform_factory
 from plotly.subplots import make_subplots
 
 from umbrella.report.locale import ENGLISH, N_, Language
-from umbrella.report.numbers import money, number, percent, points
+from umbrella.report.numbers import money, number, percent, points, quantity
 
 if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
+
+    from umbrella.explore.tradeoffs import Objective
 
 __all__ = [
     "DIVERGING",
@@ -75,9 +77,11 @@ __all__ = [
     "forces_chart",
     "holds_chart",
     "map_chart",
+    "objective_words",
     "options_chart",
     "pathway_chart",
     "sobol_chart",
+    "tradeoffs_chart",
     "trust_chart",
     "ukraine_chart",
     "value_chart",
@@ -1469,6 +1473,308 @@ def value_chart(
         "best first: {values}."
     ).format(values="; ".join(values))
     return Chart("value-per-eur", title, data, fig, paint, alt, lang=lang)
+
+
+# --- trade-offs -------------------------------------------------------------------------
+
+#: Each objective of :data:`umbrella.explore.tradeoffs.OBJECTIVES` as the trade-off chart
+#: names its axis: its label and its unit, words of the catalogue. An objective not listed
+#: keeps the label and unit it defines.
+_OBJECTIVE_AXES: dict[str, tuple[str, str]] = {
+    "deterrence": (N_("Deterrence holds in Europe"), N_("probability")),
+    "cost": (N_("Cost"), N_("EUR bn, present value")),
+    "proliferation": (N_("Proliferation risk"), N_("index 0–1")),
+    "ukraine": (N_("Deterrence for Ukraine"), N_("share of crises")),
+    "time": (N_("Time to first effect"), N_("years")),
+}
+#: Characters per line of an axis's name and unit on the page and in the PNG. On a narrow
+#: screen, where five axes are about 55 px apart, the names turn upright: their three lines
+#: then take about 45 px.
+TRADEOFF_LABEL_WIDTH = 18
+TRADEOFF_PNG_WIDTH = 16
+#: Room above the best and below the worst value of every axis, for the values' labels, as
+#: a share of the axis's length.
+_TRADEOFF_ROOM = 0.2
+
+
+def objective_words(objective: Objective, lang: Language = ENGLISH) -> tuple[str, str]:
+    """An objective of the trade-off's label and unit in ``lang``, as its axis names it."""
+    label, unit = _OBJECTIVE_AXES.get(objective.name, (objective.label, objective.unit))
+    return lang.gettext(label), lang.gettext(unit)
+
+
+def _objective_value(objective: Objective, value: float, lang: Language) -> str:
+    """A value of an objective as the brief writes its unit: a probability or a share as a
+    percentage, EUR bn as money, an index to two decimals, years as years."""
+    unit = objective.unit
+    if unit in ("probability", "share of crises"):
+        return percent(value, 1, lang)
+    if unit.startswith("EUR bn"):
+        return money(value, lang=lang)
+    if unit.startswith("index"):
+        return number(value, 2, lang)
+    if unit in ("years", "months"):
+        return quantity(value, unit, lang)
+    return number(value, lang=lang)
+
+
+def _scaled(
+    means: npt.NDArray[np.float64], maximise: npt.NDArray[np.bool_]
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Each option's mean on each objective (``(options, objectives)``) placed on its axis:
+    0 at the worst option's value, 1 at the best's (the highest of an objective to maximise,
+    the lowest of one to minimise), 0.5 where every option has the same value. Returns the
+    positions, the best and the worst value of each objective."""
+    best = np.where(maximise, means.max(axis=0), means.min(axis=0))
+    worst = np.where(maximise, means.min(axis=0), means.max(axis=0))
+    span = best - worst
+    flat = span == 0
+    # The division only where the axis has a length: no warning, no NaN.
+    scaled = np.where(flat, 0.5, (means - worst) / np.where(flat, 1.0, span))
+    return scaled + 0.0, best, worst  # + 0.0: the worst of an objective to minimise at 0, not -0
+
+
+def tradeoffs_chart(
+    table: pd.DataFrame,
+    objectives: Sequence[Objective] | None = None,
+    *,
+    title: str | None = None,
+    lang: Language = ENGLISH,
+) -> Chart:
+    """The options on the objectives of the trade-off, as parallel coordinates: one vertical
+    axis per objective, one line per option through its mean on each.
+
+    ``table`` has a row per option: its name (``option``), the share of futures in which it
+    is Pareto-efficient (``share_efficient``) and its mean over the futures on each objective
+    (``<objective>_mean``), as :func:`umbrella.explore.tradeoffs.tradeoffs` gives them;
+    ``objectives`` are the axes, in order (by default every one of
+    :data:`~umbrella.explore.tradeoffs.OBJECTIVES`). Each axis runs from the worst option's
+    value at the bottom to the best's at the top, so that better is up on every axis (the
+    lowest cost, proliferation risk and time at the top), and is labelled with its unit and
+    both values. The first option listed is the status quo: dark and dashed, as on the chart
+    of deterrence by year. The legend gives each option's share of futures in which it is
+    efficient, the hover labels every value.
+
+    The lines are plotly's ordinary line traces, not its ``parcoords`` trace, which draws
+    with WebGL and needs what the web pages' content security policy forbids. The chart's
+    table adds each mean's place on its axis (``<objective>_scaled``, 0 worst, 1 best).
+    """
+    from umbrella.explore.tradeoffs import OBJECTIVES
+
+    _ = lang.gettext
+    title = title or _("Trade-offs: each option on every objective")
+    name = _namer(lang)
+    chosen = list(OBJECTIVES.values()) if objectives is None else list(objectives)
+    means_of = [f"{o.name}_mean" for o in chosen]
+    data = _table(table, ("option", "share_efficient", *means_of), "tradeoffs_chart")
+    means = data[means_of].to_numpy(dtype=np.float64)
+    maximise = np.array([o.maximise for o in chosen], dtype=bool)
+    scaled, best, worst = _scaled(means, maximise)
+    for column, objective in enumerate(chosen):
+        data[f"{objective.name}_scaled"] = scaled[:, column]
+    options = list(data["option"])
+    shown = [name(option) for option in options]
+    words = [objective_words(o, lang) for o in chosen]
+    axes = np.arange(len(chosen))
+    flat = best == worst
+    baseline = options[0]
+    # The palette's black is left to the status quo's dark ink, as on the chart by year.
+    others = [c for c in PALETTE if c != "#000000"]
+    colour = {o: INK if i == 0 else others[(i - 1) % len(others)] for i, o in enumerate(options)}
+    shares = [percent(float(s), 0, lang) for s in data["share_efficient"]]
+    # Translators: an option's share of futures in which no other option is at least as
+    # good on every objective and better on one, e.g. "efficient in 95% of futures".
+    efficient = [_("efficient in {share} of futures").format(share=share) for share in shares]
+    # Translators: a legend entry, e.g. "Status quo (efficient in 95% of futures)".
+    # The share's words held together (no-break spaces), so that a long entry wraps
+    # before them, not within them.
+    entries = [
+        _("{option} ({efficient})").format(option=option, efficient=said.replace(" ", "\u00a0"))
+        for option, said in zip(shown, efficient, strict=True)
+    ]
+    # On the page, the legend entry says less, so that a phone's legend leaves the plot room
+    # (the hover label and the caption say the rest).
+    # Translators: a legend entry on the page, e.g. "Status quo (efficient in 95%)".
+    short = [
+        _("{option} (efficient in {share})").format(option=option, share=share)
+        for option, share in zip(shown, shares, strict=True)
+    ]
+    best_text = [_objective_value(o, float(v), lang) for o, v in zip(chosen, best, strict=True)]
+    worst_text = [_objective_value(o, float(v), lang) for o, v in zip(chosen, worst, strict=True)]
+
+    def tick(label: str, unit: str) -> str:
+        # Whole words only: a word cut in two would read as two.
+        text = textwrap.fill(f"{label} ({unit})", TRADEOFF_LABEL_WIDTH, break_long_words=False)
+        return escape(text, quote=False).replace("\n", "<br>")
+
+    def hover(row: int) -> list[str]:
+        return [
+            f"<b>{escape(shown[row])}</b><br>"
+            + escape(f"{label}: {_objective_value(o, float(means[row, k]), lang)}", quote=False)
+            + "<br>"
+            + escape(efficient[row], quote=False)
+            for k, (o, (label, _unit)) in enumerate(zip(chosen, words, strict=True))
+        ]
+
+    fig = go.Figure()
+    # The status quo last, on top of the options that share its values; legendrank keeps
+    # it first in the legend.
+    for rank, option in sorted(enumerate(options), key=lambda p: p[1] == baseline):
+        fig.add_trace(
+            go.Scatter(
+                x=axes,
+                y=scaled[rank],
+                mode="lines+markers",
+                name=_lines(short[rank]),
+                legendrank=rank + 1,
+                line={
+                    "color": colour[option],
+                    "width": 2.5 if option == baseline else 2.0,
+                    "dash": "dash" if option == baseline else "solid",
+                },
+                marker={"size": 7},
+                hovertext=hover(rank),
+                hovertemplate="%{hovertext}<extra></extra>",
+            )
+        )
+    _style(fig, title, 740)
+    ends = [
+        {
+            "x": int(k),
+            "xref": "x",
+            "y": y,
+            "yref": "y",
+            "yanchor": anchor,
+            "yshift": shift,
+            "text": escape(text, quote=False),
+            "showarrow": False,
+            "font": {"size": 10, "color": INK},
+        }
+        for k in axes
+        for y, anchor, shift, text in (
+            (1.0, "bottom", 6, best_text[k]),
+            (0.0, "top", -6, "" if flat[k] else worst_text[k]),
+        )
+        if text
+    ]
+    fig.update_layout(
+        hovermode="closest",
+        shapes=[
+            {
+                "type": "line",
+                "xref": "x",
+                "yref": "y",
+                "x0": int(k),
+                "x1": int(k),
+                "y0": 0,
+                "y1": 1,
+                "layer": "below",
+                "line": {"color": MUTED, "width": 1.5},
+            }
+            for k in axes
+        ],
+        annotations=ends,
+    )
+    fig.update_xaxes(
+        tickvals=axes,
+        ticktext=[tick(label, unit) for label, unit in words],
+        range=[-0.6, len(chosen) - 0.4],
+        # Across where they fit, upright where they do not: never slanted, where each name
+        # would reach under its neighbour's.
+        autotickangles=[0, 90],
+        tickfont={"size": 12},
+        showline=False,
+        ticks="",
+        showgrid=False,
+        zeroline=False,
+    )
+    fig.update_yaxes(
+        title_text=_("Worse → better, on every axis"),
+        range=[-_TRADEOFF_ROOM, 1 + _TRADEOFF_ROOM],
+        showticklabels=False,
+        ticks="",
+        showline=False,
+        showgrid=False,
+        zeroline=False,
+    )
+
+    def paint(png: Figure) -> None:
+        png.set_size_inches(PNG_WIDTH_IN, 6.6)
+        ax = png.add_subplot()
+        # Each axis a line from the worst value (0) to the best (1).
+        ax.vlines(axes, 0.0, 1.0, color=MUTED, lw=1.2, zorder=1)
+        handles = {}
+        for rank, option in sorted(enumerate(options), key=lambda p: p[1] == baseline):
+            (handles[option],) = ax.plot(
+                axes,
+                scaled[rank],
+                color=colour[option],
+                lw=2.0 if option == baseline else 1.6,
+                ls="--" if option == baseline else "-",
+                marker="o",
+                ms=4,
+                zorder=3 if option == baseline else 2,
+                label=entries[rank],
+            )
+        for k in range(len(chosen)):
+            ax.text(k, 1.03, best_text[k], ha="center", va="bottom", fontsize=9, color=INK)
+            if not flat[k]:
+                ax.text(k, -0.03, worst_text[k], ha="center", va="top", fontsize=9, color=INK)
+        ax.set_xlim(-0.6, len(chosen) - 0.4)
+        ax.set_ylim(-0.1, 1.1)
+        ax.set_xticks(
+            axes,
+            [
+                textwrap.fill(label, TRADEOFF_PNG_WIDTH, break_long_words=False)
+                + "\n"
+                + textwrap.fill(f"({unit})", TRADEOFF_PNG_WIDTH, break_long_words=False)
+                for label, unit in words
+            ],
+        )
+        ax.tick_params(axis="x", length=0)
+        ax.set_yticks([])
+        ax.set_ylabel(_("Worse → better, on every axis"))
+        for side in ("left", "bottom", "top", "right"):
+            ax.spines[side].set_visible(False)
+        labels = [textwrap.fill(entry, 48) for entry in entries]
+        _png_legend(png, 2, handles=[handles[o] for o in options], labels=labels)
+        _png_title(png, title)
+
+    directions = [_("higher is better") if o.maximise else _("lower is better") for o in chosen]
+    described = [
+        _("{objective} ({unit}; {direction}): from {worst} to {best}").format(
+            objective=label,
+            unit=unit,
+            direction=directions[k],
+            worst=worst_text[k],
+            best=best_text[k],
+        )
+        if not flat[k]
+        else _("{objective} ({unit}): {value} for every option").format(
+            objective=label, unit=unit, value=best_text[k]
+        )
+        for k, (label, unit) in enumerate(words)
+    ]
+    alt = lang.ngettext(
+        "Parallel-coordinates chart of {n} option on {k} objectives, the mean of each over "
+        "the futures: a vertical axis per objective, from the worst option's value at the "
+        "bottom to the best's at the top, so that better is up on every axis, and a line per "
+        "option. Axes: {axes}.",
+        "Parallel-coordinates chart of {n} options on {k} objectives, the mean of each over "
+        "the futures: a vertical axis per objective, from the worst option's value at the "
+        "bottom to the best's at the top, so that better is up on every axis, and a line per "
+        "option. Axes: {axes}.",
+        len(options),
+    ).format(n=_count(len(options), lang), k=_count(len(chosen), lang), axes="; ".join(described))
+    for row, option in enumerate(shown):
+        values = ", ".join(
+            f"{label} {_objective_value(o, float(means[row, k]), lang)}"
+            for k, (o, (label, _unit)) in enumerate(zip(chosen, words, strict=True))
+        )
+        alt += " " + _("{option}: {values}; {efficient}.").format(
+            option=option, values=values, efficient=efficient[row]
+        )
+    return Chart("tradeoffs", title, data, fig, paint, alt, lang=lang)
 
 
 # --- deterrence by year -----------------------------------------------------------------

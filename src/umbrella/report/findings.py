@@ -28,6 +28,7 @@ from umbrella.explore.run import SATISFICING, Run
 from umbrella.explore.sampling import uncertainties
 from umbrella.explore.signposts import NEAR_MARGIN, SignpostReport, evaluate, signposts
 from umbrella.explore.stress import stress_tests
+from umbrella.explore.tradeoffs import objective_values, tradeoffs_from_values
 from umbrella.explore.voi import VoiResult, run_voi
 from umbrella.model.central import labelled
 from umbrella.trust import trajectories
@@ -135,6 +136,9 @@ class Findings:
     value: pd.DataFrame  # per option but the status quo: change per EUR bn, with ranges
     sharing: pd.DataFrame  # weapons kept on other states' territory (deployments)
     watch: Watch  # the leading option's parts, signposts and the value of information
+    # Per option: the trade-off table of umbrella.explore.tradeoffs.tradeoffs (the share of
+    # futures in which it is Pareto-efficient, each objective's mean and percentiles).
+    tradeoffs: pd.DataFrame = field(default_factory=pd.DataFrame)
     cited: list[str] = field(default_factory=list)  # source ids, in order of first use
 
     def cite(self, *source_ids: str) -> str:
@@ -203,6 +207,7 @@ def findings(
     # Part of scenario discovery's phase: about a second at the default 10,000 futures (a
     # phase of its own would change the phases tests/cli/test_progress.py counts).
     watch = _watch(run, leading, _pathways(scenario, futures, europe))
+    trade = _tradeoffs(run)
     # Everything else that reads the run's futures is done: free them before the model runs
     # again (the detail futures, Sobol's design, the stress tests) and the brief is drawn.
     del futures, outcomes, europe
@@ -239,7 +244,17 @@ def findings(
         value=value,
         sharing=_sharing(scenario),
         watch=watch,
+        tradeoffs=trade,
     )
+
+
+def _tradeoffs(run: Run) -> pd.DataFrame:
+    """The trade-off table of the run's futures and outcomes as read for the brief (that of
+    ``umbrella explore --pareto``, :func:`umbrella.explore.tradeoffs.tradeoffs`): per
+    option in the scenario's order, the share of futures in which no other option is at
+    least as good on every objective of :data:`~umbrella.explore.tradeoffs.OBJECTIVES` and
+    better on one, and each objective's mean and 10th-90th percentiles."""
+    return tradeoffs_from_values(objective_values(run))
 
 
 PATHWAY_COLUMNS = (

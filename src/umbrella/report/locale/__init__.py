@@ -92,6 +92,7 @@ FINDINGS_TEXTS = (
     N_("costs"),
     N_("proliferation"),
     N_("Ukraine"),
+    N_("implementation"),
     N_("option delivery"),
     N_("stress tests"),
     N_("other"),
