@@ -1159,6 +1159,8 @@ def _check_options(
 
 PORTFOLIO_PARTS = 8
 """The most parts of a portfolio."""
+
+
 def _check_governments(
     where: tuple[Any, ...], entry: Mapping[str, Any], world: World, findings: _Findings
 ) -> None:
