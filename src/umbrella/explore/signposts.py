@@ -146,6 +146,16 @@ UNOBSERVED: tuple[tuple[str, str], ...] = (
         "a common shock to every guarantor is not observed until it happens",
     ),
     (
+        "implementation.*",
+        "how far governments agree and keep to options is judged, and the common draw is a "
+        "future's political climate; the dataset records elections and trust, not negotiations",
+    ),
+    (
+        "option.*.implementation_draw",
+        "an option's political fortune in a future: whether its governments agreed will be "
+        "known when it happens, but the dataset has no table of negotiations yet",
+    ),
+    (
         "option.*",
         "the option's delivery, cost and levers: the dataset records no progress of an option",
     ),

@@ -46,6 +46,7 @@ __all__ = [
     "draw_assumption",
     "draw_name",
     "elections_in",
+    "is_draw",
     "probability",
 ]
 
@@ -151,6 +152,12 @@ class Agreement:
     governments: tuple[str, ...]
     elections: Mapping[str, tuple[int, int]]  # state -> (next, every_years)
     pairs: tuple[tuple[str, str], ...]  # (state, guarantor) pairs whose trust counts
+
+
+def is_draw(name: str) -> bool:
+    """Whether assumption ``name`` is a draw (a future's or an option's political fortune),
+    sampled to spread the futures, not a judgement a reader would set."""
+    return name == COMMON_DRAW or name.endswith(".implementation_draw")
 
 
 def draw_name(option: str) -> str:

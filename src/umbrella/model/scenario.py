@@ -1350,8 +1350,9 @@ def _check_assumptions(
 ) -> None:
     if not isinstance(assumptions, dict):
         return
-    known = {a.name for a in (*TRUST_ASSUMPTIONS, *MODEL_ASSUMPTIONS)}
+    known = {a.name for a in (*TRUST_ASSUMPTIONS, *MODEL_ASSUMPTIONS, *IMPLEMENTATION_ASSUMPTIONS)}
     known |= {f"option.{oid}.{suffix}" for oid, suffixes in names.items() for suffix in suffixes}
+    known |= {draw_name(oid) for oid in names}
     known |= {f"stress.{s['id']}.year" for s in stresses if isinstance(s.get("id"), str)}
     known |= {
         f"stress.{s['id']}.{field}"

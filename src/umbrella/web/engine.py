@@ -51,11 +51,13 @@ SLIDERS = (
     "challenger.resolve_other",
     "option.uk-france-coordination.coordination",
     "ukraine.denial_elasticity",
+    "implementation.consent",
 )
 """The assumptions the web app always offers as sliders, after the scenario's Sobol drivers
 (:func:`slider_names`): how often crises arise, how reliable the United States looks and
-will look, how resolved the challenger is, how closely the UK-French pair coordinates, and
-how much support to Ukraine deters: the questions the article asks. A name a scenario lacks
+will look, how resolved the challenger is, how closely the UK-French pair coordinates, how
+much support to Ukraine deters, and how readily governments agree to an option and keep to
+it: the questions the article asks. A name a scenario lacks
 is left out of its sliders."""
 
 DRIVERS = 6
@@ -111,8 +113,11 @@ def warm_up() -> None:
 def slider_names(name: str) -> list[str]:
     """The assumptions the web app offers as sliders for scenario ``name``: its first
     :data:`DRIVERS` Sobol drivers (:func:`drivers`), then :data:`SLIDERS` it has."""
+    from umbrella.model.implementation import is_draw
+
     registry = shipped(name).registry
-    first = [k for k, _ in drivers(name)[:DRIVERS]]
+    # A draw (whether an option happens to be agreed in a future) is no setting to slide.
+    first = [k for k, _ in drivers(name) if not is_draw(k)][:DRIVERS]
     return [*first, *(k for k in SLIDERS if k in registry and k not in first)]
 
 
