@@ -461,9 +461,10 @@ def _print_search(found: SearchResult, run_id: str) -> None:
     )
     paragraph(
         found.summary
-        + " Parts below scale 0.05 are left out; every policy has two parts or more, as a "
-        "portfolio must. The front is efficient on these futures' means only; --format json "
-        "gives by how much each policy beats each option it dominates."
+        + " Parts below scale 0.05 are left out; a policy of one part is that option taken in "
+        "part or later. Each part may stall as its option does (docs/options.md, "
+        "'Implementation risk'). The front is efficient on these futures' means only; "
+        "--format json gives by how much each policy beats each option it dominates."
     )
 
 
