@@ -22,6 +22,7 @@ from umbrella.explore.signposts import (
     crisis_rate,
     evaluate,
     observe,
+    pathway_signposts,
     reading_year,
     signposts,
     trigger_status,
@@ -343,3 +344,47 @@ def test_signposts_refuse_bad_input(small_run: Run) -> None:
         signposts(small_run, options=["nope"])
     with pytest.raises(UsageError, match="fail-below"):
         signposts(small_run, fail_below=1.5)
+
+
+def test_the_pathways_signposts_fire_as_their_triggers_do() -> None:
+    """Each pathway step's signpost is read as the model reads it (Trigger.fired): fired on
+    the side of its threshold the step waits for, near or not on the other."""
+    scenario = load_scenario("europe-2026-portfolios")
+    steps = {
+        (spec.id, part.option): part.trigger
+        for spec in scenario.options
+        for part in spec.components
+        if part.trigger is not None
+    }
+    assert len(steps) == 2
+    for (pathway, step), trigger in steps.items():
+        width = (
+            scenario.registry[trigger.assumption].high - scenario.registry[trigger.assumption].low
+        )
+        for shift in (-0.5, -0.01, 0.01, 0.5):
+            value = trigger.threshold + shift * width
+            seen = {trigger.assumption: _observation(trigger.assumption, value)}
+            table, missing = pathway_signposts(scenario, seen, options=[pathway])
+            assert missing.empty
+            rows = table[(table["option"] == pathway) & (table["step"] == step)]
+            assert len(rows) == 1
+            status, read_by = str(rows["status"].iloc[0]), int(rows["read_by"].iloc[0])
+            fired = bool(trigger.fired(value))
+            assert (status == "fired") == fired
+            assert read_by == trigger.read_by
+            assert (status == "near") == (not fired and abs(shift) <= NEAR_MARGIN)
+
+
+def test_today_s_evidence_has_fired_the_us_reliability_step() -> None:
+    """On the shipped record, net US evidence over the two years to the data's date lies
+    far below the pathway's -1 a year: the expanded umbrella's step has fired; crises
+    against NATO members have not reached the rate the other pathway waits for."""
+    scenario = load_scenario("europe-2026-portfolios")
+    table, _ = pathway_signposts(scenario, observe(scenario))
+    status = dict(zip(table["step"], table["status"], strict=True))
+    assert status["expanded-umbrella"] == "fired"
+    assert status["shared-responsibility"] != "fired"
+    us = table[table["step"] == "expanded-umbrella"].iloc[0]
+    first = us["events"][0]
+    assert first["toward"]
+    assert first["amount"] < 0

@@ -132,6 +132,7 @@ def _payload(report: SignpostReport) -> dict[str, object]:
         "fail_below": report.fail_below,
         "near_margin": report.margin,
         "signposts": _records(report.table),
+        "pathway_signposts": _records(report.pathways),
         "unobserved": _records(report.unobserved),
         "boxes": report.boxes,
         "observables": {
@@ -196,6 +197,7 @@ def _print(report: SignpostReport) -> None:
             "fails where all its restrictions hold together (docs/signposts.md)."
         )
         _print_evidence(table)
+    _print_pathways(report)
     _print_observables(report)
     _print_unobserved(report)
     failed = {o: f for o, f in report.boxes.items() if "error" in f}
@@ -235,8 +237,49 @@ def _print_evidence(table: Any) -> None:
             paragraph(f"Note: {row.note}.", indent="  ", hanging="  ")
 
 
+def _print_pathways(report: SignpostReport) -> None:
+    """The signposts the scenario's pathways wait for: fired ones would start their step."""
+    table = report.pathways
+    if table.empty:
+        return
+    console.print()
+    values: list[float] = table["value"].astype(float).tolist()
+    rows = [
+        [
+            str(row.status),
+            str(row.option),
+            str(row.step),
+            str(row.trigger).replace(">=", ">").replace("<=", "<"),
+            _number(value),
+            str(row.read_by),
+        ]
+        for row, value in zip(table.itertuples(index=False), values, strict=True)
+    ]
+    print_table(
+        [
+            Column("status"),
+            Column("pathway", kind="name", narrowest=12),
+            Column("adds", kind="name", narrowest=10),
+            Column("signpost", kind="name", narrowest=16),
+            Column("now", justify="right"),
+            Column("read\nby", justify="right"),
+        ],
+        rows,
+        title=f"Run {report.run_id}: the signposts the pathways wait for",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+    )
+    paragraph(
+        "fired: on today's evidence the pathway would take its step (it starts in the year "
+        "the signpost is read, where it has fired then); near: within "
+        f"{report.margin:.0%} of the assumption's range (docs/options.md, 'Pathways')."
+    )
+    _print_evidence(table)
+
+
 def _print_observables(report: SignpostReport) -> None:
-    used = list(dict.fromkeys(report.table["assumption"])) if not report.table.empty else []
+    tables = [t for t in (report.table, report.pathways) if not t.empty]
+    used = list(dict.fromkeys(a for t in tables for a in t["assumption"]))
     if not used:
         return
     console.print()

@@ -37,7 +37,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING, Literal
 
@@ -671,6 +671,9 @@ class SignpostReport:
     observations: dict[str, Observation]
     fail_below: float
     margin: float
+    # The scenario's pathway steps that wait for a signpost, read the same way: the table
+    # of :func:`evaluate` with ``option`` the pathway and ``step`` the option it adds.
+    pathways: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def signposts(
@@ -725,6 +728,7 @@ def signposts(
     ranges = {name: (a.low, a.high) for name, a in scenario.registry.items()}
     read_by = {option: reading_year(option, box, scenario) for option, box in boxes.items()}
     table, unobserved = evaluate(boxes, observations, ranges, read_by, margin)
+    steps, _ = pathway_signposts(scenario, observations, margin, chosen)
     return SignpostReport(
         run_id=run.run_id,
         table=table,
@@ -733,4 +737,47 @@ def signposts(
         observations=observations,
         fail_below=fail_below,
         margin=margin,
+        pathways=steps,
     )
+
+
+def pathway_signposts(
+    scenario: Scenario,
+    observations: Mapping[str, Observation],
+    margin: float = NEAR_MARGIN,
+    options: Sequence[str] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The signposts the scenario's pathways wait for, read against ``observations``.
+
+    Each step with a ``when`` is a box on one assumption, below or above its threshold
+    (:class:`umbrella.model.registry.Trigger`), read by its year: it has *fired* on today's
+    evidence where the observable lies inside, and the pathway would take the step. As
+    :func:`evaluate` returns them, with ``option`` the pathway and ``step`` the option the
+    step adds (``options``: the pathways to read; default every one).
+    """
+    boxes: dict[str, pd.DataFrame] = {}
+    read_by: dict[str, int] = {}
+    steps: dict[str, tuple[str, str]] = {}
+    for spec in scenario.options:
+        if options is not None and spec.id not in options:
+            continue
+        for part in spec.components:
+            trigger = part.trigger
+            if trigger is None:
+                continue
+            key = f"{spec.id}/{part.option}"
+            low, high = (
+                (-math.inf, trigger.threshold) if trigger.below else (trigger.threshold, math.inf)
+            )
+            boxes[key] = pd.DataFrame(
+                {"uncertainty": [trigger.assumption], "low": [low], "high": [high]}
+            )
+            read_by[key] = trigger.read_by
+            steps[key] = (spec.id, part.option)
+    ranges = {name: (a.low, a.high) for name, a in scenario.registry.items()}
+    table, missing = evaluate(boxes, observations, ranges, read_by, margin)
+    for frame in (table, missing):
+        keys = frame["option"].astype(str).tolist()
+        frame.insert(1, "step", [steps[k][1] for k in keys])
+        frame["option"] = [steps[k][0] for k in keys]
+    return table, missing
