@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from umbrella.explore.run import Run
     from umbrella.model.scenario import Scenario
 
-__all__ = ["FIELDS", "OUTCOME", "is_pathway", "pathways"]
+__all__ = ["FIELDS", "OUTCOME", "STEP_FIELDS", "is_pathway", "pathways", "steps"]
 
 OUTCOME = "holds_europe"
 """The outcome whose spread and regret the table gives."""
@@ -170,29 +170,43 @@ def pathways(run: Run) -> pd.DataFrame:
     best_single = str(single_regret.idxmin()) if len(single_regret) else ""
     least = float(single_regret.min()) if len(single_regret) else math.nan
     scores = robust[["mean", "p10", "mean_regret", "max_regret"]].to_dict("index")
-    read = _reader(scenario, futures)
     rows: list[dict[str, Any]] = []
-    for spec in staged:
-        figures = scores[spec.id]
-        for number, part in enumerate(spec.components, start=1):
-            rows.append(
-                {
-                    "pathway": spec.id,
-                    "name": spec.name,
-                    "step": number,
-                    **_step(scenario, part, read),
-                    "holds_mean": float(figures["mean"]),
-                    "holds_p10": float(figures["p10"]),
-                    "mean_regret": float(figures["mean_regret"]),
-                    "max_regret": float(figures["max_regret"]),
-                    # With no single option to beat (NaN), it beats them all.
-                    "beats_singles": not float(figures["mean_regret"]) >= least,
-                }
-            )
+    for row in steps(scenario, futures).to_dict("records"):
+        figures = scores[row["pathway"]]
+        rows.append(
+            {
+                **{str(key): value for key, value in row.items()},
+                "holds_mean": float(figures["mean"]),
+                "holds_p10": float(figures["p10"]),
+                "mean_regret": float(figures["mean_regret"]),
+                "max_regret": float(figures["max_regret"]),
+                # With no single option to beat (NaN), it beats them all.
+                "beats_singles": not float(figures["mean_regret"]) >= least,
+            }
+        )
     table = pd.DataFrame(rows, columns=list(FIELDS))
     table["read_by"] = table["read_by"].astype("Int64")
     table.attrs = {**attrs, "best_single": best_single, "best_single_regret": least}
     return table
+
+
+STEP_FIELDS = tuple(FIELDS)[: tuple(FIELDS).index("holds_mean")]
+"""The columns of :func:`steps`: a step's own, before the pathway's figures."""
+
+
+def steps(scenario: Scenario, futures: pd.DataFrame) -> pd.DataFrame:
+    """A row per step of every pathway of ``scenario``: the columns of :data:`STEP_FIELDS`
+    (what it takes, its signpost, the share of ``futures`` in which it starts, when it
+    starts and first acts), as :func:`pathways` and the brief's pathway map read them.
+    ``read_by`` is None for a step that waits for no signpost."""
+    read = _reader(scenario, futures)
+    rows = [
+        {"pathway": spec.id, "name": spec.name, "step": number, **_step(scenario, part, read)}
+        for spec in scenario.options
+        if is_pathway(spec)
+        for number, part in enumerate(spec.components, start=1)
+    ]
+    return pd.DataFrame(rows, columns=list(STEP_FIELDS))
 
 
 def _dtype(name: str) -> str:

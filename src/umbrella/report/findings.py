@@ -10,7 +10,6 @@ the run id.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -21,7 +20,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from umbrella.errors import UmbrellaError
+from umbrella.explore import pathways as explore_pathways
 from umbrella.explore.assessment import Assessment
 from umbrella.explore.headline import headline
 from umbrella.explore.run import SATISFICING, Run
@@ -278,50 +277,27 @@ def _pathways(scenario: Any, futures: pd.DataFrame, europe: pd.DataFrame) -> pd.
     own start year at the assumptions' default plus its delay, or, with a signpost, the year
     the signpost is read plus the delay), ``end`` (the horizon), the signpost (``assumption``,
     ``below``, ``threshold``, ``read_by``; empty, and ``read_by`` the start year, for a part
-    that waits for none), ``fired`` (the share of the run's futures in which the signpost
-    fired, :meth:`~umbrella.model.registry.Trigger.fired` on the futures table; 1 for a part
-    that waits for none) and ``holds`` (the pathway's mean ``holds_europe`` over the futures,
-    the deterrence it achieves through the horizon)."""
+    that waits for none), ``fired`` (the share of the run's futures in which the part
+    starts; 1 for a part that waits for none) and ``holds`` (the pathway's mean
+    ``holds_europe`` over the futures, the deterrence it achieves through the horizon).
+    The steps are :func:`umbrella.explore.pathways.steps`, as ``explore --pathways`` has them."""
     rows: list[dict[str, Any]] = []
-    for spec in scenario.options:
-        if not any(part.trigger is not None for part in spec.components):
-            continue
-        holds = float(europe[spec.id].mean())
-        for part in spec.components:
-            trigger = part.trigger
-            if trigger is None:
-                try:
-                    own = float(scenario.option_field(part.option, "start_year"))
-                except (KeyError, UmbrellaError):  # without a start year: from the start
-                    own = float(scenario.start_year)
-                start = math.floor(own + float(part.delay))
-                signpost: dict[str, Any] = {
-                    "assumption": "",
-                    "below": False,
-                    "threshold": 0.0,
-                    "read_by": start,
-                    "fired": 1.0,
-                }
-            else:
-                start = math.floor(trigger.read_by + float(part.delay))
-                fired = trigger.fired(futures[trigger.assumption].to_numpy())
-                signpost = {
-                    "assumption": trigger.assumption,
-                    "below": bool(trigger.below),
-                    "threshold": float(trigger.threshold),
-                    "read_by": int(trigger.read_by),
-                    "fired": float(np.mean(fired)),
-                }
-            rows.append(
-                {
-                    "pathway": spec.id,
-                    "part": part.option,
-                    "start": start,
-                    "end": int(scenario.horizon),
-                    **signpost,
-                    "holds": holds,
-                }
-            )
+    for step in explore_pathways.steps(scenario, futures).to_dict("records"):
+        waits = bool(step["assumption"])
+        rows.append(
+            {
+                "pathway": step["pathway"],
+                "part": step["option"],
+                "start": int(step["start"]),
+                "end": int(scenario.horizon),
+                "assumption": step["assumption"],
+                "below": step["bound"] == "below",
+                "threshold": float(step["threshold"]) if waits else 0.0,
+                "read_by": int(step["read_by"]) if waits else int(step["start"]),
+                "fired": float(step["fired"]),
+                "holds": float(europe[step["pathway"]].mean()),
+            }
+        )
     return pd.DataFrame(rows, columns=list(PATHWAY_COLUMNS))
 
 
