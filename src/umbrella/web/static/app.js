@@ -337,10 +337,12 @@ async function assess(full = false) {
 }
 
 const COLUMNS = [
-  // [field, heading, unit, digits, signed]
+  // [field, heading, unit, digits, signed, no spread (a share of futures has none)]
   ["holds_europe_first", (r) => "Holds " + r.first_year, "probability", 3, false],
   ["holds_europe", (r) => "Holds " + r.first_year + "–" + r.last_year, "probability", 3, false],
   ["change_vs_status_quo", () => "Change vs status quo", "probability", 3, true],
+  ["on_time", () => "Delivered on time", "share of futures", 2, false, true],
+  ["change_on_time_vs_status_quo", () => "Change if on time", "probability", 3, true],
   ["fails_europe", (r) => "Fails per crisis " + r.last_year, "share", 3, false],
   ["holds_ukraine", (r) => "Ukraine: holds to " + r.last_year, "probability", 3, false],
   ["npv_eur_bn", () => "Net present cost", "EUR bn", 0, false],
@@ -419,7 +421,11 @@ function fillTable(table, result, rows) {
     th.scope = "row";
     th.textContent = row.name || row.option;
     tr.append(th);
-    for (const [field, , , digits, signed] of COLUMNS) {
+    for (const [field, , , digits, signed, single] of COLUMNS) {
+      if (!(field in row)) {
+        tr.append(document.createElement("td"));
+        continue;
+      }
       const td = document.createElement("td");
       td.dataset.option = row.option;
       td.dataset.field = field;
@@ -427,6 +433,11 @@ function fillTable(table, result, rows) {
       const sign = (v) => (signed && v > 0 ? "+" : "");
       const main = document.createElement("span");
       main.textContent = sign(row[field]) + fmt(row[field], digits);
+      if (single) {
+        td.append(main);
+        tr.append(td);
+        continue;
+      }
       const spread = document.createElement("small");
       spread.textContent =
         sign(row[field + "_p10"]) + fmt(row[field + "_p10"], digits) + " to " +
