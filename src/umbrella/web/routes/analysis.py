@@ -24,7 +24,7 @@ import os
 import re
 import threading
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -32,7 +32,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query
 from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, JSONResponse, Response
-from pydantic import AfterValidator
+from pydantic import AfterValidator, BaseModel
 
 from umbrella.errors import UmbrellaError
 from umbrella.settings import SATISFICING
@@ -237,27 +237,27 @@ def sobol(
 ) -> SobolOut | JSONResponse:
     store = _store(ctx)
     _complete(store, run_id, "path.run_id")
-    task = ctx.tasks.get(_sobol_key(run_id, base, outcome))
-    kept = _sobol_file(ctx, run_id, base, outcome)
-    if (task is None or task.error is not None) and kept.is_file():
-        # Computed by this or another server process over the same store.
-        indices = json.loads(kept.read_text(encoding="utf-8"))
-        return SobolOut(run_id=run_id, base=base, outcome=outcome, indices=indices)
-    if task is None:
+
+    def missing() -> str:
         from umbrella.explore.run import open_run
 
         _check_outcome(open_run(run_id, store), outcome, "query.outcome")
-        raise ApiError(
-            404,
+        return (
             f"no Sobol indices of run {run_id} for {outcome} with base {base} in this server; "
-            f"POST api/runs/{run_id}/sobol computes them",
+            f"POST api/runs/{run_id}/sobol computes them"
         )
-    if task.error is not None:
-        raise ApiError(409, f"the Sobol indices failed: {task.error}; POST again to retry")
-    if not task.finished:
-        progress = _progress(task, _sobol_url(run_id, base, outcome))
-        return JSONResponse(progress.model_dump(), status_code=202)
-    return SobolOut(run_id=run_id, base=base, outcome=outcome, indices=task.result)
+
+    found = _finished(
+        ctx,
+        _sobol_key(run_id, base, outcome),
+        _sobol_file(ctx, run_id, base, outcome),
+        lambda task: _progress(task, _sobol_url(run_id, base, outcome)),
+        missing,
+        "the Sobol indices",
+    )
+    if isinstance(found, JSONResponse):
+        return found
+    return SobolOut(run_id=run_id, base=base, outcome=outcome, indices=found)
 
 
 def _sobol_key(run_id: str, base: int, outcome: str) -> tuple[str, ...]:
@@ -434,23 +434,45 @@ def voi(
     store = _store(ctx)
     _complete(store, run_id, "path.run_id")
     weight = _weight_name(cost_weight, "query.cost_weight")
-    task = ctx.tasks.get(_voi_key(run_id, weight))
-    kept = _voi_file(ctx, run_id, weight)
+    found = _finished(
+        ctx,
+        _voi_key(run_id, weight),
+        _voi_file(ctx, run_id, weight),
+        lambda task: _voi_progress(task, _voi_url(run_id, weight)),
+        lambda: (
+            f"no value of information of run {run_id} with cost_weight {weight} in this "
+            f"server; POST api/runs/{run_id}/voi computes it"
+        ),
+        "the value of information",
+    )
+    if isinstance(found, JSONResponse):
+        return found
+    return VoiOut(run_id=run_id, **found)
+
+
+def _finished(
+    ctx: Context,
+    key: tuple[str, ...],
+    kept: Path,
+    progress: Callable[[Task], BaseModel],
+    missing: Callable[[], str],
+    what: str,
+) -> Any:
+    """A background analysis's result, for its GET route: the task's result once finished,
+    or what a server process of the store kept of it (when this process has no task, or
+    its task failed); 202 with the progress while it runs; 404 with ``missing()`` where no
+    process has computed it; 409 where it failed."""
+    task = ctx.tasks.get(key)
     if (task is None or task.error is not None) and kept.is_file():
         # Computed by this or another server process over the same store.
-        return VoiOut(run_id=run_id, **json.loads(kept.read_text(encoding="utf-8")))
+        return json.loads(kept.read_text(encoding="utf-8"))
     if task is None:
-        raise ApiError(
-            404,
-            f"no value of information of run {run_id} with cost_weight {weight} in this "
-            f"server; POST api/runs/{run_id}/voi computes it",
-        )
+        raise ApiError(404, missing())
     if task.error is not None:
-        raise ApiError(409, f"the value of information failed: {task.error}; POST again to retry")
+        raise ApiError(409, f"{what} failed: {task.error}; POST again to retry")
     if not task.finished:
-        progress = _voi_progress(task, _voi_url(run_id, weight))
-        return JSONResponse(progress.model_dump(), status_code=202)
-    return VoiOut(run_id=run_id, **task.result)
+        return JSONResponse(progress(task).model_dump(), status_code=202)
+    return task.result
 
 
 def _weight_name(weight: float, field: str) -> str:
