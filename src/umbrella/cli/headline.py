@@ -250,11 +250,12 @@ def _print_implementation(options: list[str], rows: list[pd.Series]) -> None:
 
 
 def _lost(planned: float, change: float) -> str:
-    """The share of ``planned`` that ``change`` falls short of; "-" where there is no
-    change to lose (under 0.0001 either way)."""
-    if not math.isfinite(planned) or abs(planned) < 1e-4:
-        return "-"
-    return f"{(planned - change) / planned:.0%}"
+    """:func:`~umbrella.explore.headline.effect_lost` as a percentage; "-" where there is
+    no change to lose."""
+    from umbrella.explore.headline import effect_lost
+
+    lost = effect_lost(planned, change)
+    return "-" if math.isnan(lost) else f"{lost:.0%}"
 
 
 def print_stress_tests(tests: Any, scenario: Any, *, first: int, last: int) -> None:

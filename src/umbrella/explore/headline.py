@@ -8,6 +8,7 @@ everywhere. Each figure is a mean over the futures with its 10th and 90th percen
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
@@ -16,7 +17,16 @@ import pandas as pd
 
 from umbrella.settings import DEFAULT_SAMPLES, DEFAULT_SEED
 
-__all__ = ["DEFAULT_SAMPLES", "DEFAULT_SEED", "HEADLINE", "LEVELS", "headline", "headline_of"]
+__all__ = [
+    "DEFAULT_SAMPLES",
+    "DEFAULT_SEED",
+    "HEADLINE",
+    "LEVELS",
+    "NO_CHANGE",
+    "effect_lost",
+    "headline",
+    "headline_of",
+]
 
 LEVELS = (0.1, 0.9)
 """The percentiles reported beside each mean."""
@@ -37,6 +47,23 @@ HEADLINE = (
     "ukraine_support_eur_bn",
 )
 """The summary outcomes of the headline table, in order."""
+
+
+NO_CHANGE = 1e-4
+"""A change in a probability below this (0.01 points) either way has no effect to lose."""
+
+
+def effect_lost(planned: float, change: float) -> float:
+    """The share of an option's change were it delivered on time (``planned``) that its
+    change counting implementation risk (``change``) falls short of; NaN where there is no
+    change to lose (docs/options.md, "Implementation risk").
+
+    >>> round(effect_lost(0.02, 0.015), 6)
+    0.25
+    """
+    if not math.isfinite(planned) or abs(planned) < NO_CHANGE:
+        return math.nan
+    return (planned - change) / planned
 
 
 def headline(outcomes: pd.DataFrame, options: Sequence[str]) -> pd.DataFrame:

@@ -15,13 +15,12 @@ from typing import Any
 
 import pandas as pd
 
+from umbrella.explore.headline import NO_CHANGE, effect_lost
 from umbrella.report.findings import Findings
 from umbrella.report.locale import ENGLISH, Language
 from umbrella.report.numbers import number, percent, points
 
 __all__ = ["implementation_context", "implementation_table"]
-
-_NO_CHANGE = 1e-4  # a change in a probability below this (0.01 points) has nothing to lose
 
 
 def implementation_table(found: Findings) -> pd.DataFrame:
@@ -48,10 +47,10 @@ def implementation_table(found: Findings) -> pd.DataFrame:
                 "on_time": float(r["on_time"]),
                 "change_on_time": planned,
                 "change_with_risk": change,
-                "lost": _lost(planned, change),
+                "lost": effect_lost(planned, change),
                 "ukraine_change_on_time": ukraine,
                 "ukraine_change_with_risk": ukraine_now,
-                "ukraine_lost": _lost(ukraine, ukraine_now),
+                "ukraine_lost": effect_lost(ukraine, ukraine_now),
             }
         )
     return pd.DataFrame(rows)
@@ -81,7 +80,7 @@ def implementation_context(found: Findings, lang: Language = ENGLISH) -> dict[st
         mark=found.run_mark,
     )
     sentences = [lead]
-    acting = table[table["change_on_time"].abs() >= _NO_CHANGE]
+    acting = table[table["change_on_time"].abs() >= NO_CHANGE]
     if len(acting):
         # The largest loss in points: a large share of a tiny effect matters less.
         loss = acting["change_on_time"] - acting["change_with_risk"]
@@ -109,7 +108,7 @@ def implementation_context(found: Findings, lang: Language = ENGLISH) -> dict[st
             )
     rows = []
     for r in table.to_dict("records"):
-        europe = abs(float(r["change_on_time"])) >= _NO_CHANGE
+        europe = abs(float(r["change_on_time"])) >= NO_CHANGE
         lost = r["lost"] if europe else r["ukraine_lost"]
         shown = "–" if not math.isfinite(lost) else percent(float(lost), lang=lang)
         if not europe and math.isfinite(lost):
@@ -126,14 +125,6 @@ def implementation_context(found: Findings, lang: Language = ENGLISH) -> dict[st
             }
         )
     return {"text": " ".join(sentences), "rows": rows}
-
-
-def _lost(planned: float, change: float) -> float:
-    """The share of ``planned`` that ``change`` falls short of; NaN where there is nothing
-    to lose."""
-    if not math.isfinite(planned) or abs(planned) < _NO_CHANGE:
-        return math.nan
-    return (planned - change) / planned
 
 
 def _overtaken(table: pd.DataFrame) -> tuple[str, str] | None:
